@@ -1,0 +1,32 @@
+// Turns argv into a command and its options. The only file that knows about CLI11.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "httpbench/options.hpp"
+#include "httpbench/serve.hpp"
+
+namespace httpbench {
+
+enum class Command {
+  bench,  // httpbench [OPTIONS] URL
+  serve,  // httpbench serve: the built-in target
+  demo,   // httpbench demo: serve + compare in one process
+  info,   // --help or --version: print `message` and exit 0
+};
+
+struct CommandLine {
+  Command command = Command::bench;
+  Options options;
+  ServeOptions serve;
+  // Server delay for the demo.
+  std::chrono::nanoseconds demo_delay = std::chrono::milliseconds(50);
+  // Help or version text for Command::info.
+  std::string message;
+};
+
+// Parses and validates the arguments (argv[0] excluded). Throws UsageError with a one-line message.
+CommandLine parse_command_line(const std::vector<std::string>& args);
+
+}  // namespace httpbench

@@ -1,0 +1,25 @@
+// What a client needs to send requests: resolved addresses, the request bytes, and limits.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+namespace httpbench {
+
+struct ClientConfig {
+  // Addresses to try in order when connecting; resolved once before the run.
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints;
+  // The serialised request, sent as is.
+  std::string request;
+  bool keep_alive = true;
+  std::chrono::nanoseconds timeout{std::chrono::seconds(30)};
+  std::chrono::nanoseconds connect_timeout{std::chrono::seconds(10)};
+  std::uint32_t max_header_size = 1024 * 1024;
+};
+
+}  // namespace httpbench

@@ -1,0 +1,36 @@
+// Failure categories for requests, and the exception type for bad user input.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+
+#include <boost/system/error_code.hpp>
+
+namespace httpbench {
+
+// Bad command line or input: printed as one line, exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Why a request failed. A non-2xx status is not a failure.
+enum class ErrorKind : std::size_t { connect, timeout, read, write, protocol, tls };
+inline constexpr std::size_t kErrorKindCount = 6;
+inline constexpr std::array<ErrorKind, kErrorKindCount> kAllErrorKinds = {
+    ErrorKind::connect, ErrorKind::timeout,  ErrorKind::read,
+    ErrorKind::write,   ErrorKind::protocol, ErrorKind::tls};
+
+std::string_view kind_name(ErrorKind kind);
+
+// The step of a request in which an error happened; it decides the category of plain I/O errors.
+enum class Phase { connect, write, read };
+
+// Maps an error from a request step to its category: timeouts win over the phase, HTTP parse
+// errors are `protocol`, a connection dropped while reading is `read`.
+ErrorKind classify(const boost::system::error_code& ec, Phase phase);
+
+}  // namespace httpbench

@@ -1,0 +1,57 @@
+// Everything a benchmark run is configured with: plain data with defaults and validation.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "httpbench/url.hpp"
+
+namespace httpbench {
+
+// How requests are issued.
+enum class Mode {
+  sync,     // one blocking client on the calling thread, one request after another
+  threads,  // `concurrency` OS threads, each running the blocking client
+  async,    // `concurrency` coroutines on one io_context on one thread
+};
+
+std::string_view mode_name(Mode mode);
+// Throws UsageError for an unknown name.
+Mode parse_mode(std::string_view name);
+
+struct Options {
+  Target target;
+  // The modes to run, in order; the first is the comparison baseline when there are several.
+  std::vector<Mode> modes = {Mode::async};
+  // True for --mode compare: print a comparison table and speedups.
+  bool compare = false;
+  // Requests per mode.
+  std::uint64_t requests = 200;
+  // Requests in flight for threads and async.
+  std::uint64_t concurrency = 100;
+  // Reuse connections (true) or open a fresh one for every request.
+  bool keep_alive = true;
+  // Whole-request deadline: connect (when needed), send, and read the full response.
+  std::chrono::nanoseconds timeout = std::chrono::seconds(30);
+  // Deadline for establishing one TCP connection.
+  std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
+  // Largest response header block accepted, in bytes.
+  std::uint32_t max_header_size = 1024 * 1024;
+  // Print JSON instead of text on stdout.
+  bool json = false;
+  // Also write the JSON document to this file.
+  std::optional<std::string> output_file;
+  // Print only errors.
+  bool quiet = false;
+  // Show a live progress line on stderr (only set when stderr is a terminal).
+  bool progress = false;
+
+  // Throws UsageError on a value no run can use.
+  void validate() const;
+};
+
+}  // namespace httpbench

@@ -1,0 +1,16 @@
+// Reporters: turn a Report into text or JSON. They never touch sockets or clocks.
+#pragma once
+
+#include <string>
+
+#include "httpbench/results.hpp"
+
+namespace httpbench {
+
+// The human-readable report: one block per mode, then the comparison table when there is one.
+std::string format_text(const Report& report);
+
+// The report as one JSON document (see README for the keys), with a trailing newline.
+std::string format_json(const Report& report);
+
+}  // namespace httpbench

@@ -1,0 +1,50 @@
+// A response parser that keeps the status and counts the body without storing it, so reading a
+// response allocates nothing. Construct one per response (Beast parsers are single-use).
+#pragma once
+
+#include <cstdint>
+
+#include <boost/beast/http/basic_parser.hpp>
+
+namespace httpbench {
+
+class ResponseParser : public boost::beast::http::basic_parser<false> {
+ public:
+  explicit ResponseParser(std::uint32_t max_header_size) {
+    header_limit(max_header_size);
+    body_limit(boost::none);  // the body is counted, never kept
+  }
+
+  unsigned status() const { return status_; }
+  // Body bytes after any chunked framing is removed.
+  std::uint64_t body_bytes() const { return body_bytes_; }
+
+ private:
+  using error_code = boost::beast::error_code;
+  using string_view = boost::beast::string_view;
+  using field = boost::beast::http::field;
+  using verb = boost::beast::http::verb;
+
+  void on_request_impl(verb, string_view, string_view, int, error_code&) override {}
+  void on_response_impl(int code, string_view, int, error_code&) override {
+    status_ = static_cast<unsigned>(code);
+  }
+  void on_field_impl(field, string_view, string_view, error_code&) override {}
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+  std::size_t on_body_impl(string_view body, error_code&) override {
+    body_bytes_ += body.size();
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code&) override {
+    body_bytes_ += body.size();
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  unsigned status_ = 0;
+  std::uint64_t body_bytes_ = 0;
+};
+
+}  // namespace httpbench

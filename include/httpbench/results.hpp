@@ -1,0 +1,104 @@
+// Immutable summaries computed from merged recorders: no I/O, no clocks.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "httpbench/error.hpp"
+#include "httpbench/histogram.hpp"
+#include "httpbench/options.hpp"
+
+namespace httpbench {
+
+class Recorder;
+
+// Latency figures in milliseconds.
+struct LatencySummary {
+  double min = 0, mean = 0, stdev = 0;
+  double p50 = 0, p75 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, p9999 = 0;
+  double max = 0;
+};
+
+LatencySummary summarize_latency(const Histogram& h);
+
+// What the runner measured around a mode, beside the recorder.
+struct RunTiming {
+  // Wall time from the first request sent to the last response, nanoseconds.
+  std::chrono::nanoseconds elapsed{0};
+  // CPU time (user + sys) of the threads that ran the mode, nanoseconds.
+  std::chrono::nanoseconds cpu{0};
+  // The run was cut short by Ctrl-C.
+  bool interrupted = false;
+};
+
+struct RunResult {
+  Mode mode = Mode::async;
+  // Requests that ended: succeeded + failed.
+  std::uint64_t requests = 0;
+  // Requests with a complete response (any status).
+  std::uint64_t succeeded = 0;
+  // Requests without a complete response.
+  std::uint64_t failed = 0;
+  // Requests in flight when the run was interrupted; not part of `requests`.
+  std::uint64_t aborted = 0;
+  // Failures by category, indexed by ErrorKind.
+  std::array<std::uint64_t, kErrorKindCount> errors{};
+  // First failure message per category, empty when none.
+  std::array<std::string, kErrorKindCount> error_examples{};
+  // Responses by HTTP status code.
+  std::map<unsigned, std::uint64_t> status_codes;
+  // Wall time of the run, seconds.
+  double elapsed_s = 0;
+  // Ended requests per second of wall time.
+  double rps = 0;
+  // Response bytes (header + body) read.
+  std::uint64_t bytes_received = 0;
+  // TCP connections established.
+  std::uint64_t connections = 0;
+  // CPU time (user + sys) of the client threads, seconds.
+  double cpu_s = 0;
+  // Latency of successful requests.
+  LatencySummary latency;
+  // The full latency distribution, nanoseconds.
+  Histogram histogram;
+  bool interrupted = false;
+
+  std::uint64_t error_count(ErrorKind k) const { return errors[static_cast<std::size_t>(k)]; }
+};
+
+RunResult summarize_run(Mode mode, const Recorder& recorder, const RunTiming& timing);
+
+// One mode measured against the baseline.
+struct Speedup {
+  Mode mode = Mode::async;
+  // baseline wall time per request / this mode's: 3.69 means 3.69x faster.
+  double factor = 0;
+  // Share of the baseline's wall time saved, percent: 72.9 means 72.9% less time.
+  double time_saved_pct = 0;
+};
+
+struct Comparison {
+  Mode baseline = Mode::sync;
+  std::vector<Speedup> speedups;
+};
+
+// Compares every run with the first; nullopt with fewer than two runs.
+std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs);
+
+// Everything a reporter prints.
+struct Report {
+  std::string version;
+  Options options;
+  std::vector<RunResult> runs;
+  std::optional<Comparison> comparison;
+  bool interrupted = false;
+
+  bool any_failed() const;
+};
+
+}  // namespace httpbench

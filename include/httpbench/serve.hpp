@@ -1,0 +1,59 @@
+// The built-in test target: an HTTP/1.1 server with configurable latency and body size.
+//
+// Every request is answered after `delay` plus a uniform random share of `jitter`, with a body of
+// `body_size` bytes. The query string overrides per request: ?delay=50ms&status=503&size=1024
+// (and close=1 to close the connection after the response).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace httpbench {
+
+struct ServeOptions {
+  // Address to listen on: loopback unless asked otherwise.
+  std::string address = "127.0.0.1";
+  // 0 picks a free port.
+  std::uint16_t port = 8080;
+  std::chrono::nanoseconds delay{0};
+  std::chrono::nanoseconds jitter{0};
+  std::uint64_t body_size = 2;
+
+  // Throws UsageError on a value the server cannot use.
+  void validate() const;
+};
+
+class Server {
+ public:
+  // Binds and listens; throws std::runtime_error when the address cannot be bound.
+  explicit Server(const ServeOptions& options);
+  // Stops and joins the background thread if start() was called.
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound port (the chosen one when 0 was asked for).
+  std::uint16_t port() const;
+  // "http://127.0.0.1:PORT/".
+  std::string url() const;
+
+  // Serves on a background thread until stop().
+  void start();
+  // Serves on the calling thread until stop() is called from elsewhere.
+  void run();
+  // Thread-safe; idempotent.
+  void stop();
+
+  // Requests fully read so far (thread-safe).
+  std::uint64_t requests_received() const;
+  // Connections accepted so far (thread-safe).
+  std::uint64_t connections_accepted() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace httpbench

@@ -1,0 +1,32 @@
+// A blocking HTTP/1.1 client: one connection, one request at a time, on the calling thread.
+//
+// Every wait is a poll() with the request's deadline, so a silent or trickling server ends in a
+// timeout rather than a hang, and a stop request is noticed within 100 ms.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "httpbench/client_config.hpp"
+
+namespace httpbench {
+
+class Recorder;
+
+class SyncClient {
+ public:
+  explicit SyncClient(const ClientConfig& config);
+  ~SyncClient();
+  SyncClient(const SyncClient&) = delete;
+  SyncClient& operator=(const SyncClient&) = delete;
+
+  // Sends one request and reads its response, recording the outcome. Returns false, recording
+  // nothing, when `stop` was set while waiting.
+  bool run_one(Recorder& recorder, const std::atomic<bool>& stop);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace httpbench

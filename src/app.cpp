@@ -1,0 +1,236 @@
+#include "httpbench/app.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <fmt/format.h>
+
+#include "httpbench/cli.hpp"
+#include "httpbench/error.hpp"
+#include "httpbench/progress.hpp"
+#include "httpbench/report.hpp"
+#include "httpbench/request.hpp"
+#include "httpbench/runner.hpp"
+#include "httpbench/serve.hpp"
+
+namespace httpbench {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// DNS is resolved once, before any mode is timed.
+std::vector<tcp::endpoint> resolve(const Target& target) {
+  net::io_context ioc;
+  tcp::resolver resolver(ioc);
+  boost::system::error_code ec;
+  auto results = resolver.resolve(target.host, std::to_string(target.port), ec);
+  if (ec || results.empty()) {
+    throw UsageError(fmt::format("cannot resolve host '{}': {}", target.host,
+                                 ec ? ec.message() : "no addresses"));
+  }
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  return endpoints;
+}
+
+// Writes a file atomically: the content goes to a temporary file beside it, then is renamed over
+// the target, so readers never see half a document. The temporary file is created before the run
+// so that a bad path fails before any request is sent.
+class AtomicFile {
+ public:
+  explicit AtomicFile(const std::string& path)
+      : path_(path), temp_(fmt::format("{}.tmp.{}", path, ::getpid())) {
+    std::ofstream probe(temp_, std::ios::trunc);
+    if (!probe) throw UsageError(fmt::format("cannot write output file '{}'", path));
+  }
+  ~AtomicFile() {
+    std::error_code ignored;
+    if (!committed_) std::filesystem::remove(temp_, ignored);
+  }
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Returns false when the file could not be written.
+  bool commit(const std::string& content) {
+    {
+      std::ofstream file(temp_, std::ios::trunc | std::ios::binary);
+      file << content;
+      file.flush();
+      if (!file) return false;
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp_, path_, ec);
+    committed_ = !ec;
+    return committed_;
+  }
+
+ private:
+  std::string path_;
+  std::string temp_;
+  bool committed_ = false;
+};
+
+// Prints the progress line to stderr at most every 100 ms from its own thread; workers only bump
+// atomic counters.
+class ProgressPrinter {
+ public:
+  ProgressPrinter(Progress& progress, std::uint64_t total, std::ostream& err)
+      : progress_(progress), total_(total), err_(err) {}
+  ~ProgressPrinter() { finish(); }
+  ProgressPrinter(const ProgressPrinter&) = delete;
+  ProgressPrinter& operator=(const ProgressPrinter&) = delete;
+
+  void begin(Mode mode) {
+    finish();
+    done_ = false;
+    thread_ = std::jthread([this, mode](std::stop_token st) { loop(mode, st); });
+  }
+  void finish() {
+    if (!thread_.joinable()) return;
+    thread_.request_stop();
+    thread_.join();
+    err_ << "\r\033[K" << std::flush;
+  }
+
+ private:
+  void loop(Mode mode, std::stop_token st) {
+    const auto start = std::chrono::steady_clock::now();
+    while (!st.stop_requested()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      const std::uint64_t done = progress_.done.load(std::memory_order_relaxed);
+      const std::uint64_t failed = progress_.failed.load(std::memory_order_relaxed);
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      err_ << fmt::format("\r\033[K[{}] {}/{}  {:.0f} req/s  errors {}", mode_name(mode), done,
+                          total_, secs > 0 ? static_cast<double>(done) / secs : 0.0, failed)
+           << std::flush;
+    }
+  }
+
+  Progress& progress_;
+  std::uint64_t total_;
+  std::ostream& err_;
+  bool done_ = false;
+  std::jthread thread_;
+};
+
+std::string failure_summary(const Report& report) {
+  std::string line;
+  for (const RunResult& r : report.runs) {
+    if (r.failed == 0) continue;
+    line += fmt::format("{}{}: {} of {} requests failed (", line.empty() ? "" : "; ",
+                        mode_name(r.mode), r.failed, r.requests);
+    const char* sep = "";
+    for (ErrorKind k : kAllErrorKinds) {
+      if (r.error_count(k) == 0) continue;
+      line += fmt::format("{}{} {}", sep, kind_name(k), r.error_count(k));
+      sep = ", ";
+    }
+    line += ")";
+  }
+  return line;
+}
+
+int run_serve(const ServeOptions& options, std::ostream& out, const std::atomic<bool>& stop) {
+  Server server(options);
+  out << "listening on " << server.url() << std::endl;
+  server.start();
+  while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  server.stop();
+  return kExitOk;
+}
+
+int run_demo(CommandLine cl, std::ostream& out, std::ostream& err, const std::atomic<bool>& stop) {
+  ServeOptions serve;
+  serve.port = 0;
+  serve.delay = cl.demo_delay;
+  Server server(serve);
+  server.start();
+  if (!cl.options.json) {
+    out << fmt::format("demo: built-in target at {} answering after {}ms; comparing {} requests "
+                       "in each mode\n\n",
+                       server.url(), std::chrono::duration<double, std::milli>(serve.delay).count(),
+                       cl.options.requests);
+    out.flush();
+  }
+  cl.options.target = parse_target(server.url());
+  cl.options.progress = !cl.options.json && ::isatty(STDERR_FILENO);
+  return run_benchmark(cl.options, out, err, stop);
+}
+
+}  // namespace
+
+int run_benchmark(Options options, std::ostream& out, std::ostream& err,
+                  const std::atomic<bool>& stop) {
+  options.validate();
+  std::optional<AtomicFile> output_file;
+  if (options.output_file) output_file.emplace(*options.output_file);
+  const ClientConfig config = make_client_config(options, resolve(options.target));
+
+  Report report;
+  report.version = kVersion;
+  report.options = options;
+  Progress progress;
+  std::optional<ProgressPrinter> printer;
+  if (options.progress && !options.quiet) printer.emplace(progress, options.requests, err);
+  for (Mode mode : options.modes) {
+    if (stop.load()) break;
+    if (printer) printer->begin(mode);
+    report.runs.push_back(run_mode(mode, options, config, stop, printer ? &progress : nullptr));
+    if (printer) printer->finish();
+  }
+  report.interrupted = stop.load();
+  if (options.compare) report.comparison = compare_runs(report.runs);
+
+  const std::string json = (options.json || output_file) ? format_json(report) : std::string{};
+  if (!options.quiet) {
+    out << (options.json ? json : format_text(report));
+    out.flush();
+  }
+  int code = report.interrupted ? kExitInterrupted : kExitOk;
+  if (output_file && !output_file->commit(json)) {
+    err << fmt::format("httpbench: cannot write output file '{}'\n", *options.output_file);
+    code = report.interrupted ? kExitInterrupted : kExitUsage;
+  }
+  if (report.any_failed()) {
+    if (options.quiet || options.json) err << "httpbench: " << failure_summary(report) << "\n";
+    if (code == kExitOk) code = kExitFailures;
+  }
+  return code;
+}
+
+int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+             const std::atomic<bool>& stop) {
+  try {
+    CommandLine cl = parse_command_line(args);
+    switch (cl.command) {
+      case Command::info:
+        out << cl.message;
+        return kExitOk;
+      case Command::serve:
+        return run_serve(cl.serve, out, stop);
+      case Command::demo:
+        return run_demo(std::move(cl), out, err, stop);
+      case Command::bench:
+        cl.options.progress = !cl.options.quiet && ::isatty(STDERR_FILENO);
+        return run_benchmark(std::move(cl.options), out, err, stop);
+    }
+  } catch (const UsageError& e) {
+    err << "httpbench: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    err << "httpbench: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return kExitUsage;
+}
+
+}  // namespace httpbench

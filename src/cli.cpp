@@ -1,0 +1,155 @@
+#include "httpbench/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "httpbench/error.hpp"
+#include "httpbench/request.hpp"
+#include "httpbench/units.hpp"
+
+namespace httpbench {
+
+namespace {
+
+// Raw option text, parsed with our own unit parsers so that errors name the option and the value.
+struct RawOptions {
+  std::string url;
+  std::string mode = "async";
+  std::string compare;
+  std::string requests = "200";
+  std::string concurrency = "100";
+  std::string timeout = "30s";
+  std::string connect_timeout = "10s";
+  std::string max_header_size = "1m";
+  std::string port = "8080";
+  std::string delay = "0";
+  std::string jitter = "0";
+  std::string body_size = "2";
+  std::string demo_delay = "50ms";
+};
+
+std::vector<Mode> parse_mode_list(const std::string& text) {
+  std::vector<Mode> modes;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    modes.push_back(parse_mode(std::string_view(text).substr(pos, comma - pos)));
+    pos = comma + 1;
+  }
+  return modes;
+}
+
+template <class Fn>
+auto with_option_name(const char* option, const std::string& value, Fn parse) {
+  try {
+    return parse(value);
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}: {}", option, e.what()));
+  }
+}
+
+void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
+  app.add_option("-m,--mode", raw.mode, "sync, threads, async or compare (default async)");
+  app.add_option("--compare", raw.compare,
+                 "modes to compare, first is the baseline (default sync,async); implies "
+                 "--mode compare");
+  app.add_option("-n,--requests", raw.requests, "requests per mode (default 200)");
+  app.add_option("-c,--concurrency", raw.concurrency,
+                 "requests in flight for threads and async (default 100)");
+  app.add_flag("--keep-alive,!--no-keep-alive", o.keep_alive,
+               "reuse connections (default) or open a new one per request");
+  app.add_option("--timeout", raw.timeout, "per-request deadline, e.g. 500ms, 30s (default 30s)");
+  app.add_option("--connect-timeout", raw.connect_timeout, "TCP connect deadline (default 10s)");
+  app.add_option("--max-header-size", raw.max_header_size,
+                 "largest response header block accepted (default 1m)");
+  app.add_flag("--json", o.json, "print the results as JSON on stdout");
+  app.add_option("-o,--output", o.output_file, "also write the JSON results to FILE");
+  app.add_flag("-q,--quiet", o.quiet, "print nothing but errors");
+}
+
+void finish_benchmark_options(RawOptions& raw, Options& o) {
+  o.target = parse_target(raw.url);
+  o.requests = with_option_name("--requests", raw.requests, parse_count);
+  o.concurrency = with_option_name("--concurrency", raw.concurrency, parse_count);
+  o.timeout = with_option_name("--timeout", raw.timeout, parse_duration);
+  o.connect_timeout = with_option_name("--connect-timeout", raw.connect_timeout, parse_duration);
+  const std::uint64_t header = with_option_name("--max-header-size", raw.max_header_size, parse_size);
+  if (header > std::numeric_limits<std::uint32_t>::max()) {
+    throw UsageError("--max-header-size: too large");
+  }
+  o.max_header_size = static_cast<std::uint32_t>(header);
+  if (raw.mode == "compare" || !raw.compare.empty()) {
+    o.compare = true;
+    o.modes = parse_mode_list(raw.compare.empty() ? "sync,async" : raw.compare);
+  } else {
+    o.modes = {with_option_name("--mode", raw.mode, parse_mode)};
+  }
+  o.validate();
+}
+
+}  // namespace
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+  CommandLine cl;
+  RawOptions raw;
+  CLI::App app{"httpbench: HTTP load benchmarker comparing sync, threads and async clients",
+               "httpbench"};
+  app.set_version_flag("--version", fmt::format("httpbench {}", kVersion));
+  app.add_option("url", raw.url, "target URL, e.g. http://127.0.0.1:8080/");
+  add_benchmark_options(app, raw, cl.options);
+
+  CLI::App* serve = app.add_subcommand("serve", "run the built-in test target");
+  serve->add_option("--address", cl.serve.address, "address to listen on (default 127.0.0.1)");
+  serve->add_option("--port", raw.port, "port, 0 picks a free one (default 8080)");
+  serve->add_option("--delay", raw.delay, "delay before each response (default 0)");
+  serve->add_option("--jitter", raw.jitter, "extra uniform random delay up to this (default 0)");
+  serve->add_option("--body-size", raw.body_size, "response body bytes (default 2)");
+
+  CLI::App* demo =
+      app.add_subcommand("demo", "reproduce the sync vs threads vs async benchmark offline");
+  demo->add_option("-n,--requests", raw.requests, "requests per mode (default 200)");
+  demo->add_option("--delay", raw.demo_delay, "server delay per request (default 50ms)");
+  demo->add_flag("--json", cl.options.json, "print the results as JSON on stdout");
+  app.require_subcommand(0, 1);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    cl.command = Command::info;
+    cl.message = app.help();
+    return cl;
+  } catch (const CLI::CallForVersion& e) {
+    cl.command = Command::info;
+    cl.message = std::string(e.what()) + "\n";
+    return cl;
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(e.what());
+  }
+
+  if (serve->parsed()) {
+    cl.command = Command::serve;
+    const std::uint64_t port = with_option_name("--port", raw.port, parse_count);
+    if (port > 65535) throw UsageError("--port: must be 0..65535");
+    cl.serve.port = static_cast<std::uint16_t>(port);
+    cl.serve.delay = with_option_name("--delay", raw.delay, parse_duration);
+    cl.serve.jitter = with_option_name("--jitter", raw.jitter, parse_duration);
+    cl.serve.body_size = with_option_name("--body-size", raw.body_size, parse_size);
+    cl.serve.validate();
+    return cl;
+  }
+  if (demo->parsed()) {
+    cl.command = Command::demo;
+    cl.demo_delay = with_option_name("--delay", raw.demo_delay, parse_duration);
+    cl.options.requests = with_option_name("--requests", raw.requests, parse_count);
+    cl.options.modes = {Mode::sync, Mode::threads, Mode::async};
+    cl.options.compare = true;
+    if (cl.options.requests == 0) throw UsageError("--requests must be at least 1");
+    return cl;
+  }
+  if (raw.url.empty()) throw UsageError("missing URL (try --help)");
+  finish_benchmark_options(raw, cl.options);
+  return cl;
+}
+
+}  // namespace httpbench

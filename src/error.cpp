@@ -1,0 +1,61 @@
+#include "httpbench/error.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace httpbench {
+
+std::string_view kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::connect:
+      return "connect";
+    case ErrorKind::timeout:
+      return "timeout";
+    case ErrorKind::read:
+      return "read";
+    case ErrorKind::write:
+      return "write";
+    case ErrorKind::protocol:
+      return "protocol";
+    case ErrorKind::tls:
+      return "tls";
+  }
+  return "unknown";
+}
+
+ErrorKind classify(const boost::system::error_code& ec, Phase phase) {
+  namespace http = boost::beast::http;
+  // A connection that could not be established, including one that timed out, is a connect
+  // failure: the request never reached the server.
+  if (phase == Phase::connect && ec.category() != boost::asio::error::get_ssl_category()) {
+    return ErrorKind::connect;
+  }
+  if (ec == boost::beast::error::timeout || ec == boost::asio::error::timed_out) {
+    return ErrorKind::timeout;
+  }
+  if (ec.category() == boost::asio::error::get_ssl_category() ||
+      ec.category() == boost::asio::ssl::error::get_stream_category()) {
+    return ErrorKind::tls;
+  }
+  if (ec.category() == http::make_error_code(http::error::end_of_stream).category()) {
+    // A peer that closes before or during a response dropped the connection; anything else the
+    // parser rejects is a malformed response.
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+      return ErrorKind::read;
+    }
+    return ErrorKind::protocol;
+  }
+  switch (phase) {
+    case Phase::connect:
+      return ErrorKind::connect;
+    case Phase::write:
+      return ErrorKind::write;
+    case Phase::read:
+      return ErrorKind::read;
+  }
+  return ErrorKind::read;
+}
+
+}  // namespace httpbench

@@ -1,0 +1,46 @@
+#include "httpbench/options.hpp"
+
+#include <fmt/format.h>
+
+#include "httpbench/error.hpp"
+
+namespace httpbench {
+
+std::string_view mode_name(Mode mode) {
+  switch (mode) {
+    case Mode::sync:
+      return "sync";
+    case Mode::threads:
+      return "threads";
+    case Mode::async:
+      return "async";
+  }
+  return "unknown";
+}
+
+Mode parse_mode(std::string_view name) {
+  if (name == "sync") return Mode::sync;
+  if (name == "threads") return Mode::threads;
+  if (name == "async") return Mode::async;
+  throw UsageError(fmt::format("unknown mode '{}': use sync, threads or async", name));
+}
+
+void Options::validate() const {
+  if (requests == 0) throw UsageError("--requests must be at least 1");
+  if (concurrency == 0) throw UsageError("--concurrency must be at least 1");
+  if (concurrency > 1'000'000) throw UsageError("--concurrency must be at most 1000000");
+  if (modes.empty()) throw UsageError("no mode to run");
+  for (std::size_t i = 0; i < modes.size(); ++i) {
+    for (std::size_t j = i + 1; j < modes.size(); ++j) {
+      if (modes[i] == modes[j]) {
+        throw UsageError(fmt::format("mode '{}' is listed twice", mode_name(modes[i])));
+      }
+    }
+  }
+  if (compare && modes.size() < 2) throw UsageError("--compare needs at least two modes");
+  if (timeout.count() <= 0) throw UsageError("--timeout must be greater than 0");
+  if (connect_timeout.count() <= 0) throw UsageError("--connect-timeout must be greater than 0");
+  if (max_header_size < 1024) throw UsageError("--max-header-size must be at least 1024");
+}
+
+}  // namespace httpbench

@@ -1,0 +1,80 @@
+#include "httpbench/results.hpp"
+
+#include "httpbench/recorder.hpp"
+
+namespace httpbench {
+
+namespace {
+double to_ms(std::uint64_t ns) { return static_cast<double>(ns) / 1e6; }
+double to_seconds(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e9; }
+}  // namespace
+
+LatencySummary summarize_latency(const Histogram& h) {
+  LatencySummary s;
+  s.min = to_ms(h.min());
+  s.mean = h.mean() / 1e6;
+  s.stdev = h.stdev() / 1e6;
+  s.p50 = to_ms(h.value_at_quantile(0.50));
+  s.p75 = to_ms(h.value_at_quantile(0.75));
+  s.p90 = to_ms(h.value_at_quantile(0.90));
+  s.p95 = to_ms(h.value_at_quantile(0.95));
+  s.p99 = to_ms(h.value_at_quantile(0.99));
+  s.p999 = to_ms(h.value_at_quantile(0.999));
+  s.p9999 = to_ms(h.value_at_quantile(0.9999));
+  s.max = to_ms(h.max());
+  return s;
+}
+
+RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing) {
+  RunResult r;
+  r.mode = mode;
+  r.succeeded = rec.succeeded();
+  r.failed = rec.failed();
+  r.requests = r.succeeded + r.failed;
+  r.aborted = rec.started() - r.requests;
+  for (ErrorKind k : kAllErrorKinds) {
+    const auto i = static_cast<std::size_t>(k);
+    r.errors[i] = rec.errors(k);
+    r.error_examples[i] = rec.first_error(k);
+  }
+  for (unsigned s = 0; s < Recorder::kStatusSlots; ++s) {
+    if (rec.status_count(s) != 0) r.status_codes[s] = rec.status_count(s);
+  }
+  r.elapsed_s = to_seconds(timing.elapsed);
+  r.rps = r.elapsed_s > 0 ? static_cast<double>(r.requests) / r.elapsed_s : 0;
+  r.bytes_received = rec.bytes_received();
+  r.connections = rec.connections();
+  r.cpu_s = to_seconds(timing.cpu);
+  r.latency = summarize_latency(rec.latency());
+  r.histogram = rec.latency();
+  r.interrupted = timing.interrupted;
+  return r;
+}
+
+std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs) {
+  if (runs.size() < 2) return std::nullopt;
+  Comparison c;
+  const RunResult& base = runs.front();
+  c.baseline = base.mode;
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    // Per-request time rather than total time, so runs that ended different numbers of requests
+    // (an interruption) still compare fairly.
+    Speedup s;
+    s.mode = runs[i].mode;
+    if (base.rps > 0 && runs[i].rps > 0) {
+      s.factor = runs[i].rps / base.rps;
+      s.time_saved_pct = (1.0 - base.rps / runs[i].rps) * 100.0;
+    }
+    c.speedups.push_back(s);
+  }
+  return c;
+}
+
+bool Report::any_failed() const {
+  for (const RunResult& r : runs) {
+    if (r.failed != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace httpbench

@@ -1,0 +1,255 @@
+#include "httpbench/serve.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+
+#include "httpbench/error.hpp"
+#include "httpbench/units.hpp"
+
+namespace httpbench {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+// Largest body a request may ask for: large enough for transfer tests, small enough to be safe.
+constexpr std::uint64_t kMaxBodySize = std::uint64_t{1} << 40;
+// Bodies are written from this block repeatedly, so no body is ever built in memory.
+constexpr std::size_t kFillerSize = 64 * 1024;
+
+// What one request asks of the server.
+struct Reply {
+  unsigned status = 200;
+  std::chrono::nanoseconds delay{0};
+  std::uint64_t body_size = 0;
+  bool close = false;
+  // Set when the query string could not be understood; becomes a 400 response.
+  std::string error;
+};
+
+}  // namespace
+
+void ServeOptions::validate() const {
+  if (body_size > kMaxBodySize) throw UsageError("--body-size is too large");
+  error_code ec;
+  net::ip::make_address(address, ec);
+  if (ec) throw UsageError(fmt::format("invalid --address '{}': not an IP address", address));
+}
+
+struct Server::State {
+  explicit State(const ServeOptions& o) : options(o), acceptor(ioc), filler(kFillerSize, 'x') {}
+
+  Reply plan_reply(const http::request<http::empty_body>& req) {
+    Reply r;
+    r.delay = options.delay;
+    if (options.jitter.count() > 0) {
+      std::uniform_int_distribution<std::int64_t> dist(0, options.jitter.count());
+      r.delay += std::chrono::nanoseconds(dist(rng));
+    }
+    r.body_size = options.body_size;
+    r.close = !req.keep_alive();
+    auto target = boost::urls::parse_origin_form(req.target());
+    if (!target) {
+      r.error = "malformed request target";
+      return r;
+    }
+    try {
+      for (auto param : target->params()) {
+        if (param.key == "delay") {
+          r.delay = parse_duration(param.value);
+        } else if (param.key == "status") {
+          const std::uint64_t s = parse_count(param.value);
+          if (s < 100 || s > 999) throw UsageError("status must be 100..999");
+          r.status = static_cast<unsigned>(s);
+        } else if (param.key == "size") {
+          r.body_size = parse_count(param.value);
+          if (r.body_size > kMaxBodySize) throw UsageError("size is too large");
+        } else if (param.key == "close") {
+          r.close = r.close || param.value != "0";
+        }
+      }
+    } catch (const UsageError& e) {
+      r.error = e.what();
+    }
+    return r;
+  }
+
+  net::awaitable<void> session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    fmt::memory_buffer head;
+    for (;;) {
+      // Request bodies are read and dropped; only the request line and headers matter here.
+      http::request_parser<http::empty_body> parser;
+      parser.body_limit(boost::none);
+      parser.eager(false);
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      if (ec) break;
+      if (!parser.is_done()) {
+        // Drain a body: read it through a parser that discards the bytes.
+        http::request_parser<http::string_body> drain(std::move(parser));
+        drain.body_limit(std::uint64_t{64} * 1024 * 1024);
+        auto [bec, bn] = co_await http::async_read(stream, buffer, drain, use_tuple);
+        if (bec) break;
+        requests.fetch_add(1, std::memory_order_relaxed);
+        // Answer as if the body had been empty.
+        http::request<http::empty_body> bare{drain.get().method(), drain.get().target(),
+                                             drain.get().version()};
+        bare.keep_alive(drain.get().keep_alive());
+        if (!co_await respond(stream, bare, head)) break;
+        continue;
+      }
+      requests.fetch_add(1, std::memory_order_relaxed);
+      if (!co_await respond(stream, parser.get(), head)) break;
+    }
+    error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  // Writes the response for `req`; returns false when the connection should end.
+  net::awaitable<bool> respond(beast::tcp_stream& stream, const http::request<http::empty_body>& req,
+                               fmt::memory_buffer& head) {
+    Reply reply = plan_reply(req);
+    if (!reply.error.empty()) {
+      reply = Reply{400, std::chrono::nanoseconds{0}, 0, reply.close, reply.error};
+    }
+    if (reply.delay.count() > 0) {
+      net::steady_timer timer(stream.get_executor());
+      timer.expires_after(reply.delay);
+      co_await timer.async_wait(use_tuple);
+    }
+    const bool head_only = req.method() == http::verb::head;
+    const std::string_view body_text = reply.error;
+    const std::uint64_t body_size = body_text.empty() ? reply.body_size : body_text.size();
+    head.clear();
+    fmt::format_to(std::back_inserter(head),
+                   "HTTP/1.1 {} {}\r\nServer: httpbench\r\nContent-Type: text/plain\r\n"
+                   "Content-Length: {}\r\n{}\r\n",
+                   reply.status, std::string_view(http::obsolete_reason(http::int_to_status(reply.status))),
+                   body_size, reply.close ? "Connection: close\r\n" : "");
+    stream.expires_after(std::chrono::seconds(60));
+    auto [ec, n] = co_await net::async_write(stream, net::buffer(head.data(), head.size()), use_tuple);
+    if (ec) co_return false;
+    if (!head_only && body_size > 0) {
+      if (!body_text.empty()) {
+        auto [bec, bn] = co_await net::async_write(stream, net::buffer(body_text), use_tuple);
+        if (bec) co_return false;
+      } else {
+        std::uint64_t left = body_size;
+        while (left > 0) {
+          const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(left, kFillerSize));
+          auto [bec, bn] = co_await net::async_write(stream, net::buffer(filler.data(), chunk), use_tuple);
+          if (bec) co_return false;
+          left -= chunk;
+        }
+      }
+    }
+    stream.expires_never();
+    co_return !reply.close;
+  }
+
+  net::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec) {
+        // Out of file descriptors or similar: back off briefly instead of spinning.
+        net::steady_timer timer(acceptor.get_executor());
+        timer.expires_after(std::chrono::milliseconds(10));
+        co_await timer.async_wait(use_tuple);
+        continue;
+      }
+      connections.fetch_add(1, std::memory_order_relaxed);
+      error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      net::co_spawn(ioc, session(std::move(socket)), net::detached);
+    }
+  }
+
+  ServeOptions options;
+  net::io_context ioc{1};
+  tcp::acceptor acceptor;
+  // The bytes every body is made of.
+  std::string filler;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> connections{0};
+  std::thread thread;
+  std::atomic<bool> stopped{false};
+};
+
+Server::Server(const ServeOptions& options) : state_(std::make_unique<State>(options)) {
+  options.validate();
+  State& s = *state_;
+  const tcp::endpoint endpoint(net::ip::make_address(options.address), options.port);
+  error_code ec;
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error(
+        fmt::format("cannot listen on {}:{}: {}", options.address, options.port, ec.message()));
+  }
+  net::co_spawn(s.ioc, s.accept_loop(), net::detached);
+}
+
+Server::~Server() {
+  stop();
+  if (state_->thread.joinable()) state_->thread.join();
+}
+
+std::uint16_t Server::port() const { return state_->acceptor.local_endpoint().port(); }
+
+std::string Server::url() const {
+  const auto address = state_->acceptor.local_endpoint().address();
+  if (address.is_v6()) return fmt::format("http://[{}]:{}/", address.to_string(), port());
+  return fmt::format("http://{}:{}/", address.to_string(), port());
+}
+
+void Server::start() {
+  state_->thread = std::thread([this] { state_->ioc.run(); });
+}
+
+void Server::run() { state_->ioc.run(); }
+
+void Server::stop() {
+  if (state_->stopped.exchange(true)) return;
+  state_->ioc.stop();
+}
+
+std::uint64_t Server::requests_received() const {
+  return state_->requests.load(std::memory_order_relaxed);
+}
+
+std::uint64_t Server::connections_accepted() const {
+  return state_->connections.load(std::memory_order_relaxed);
+}
+
+}  // namespace httpbench

@@ -1,0 +1,73 @@
+#include "httpbench/url.hpp"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+#include <fmt/format.h>
+
+#include "httpbench/error.hpp"
+
+namespace httpbench {
+
+std::string Target::host_header() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  std::string h = ipv6 ? fmt::format("[{}]", host) : host;
+  const bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+  if (!default_port) h += fmt::format(":{}", port);
+  return h;
+}
+
+std::string Target::url() const { return fmt::format("{}://{}{}", scheme, host_header(), target); }
+
+Target parse_target(std::string_view text) {
+  auto parsed = boost::urls::parse_absolute_uri(text);
+  if (!parsed) {
+    throw UsageError(fmt::format("malformed URL '{}': {}", text, parsed.error().message()));
+  }
+  const boost::urls::url_view& u = *parsed;
+  Target t;
+  t.scheme = u.scheme();
+  for (char& c : t.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t.scheme == "https") {
+    throw UsageError(fmt::format("unsupported scheme 'https' in '{}': this build speaks http only",
+                                 text));
+  }
+  if (t.scheme != "http") {
+    throw UsageError(fmt::format("unsupported scheme '{}' in '{}': use http://", t.scheme, text));
+  }
+  if (!u.has_authority() || u.host().empty()) {
+    throw UsageError(fmt::format("malformed URL '{}': no host", text));
+  }
+  if (u.has_userinfo()) {
+    throw UsageError(fmt::format("malformed URL '{}': credentials in the URL are not supported",
+                                 text));
+  }
+  switch (u.host_type()) {
+    case boost::urls::host_type::ipv6:
+      t.host = u.host_ipv6_address().to_string();
+      break;
+    case boost::urls::host_type::ipv4:
+      t.host = u.host_ipv4_address().to_string();
+      break;
+    case boost::urls::host_type::name:
+      t.host = u.host_name();
+      break;
+    default:
+      throw UsageError(fmt::format("malformed URL '{}': unsupported host form", text));
+  }
+  if (u.has_port()) {
+    if (u.port().empty() || u.port_number() == 0 || u.port() != std::to_string(u.port_number())) {
+      throw UsageError(fmt::format("malformed URL '{}': invalid port '{}'", text,
+                                   std::string_view(u.port())));
+    }
+    t.port = u.port_number();
+  }
+  std::string_view path = u.encoded_path();
+  t.target = path.empty() ? "/" : std::string(path);
+  if (u.has_query()) {
+    t.target += '?';
+    t.target += std::string_view(u.encoded_query());
+  }
+  return t;
+}
+
+}  // namespace httpbench
