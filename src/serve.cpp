@@ -88,7 +88,7 @@ struct Server::State {
           if (s < 100 || s > 999) throw UsageError("status must be 100..999");
           r.status = static_cast<unsigned>(s);
         } else if (param.key == "size") {
-          r.body_size = parse_count(param.value);
+          r.body_size = parse_size(param.value);
           if (r.body_size > kMaxBodySize) throw UsageError("size is too large");
         } else if (param.key == "close") {
           r.close = r.close || param.value != "0";

@@ -1,0 +1,97 @@
+// The installed program as users run it: serve's first line, exit codes, Ctrl-C.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <fstream>
+#include <regex>
+
+#include "test_support.hpp"
+
+using namespace httpbench;
+using namespace httpbench::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Starts `httpbench serve --port 0 ...` and returns the child with the URL it printed.
+std::pair<std::unique_ptr<Child>, std::string> start_serve(std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"serve", "--port", "0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto child = std::make_unique<Child>(args);
+  const std::string line = child->read_line(10s);
+  std::smatch m;
+  static const std::regex re(R"(^listening on (http://127\.0\.0\.1:\d+/)$)");
+  if (!std::regex_match(line, m, re)) {
+    ADD_FAILURE() << "unexpected first line: '" << line << "'";
+    return {std::move(child), ""};
+  }
+  return {std::move(child), m[1].str()};
+}
+
+}  // namespace
+
+TEST(Binary, ServePrintsItsUrlAndStopsOnSigterm) {
+  auto [serve, url] = start_serve({"--delay", "1ms"});
+  ASSERT_FALSE(url.empty());
+  Outcome o = run_binary({"-n", "50", "-c", "5", url});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("[async] 50 requests"), std::string::npos) << o.out;
+  serve->signal(SIGTERM);
+  EXPECT_EQ(serve->wait(10s), 0);
+}
+
+TEST(Binary, FailuresExitOneAndSayWhy) {
+  auto [serve, url] = start_serve();
+  ASSERT_FALSE(url.empty());
+  serve->signal(SIGTERM);
+  ASSERT_EQ(serve->wait(10s), 0);
+  Outcome o = run_binary({"-n", "3", "--mode", "sync", url});
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_NE(o.out.find("failed     3 (connect 3)"), std::string::npos) << o.out;
+}
+
+TEST(Binary, UsageErrorExitsTwo) {
+  Outcome o = run_binary({"-n", "0", "http://127.0.0.1:9/"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err, "httpbench: --requests must be at least 1\n");
+}
+
+TEST(Binary, CtrlCPrintsAndWritesPartialResultsAndExits130) {
+  auto [serve, url] = start_serve({"--delay", "20ms"});
+  ASSERT_FALSE(url.empty());
+  const std::string path = ::testing::TempDir() + "/httpbench_interrupted.json";
+  std::remove(path.c_str());
+  Child run({"--mode", "sync", "-n", "100000", "-o", path, url});
+  std::this_thread::sleep_for(700ms);
+  const auto sent = std::chrono::steady_clock::now();
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait(10s), 130) << run.err();
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 3s);
+  EXPECT_NE(run.out().find("(interrupted)"), std::string::npos) << run.out();
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto doc = boost::json::parse(text).as_object();
+  EXPECT_TRUE(doc.at("interrupted").as_bool());
+  const auto& r = doc.at("runs").as_array().at(0).as_object();
+  EXPECT_GT(r.at("succeeded").as_int64(), 5);
+  EXPECT_LT(r.at("requests").as_int64(), 100000);
+  EXPECT_EQ(r.at("requests").as_int64(), r.at("succeeded").as_int64() + r.at("failed").as_int64());
+  serve->signal(SIGTERM);
+  EXPECT_EQ(serve->wait(10s), 0);
+}
+
+TEST(Binary, CtrlCInAsyncModeAbandonsInFlightRequests) {
+  auto [serve, url] = start_serve({"--delay", "10s"});
+  ASSERT_FALSE(url.empty());
+  Child run({"-n", "20", "-c", "20", "--json", url});
+  std::this_thread::sleep_for(500ms);
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait(10s), 130) << run.err();
+  auto r = boost::json::parse(run.out()).at("runs").as_array().at(0).as_object();
+  EXPECT_EQ(r.at("aborted").as_int64(), 20);
+  EXPECT_EQ(r.at("requests").as_int64(), 0);
+  serve->signal(SIGTERM);
+  EXPECT_EQ(serve->wait(10s), 0);
+}

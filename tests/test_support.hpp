@@ -1,0 +1,70 @@
+// Helpers shared by the tests: in-process runs of the program, and child processes of the binary.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "httpbench/app.hpp"
+
+namespace httpbench::test {
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs httpbench in this process, as main() would.
+inline Outcome run_inprocess(const std::vector<std::string>& args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  std::atomic<bool> stop{false};
+  Outcome o;
+  o.code = run_main(args, out, err, stop);
+  o.out = out.str();
+  o.err = err.str();
+  return o;
+}
+
+// A host name that cannot resolve without any packet leaving the machine: a DNS label longer than
+// 63 characters cannot be encoded, so the resolver fails before sending a query.
+inline std::string unresolvable_host() { return std::string(70, 'a') + ".invalid"; }
+
+// A child process running the httpbench binary, with stdout and stderr captured.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& args);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  // Reads stdout until a full line arrives or the timeout passes; empty on timeout or EOF.
+  std::string read_line(std::chrono::milliseconds timeout);
+  void signal(int sig);
+  // Waits for exit up to `timeout`, collecting the rest of the output; kills it past the limit
+  // and returns -1.
+  int wait(std::chrono::milliseconds timeout);
+
+  const std::string& out() const { return out_; }
+  const std::string& err() const { return err_; }
+
+ private:
+  bool pump(std::chrono::milliseconds timeout);
+
+  int pid_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  std::string out_;
+  std::string err_;
+  std::size_t line_pos_ = 0;
+  int status_ = -1;
+};
+
+// Runs the binary to completion (bounded by `timeout`).
+Outcome run_binary(const std::vector<std::string>& args,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+}  // namespace httpbench::test
