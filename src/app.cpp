@@ -7,9 +7,9 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <fmt/format.h>
 
 #include "httpbench/cli.hpp"
 #include "httpbench/error.hpp"
@@ -37,7 +37,8 @@ std::vector<tcp::endpoint> resolve(const Target& target) {
                                  ec ? ec.message() : "no addresses"));
   }
   std::vector<tcp::endpoint> endpoints;
-  for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  for (const auto& entry : results)
+    endpoints.push_back(entry.endpoint());
   return endpoints;
 }
 
@@ -143,7 +144,8 @@ int run_serve(const ServeOptions& options, std::ostream& out, const std::atomic<
   Server server(options);
   out << "listening on " << server.url() << std::endl;
   server.start();
-  while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (!stop.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   server.stop();
   return kExitOk;
 }
@@ -155,10 +157,11 @@ int run_demo(CommandLine cl, std::ostream& out, std::ostream& err, const std::at
   Server server(serve);
   server.start();
   if (!cl.options.json) {
-    out << fmt::format("demo: built-in target at {} answering after {}ms; comparing {} requests "
-                       "in each mode\n\n",
-                       server.url(), std::chrono::duration<double, std::milli>(serve.delay).count(),
-                       cl.options.requests);
+    out << fmt::format(
+        "demo: built-in target at {} answering after {}ms; comparing {} requests "
+        "in each mode\n\n",
+        server.url(), std::chrono::duration<double, std::milli>(serve.delay).count(),
+        cl.options.requests);
     out.flush();
   }
   cl.options.target = parse_target(server.url());

@@ -63,7 +63,8 @@ net::awaitable<void> run_connection(AsyncWork& work) {
     }
 
     stream.expires_at(deadline);
-    auto [write_ec, written] = co_await net::async_write(stream, net::buffer(cfg.request), use_tuple);
+    auto [write_ec, written] =
+        co_await net::async_write(stream, net::buffer(cfg.request), use_tuple);
     if (write_ec) {
       recorder.record_failure(classify(write_ec, Phase::write), write_ec.message());
       close_stream(stream, buffer);

@@ -1,7 +1,7 @@
 #include "httpbench/cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "httpbench/error.hpp"
 #include "httpbench/request.hpp"
@@ -73,7 +73,8 @@ void finish_benchmark_options(RawOptions& raw, Options& o) {
   o.concurrency = with_option_name("--concurrency", raw.concurrency, parse_count);
   o.timeout = with_option_name("--timeout", raw.timeout, parse_duration);
   o.connect_timeout = with_option_name("--connect-timeout", raw.connect_timeout, parse_duration);
-  const std::uint64_t header = with_option_name("--max-header-size", raw.max_header_size, parse_size);
+  const std::uint64_t header =
+      with_option_name("--max-header-size", raw.max_header_size, parse_size);
   if (header > std::numeric_limits<std::uint32_t>::max()) {
     throw UsageError("--max-header-size: too large");
   }

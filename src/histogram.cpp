@@ -19,7 +19,9 @@ int bucket_of(std::uint64_t value) {
   return 64 - std::countl_zero(value | kSubBucketMask) - Histogram::kSubBucketBits;
 }
 
-std::size_t counts_length() { return Histogram::index_of(Histogram::kHighestTrackable) + 1; }
+std::size_t counts_length() {
+  return Histogram::index_of(Histogram::kHighestTrackable) + 1;
+}
 
 }  // namespace
 
@@ -100,7 +102,9 @@ void Histogram::reset() {
   lowest_index_ = highest_index_ = 0;
 }
 
-double Histogram::mean() const { return count_ == 0 ? 0.0 : sum_ / static_cast<double>(count_); }
+double Histogram::mean() const {
+  return count_ == 0 ? 0.0 : sum_ / static_cast<double>(count_);
+}
 
 double Histogram::stdev() const {
   if (count_ == 0) return 0.0;

@@ -8,10 +8,14 @@ namespace httpbench {
 namespace {
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+}
 }  // namespace
 
-std::atomic<bool>& interrupt_flag() { return g_interrupted; }
+std::atomic<bool>& interrupt_flag() {
+  return g_interrupted;
+}
 
 void prepare_process() {
   struct sigaction sa {};

@@ -24,7 +24,8 @@ void Recorder::merge(const Recorder& other) {
     errors_[k] += other.errors_[k];
     if (first_error_[k].empty()) first_error_[k] = other.first_error_[k];
   }
-  for (std::size_t s = 0; s < kStatusSlots; ++s) status_[s] += other.status_[s];
+  for (std::size_t s = 0; s < kStatusSlots; ++s)
+    status_[s] += other.status_[s];
   bytes_ += other.bytes_;
   connections_ += other.connections_;
   latency_.merge(other.latency_);

@@ -10,14 +10,15 @@ namespace json = boost::json;
 namespace {
 
 json::object latency_json(const LatencySummary& l) {
-  return {{"min", l.min},   {"mean", l.mean}, {"stdev", l.stdev}, {"p50", l.p50},
-          {"p75", l.p75},   {"p90", l.p90},   {"p95", l.p95},     {"p99", l.p99},
+  return {{"min", l.min},    {"mean", l.mean},    {"stdev", l.stdev}, {"p50", l.p50},
+          {"p75", l.p75},    {"p90", l.p90},      {"p95", l.p95},     {"p99", l.p99},
           {"p99_9", l.p999}, {"p99_99", l.p9999}, {"max", l.max}};
 }
 
 json::object options_json(const Options& o) {
   json::array modes;
-  for (Mode m : o.modes) modes.emplace_back(mode_name(m));
+  for (Mode m : o.modes)
+    modes.emplace_back(mode_name(m));
   return {{"modes", std::move(modes)},
           {"compare", o.compare},
           {"requests", o.requests},
@@ -37,7 +38,8 @@ json::object run_json(const RunResult& r) {
     if (!example.empty()) error_examples[kind_name(k)] = example;
   }
   json::object status_codes;
-  for (const auto& [code, count] : r.status_codes) status_codes[std::to_string(code)] = count;
+  for (const auto& [code, count] : r.status_codes)
+    status_codes[std::to_string(code)] = count;
   json::array histogram;
   r.histogram.for_each_bucket([&](std::uint64_t, std::uint64_t high, std::uint64_t count) {
     histogram.push_back(json::array{static_cast<double>(high) / 1e3, count});
@@ -64,7 +66,8 @@ json::object run_json(const RunResult& r) {
 
 std::string format_json(const Report& report) {
   json::array runs;
-  for (const RunResult& r : report.runs) runs.push_back(run_json(r));
+  for (const RunResult& r : report.runs)
+    runs.push_back(run_json(r));
   json::object doc{{"tool", "httpbench"},
                    {"schema_version", 1},
                    {"version", report.version},

@@ -43,14 +43,16 @@ void write_run(Out out, const RunResult& r) {
     fmt::format_to(out, ")");
   }
   fmt::format_to(out, "\n");
-  if (r.aborted != 0) fmt::format_to(out, "  aborted    {} (in flight at interruption)\n", r.aborted);
+  if (r.aborted != 0)
+    fmt::format_to(out, "  aborted    {} (in flight at interruption)\n", r.aborted);
   for (ErrorKind k : kAllErrorKinds) {
     const std::string& example = r.error_examples[static_cast<std::size_t>(k)];
     if (!example.empty()) fmt::format_to(out, "    {}: {}\n", kind_name(k), example);
   }
   if (!r.status_codes.empty()) {
     fmt::format_to(out, "  status    ");
-    for (const auto& [code, count] : r.status_codes) fmt::format_to(out, " {}: {}", code, count);
+    for (const auto& [code, count] : r.status_codes)
+      fmt::format_to(out, " {}: {}", code, count);
     fmt::format_to(out, "\n");
   }
   if (r.succeeded != 0) {
@@ -96,8 +98,8 @@ std::string format_text(const Report& report) {
   const Options& o = report.options;
   fmt::format_to(out, "httpbench {}: {}\n", report.version, o.target.url());
   fmt::format_to(out, "{} requests per mode, concurrency {}, keep-alive {}, timeout {}\n\n",
-                 o.requests, o.concurrency, o.keep_alive ? "on (connections reused)"
-                                                          : "off (new connection per request)",
+                 o.requests, o.concurrency,
+                 o.keep_alive ? "on (connections reused)" : "off (new connection per request)",
                  format_seconds(static_cast<double>(o.timeout.count()) / 1e9));
   for (std::size_t i = 0; i < report.runs.size(); ++i) {
     if (i) fmt::format_to(out, "\n");

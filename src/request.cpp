@@ -2,10 +2,10 @@
 
 #include <sstream>
 
+#include <fmt/format.h>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/write.hpp>
-#include <fmt/format.h>
 
 namespace httpbench {
 

@@ -5,8 +5,12 @@
 namespace httpbench {
 
 namespace {
-double to_ms(std::uint64_t ns) { return static_cast<double>(ns) / 1e6; }
-double to_seconds(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e9; }
+double to_ms(std::uint64_t ns) {
+  return static_cast<double>(ns) / 1e6;
+}
+double to_seconds(std::chrono::nanoseconds d) {
+  return static_cast<double>(d.count()) / 1e9;
+}
 }  // namespace
 
 LatencySummary summarize_latency(const Histogram& h) {

@@ -7,13 +7,13 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
 #include "httpbench/async_client.hpp"
 #include "httpbench/progress.hpp"
@@ -36,7 +36,9 @@ nanoseconds thread_cpu_time() {
   return std::chrono::seconds(ts.tv_sec) + nanoseconds(ts.tv_nsec);
 }
 
-bool stopped(const std::atomic<bool>& stop) { return stop.load(std::memory_order_relaxed); }
+bool stopped(const std::atomic<bool>& stop) {
+  return stop.load(std::memory_order_relaxed);
+}
 
 RunResult run_sync(const Options& options, const ClientConfig& config,
                    const std::atomic<bool>& stop, Progress* progress) {
@@ -77,12 +79,13 @@ RunResult run_threads(const Options& options, const ClientConfig& config,
           ready.count_down();
           go.wait();
           if (start_failed) return;
-        const auto cpu_start = thread_cpu_time();
-          while (!stopped(stop) && next.fetch_add(1, std::memory_order_relaxed) < options.requests) {
-          const std::uint64_t failed_before = recorder.failed();
-          if (!client.run_one(recorder, stop)) break;
-          if (progress) progress->add(recorder.failed() == failed_before);
-        }
+          const auto cpu_start = thread_cpu_time();
+          while (!stopped(stop) &&
+                 next.fetch_add(1, std::memory_order_relaxed) < options.requests) {
+            const std::uint64_t failed_before = recorder.failed();
+            if (!client.run_one(recorder, stop)) break;
+            if (progress) progress->add(recorder.failed() == failed_before);
+          }
           cpu[t] = thread_cpu_time() - cpu_start;
         });
       } catch (const std::system_error& e) {
@@ -93,8 +96,8 @@ RunResult run_threads(const Options& options, const ClientConfig& config,
     if (start_failed) {
       go.count_down();
       workers.clear();
-      throw UsageError(fmt::format("cannot start {} threads ({}): lower --concurrency", n_threads,
-                                   start_error));
+      throw UsageError(
+          fmt::format("cannot start {} threads ({}): lower --concurrency", n_threads, start_error));
     }
     // Time the work, not the thread start-up.
     ready.arrive_and_wait();

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -22,7 +23,6 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/url/parse.hpp>
-#include <fmt/format.h>
 
 #include "httpbench/error.hpp"
 #include "httpbench/units.hpp"
@@ -133,7 +133,8 @@ struct Server::State {
   }
 
   // Writes the response for `req`; returns false when the connection should end.
-  net::awaitable<bool> respond(beast::tcp_stream& stream, const http::request<http::empty_body>& req,
+  net::awaitable<bool> respond(beast::tcp_stream& stream,
+                               const http::request<http::empty_body>& req,
                                fmt::memory_buffer& head) {
     Reply reply = plan_reply(req);
     if (!reply.error.empty()) {
@@ -151,10 +152,12 @@ struct Server::State {
     fmt::format_to(std::back_inserter(head),
                    "HTTP/1.1 {} {}\r\nServer: httpbench\r\nContent-Type: text/plain\r\n"
                    "Content-Length: {}\r\n{}\r\n",
-                   reply.status, std::string_view(http::obsolete_reason(http::int_to_status(reply.status))),
+                   reply.status,
+                   std::string_view(http::obsolete_reason(http::int_to_status(reply.status))),
                    body_size, reply.close ? "Connection: close\r\n" : "");
     stream.expires_after(std::chrono::seconds(60));
-    auto [ec, n] = co_await net::async_write(stream, net::buffer(head.data(), head.size()), use_tuple);
+    auto [ec, n] =
+        co_await net::async_write(stream, net::buffer(head.data(), head.size()), use_tuple);
     if (ec) co_return false;
     if (!head_only && body_size > 0) {
       if (!body_text.empty()) {
@@ -163,8 +166,10 @@ struct Server::State {
       } else {
         std::uint64_t left = body_size;
         while (left > 0) {
-          const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(left, kFillerSize));
-          auto [bec, bn] = co_await net::async_write(stream, net::buffer(filler.data(), chunk), use_tuple);
+          const std::size_t chunk =
+              static_cast<std::size_t>(std::min<std::uint64_t>(left, kFillerSize));
+          auto [bec, bn] =
+              co_await net::async_write(stream, net::buffer(filler.data(), chunk), use_tuple);
           if (bec) co_return false;
           left -= chunk;
         }
@@ -225,7 +230,9 @@ Server::~Server() {
   if (state_->thread.joinable()) state_->thread.join();
 }
 
-std::uint16_t Server::port() const { return state_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::port() const {
+  return state_->acceptor.local_endpoint().port();
+}
 
 std::string Server::url() const {
   const auto address = state_->acceptor.local_endpoint().address();
@@ -237,7 +244,9 @@ void Server::start() {
   state_->thread = std::thread([this] { state_->ioc.run(); });
 }
 
-void Server::run() { state_->ioc.run(); }
+void Server::run() {
+  state_->ioc.run();
+}
 
 void Server::stop() {
   if (state_->stopped.exchange(true)) return;

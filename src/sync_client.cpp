@@ -33,8 +33,7 @@ error_code wait_ready(int fd, short events, Clock::time_point deadline,
     if (stop.load(std::memory_order_relaxed)) return net::error::operation_aborted;
     const auto now = Clock::now();
     if (now >= deadline) return net::error::timed_out;
-    const auto remaining =
-        std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+    const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
     pollfd pfd{fd, events, 0};
     const int rc = ::poll(&pfd, 1, static_cast<int>(std::min<std::int64_t>(remaining, 100)));
     if (rc > 0) return {};

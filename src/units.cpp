@@ -55,8 +55,9 @@ namespace {
 
 // Splits a trailing unit letter off a whole number and returns the number times the unit's
 // scale; `scales` maps suffix letters to multipliers.
-std::uint64_t parse_scaled(std::string_view text, std::string_view what,
-                           std::initializer_list<std::pair<std::string_view, std::uint64_t>> scales) {
+std::uint64_t parse_scaled(
+    std::string_view text, std::string_view what,
+    std::initializer_list<std::pair<std::string_view, std::uint64_t>> scales) {
   std::uint64_t value = 0;
   const char* end = text.data() + text.size();
   if (text.empty() || text.front() == '-' || text.front() == '+') {

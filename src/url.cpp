@@ -1,8 +1,8 @@
 #include "httpbench/url.hpp"
 
+#include <fmt/format.h>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-#include <fmt/format.h>
 
 #include "httpbench/error.hpp"
 
@@ -16,7 +16,9 @@ std::string Target::host_header() const {
   return h;
 }
 
-std::string Target::url() const { return fmt::format("{}://{}{}", scheme, host_header(), target); }
+std::string Target::url() const {
+  return fmt::format("{}://{}{}", scheme, host_header(), target);
+}
 
 Target parse_target(std::string_view text) {
   auto parsed = boost::urls::parse_absolute_uri(text);
@@ -26,10 +28,11 @@ Target parse_target(std::string_view text) {
   const boost::urls::url_view& u = *parsed;
   Target t;
   t.scheme = u.scheme();
-  for (char& c : t.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : t.scheme)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (t.scheme == "https") {
-    throw UsageError(fmt::format("unsupported scheme 'https' in '{}': this build speaks http only",
-                                 text));
+    throw UsageError(
+        fmt::format("unsupported scheme 'https' in '{}': this build speaks http only", text));
   }
   if (t.scheme != "http") {
     throw UsageError(fmt::format("unsupported scheme '{}' in '{}': use http://", t.scheme, text));
@@ -38,8 +41,8 @@ Target parse_target(std::string_view text) {
     throw UsageError(fmt::format("malformed URL '{}': no host", text));
   }
   if (u.has_userinfo()) {
-    throw UsageError(fmt::format("malformed URL '{}': credentials in the URL are not supported",
-                                 text));
+    throw UsageError(
+        fmt::format("malformed URL '{}': credentials in the URL are not supported", text));
   }
   switch (u.host_type()) {
     case boost::urls::host_type::ipv6:
@@ -56,8 +59,8 @@ Target parse_target(std::string_view text) {
   }
   if (u.has_port()) {
     if (u.port().empty() || u.port_number() == 0 || u.port() != std::to_string(u.port_number())) {
-      throw UsageError(fmt::format("malformed URL '{}': invalid port '{}'", text,
-                                   std::string_view(u.port())));
+      throw UsageError(
+          fmt::format("malformed URL '{}': invalid port '{}'", text, std::string_view(u.port())));
     }
     t.port = u.port_number();
   }

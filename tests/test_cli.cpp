@@ -18,7 +18,8 @@ struct BadArgs {
 
 void PrintTo(const BadArgs& b, std::ostream* os) {
   if (b.args.empty()) *os << "(no arguments)";
-  for (const auto& a : b.args) *os << a << ' ';
+  for (const auto& a : b.args)
+    *os << a << ' ';
 }
 
 class RejectsBadInput : public ::testing::TestWithParam<BadArgs> {};
@@ -48,8 +49,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArgs{{"--timeout", "-1s", kUrl}, "--timeout"},
                       BadArgs{{"--timeout", "0", kUrl}, "--timeout must be greater than 0"},
                       BadArgs{{"--connect-timeout", "soon", kUrl}, "--connect-timeout"},
-                      BadArgs{{}, "missing URL"},
-                      BadArgs{{"-n", "5"}, "missing URL"},
+                      BadArgs{{}, "missing URL"}, BadArgs{{"-n", "5"}, "missing URL"},
                       BadArgs{{"ftp://127.0.0.1/"}, "unsupported scheme 'ftp'"},
                       BadArgs{{"http://"}, "malformed URL"},
                       BadArgs{{"--mode", "fast", kUrl}, "unknown mode 'fast'"},

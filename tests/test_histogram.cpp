@@ -20,7 +20,8 @@ std::uint64_t exact_quantile(const std::vector<std::uint64_t>& sorted, double q)
 
 void expect_quantiles_within_precision(std::vector<std::uint64_t> samples) {
   Histogram h;
-  for (auto v : samples) h.record(v);
+  for (auto v : samples)
+    h.record(v);
   std::sort(samples.begin(), samples.end());
   ASSERT_EQ(h.count(), samples.size());
   EXPECT_EQ(h.min(), samples.front());
@@ -36,8 +37,8 @@ void expect_quantiles_within_precision(std::vector<std::uint64_t> samples) {
 }  // namespace
 
 TEST(Histogram, BucketsCoverValuesWithBoundedError) {
-  for (std::uint64_t v : std::initializer_list<std::uint64_t>{0, 1, 1023, 2047, 2048, 2049, 123456789,
-                          Histogram::kHighestTrackable}) {
+  for (std::uint64_t v : std::initializer_list<std::uint64_t>{
+           0, 1, 1023, 2047, 2048, 2049, 123456789, Histogram::kHighestTrackable}) {
     const auto i = Histogram::index_of(v);
     EXPECT_LE(Histogram::lowest_value_at(i), v);
     EXPECT_GE(Histogram::highest_value_at(i), v);
@@ -51,7 +52,8 @@ TEST(Histogram, UniformSamples) {
   std::mt19937_64 rng(1);
   std::uniform_int_distribution<std::uint64_t> dist(1'000, 100'000'000);
   std::vector<std::uint64_t> s(100'000);
-  for (auto& v : s) v = dist(rng);
+  for (auto& v : s)
+    v = dist(rng);
   expect_quantiles_within_precision(s);
 }
 
@@ -70,8 +72,9 @@ TEST(Histogram, HeavyTailedSamples) {
   std::mt19937_64 rng(3);
   std::lognormal_distribution<double> dist(13.0, 2.0);  // median ~0.4 ms, tail to minutes
   std::vector<std::uint64_t> s(100'000);
-  for (auto& v : s) v = std::min<std::uint64_t>(static_cast<std::uint64_t>(dist(rng)) + 1,
-                                                Histogram::kHighestTrackable);
+  for (auto& v : s)
+    v = std::min<std::uint64_t>(static_cast<std::uint64_t>(dist(rng)) + 1,
+                                Histogram::kHighestTrackable);
   expect_quantiles_within_precision(s);
 }
 
@@ -89,7 +92,8 @@ TEST(Histogram, MergeEqualsRecordingBoth) {
   EXPECT_EQ(a.min(), both.min());
   EXPECT_EQ(a.max(), both.max());
   EXPECT_DOUBLE_EQ(a.mean(), both.mean());
-  for (double q : {0.5, 0.9, 0.99, 0.999}) EXPECT_EQ(a.value_at_quantile(q), both.value_at_quantile(q));
+  for (double q : {0.5, 0.9, 0.99, 0.999})
+    EXPECT_EQ(a.value_at_quantile(q), both.value_at_quantile(q));
   std::vector<std::uint64_t> ca, cb;
   a.for_each_bucket([&](auto, auto hi, auto n) { ca.insert(ca.end(), {hi, n}); });
   both.for_each_bucket([&](auto, auto hi, auto n) { cb.insert(cb.end(), {hi, n}); });

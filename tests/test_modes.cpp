@@ -136,8 +136,8 @@ TEST(Compare, TextShowsTheComparisonTable) {
 
 TEST(Serve, QueryStringOverridesStatusAndSize) {
   auto server = start_server();
-  Outcome o = run_inprocess(
-      {"-n", "10", "-c", "2", "--json", server->url() + "?status=503&size=1000"});
+  Outcome o =
+      run_inprocess({"-n", "10", "-c", "2", "--json", server->url() + "?status=503&size=1000"});
   // A 503 is a response, not a failed request.
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = boost::json::parse(o.out).at("runs").as_array().at(0).as_object();

@@ -17,7 +17,8 @@ Child::Child(const std::vector<std::string>& args) {
   std::vector<std::string> full{HTTPBENCH_BINARY};
   full.insert(full.end(), args.begin(), args.end());
   std::vector<char*> argv;
-  for (auto& a : full) argv.push_back(a.data());
+  for (auto& a : full)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -80,7 +81,9 @@ std::string Child::read_line(std::chrono::milliseconds timeout) {
   }
 }
 
-void Child::signal(int sig) { ::kill(pid_, sig); }
+void Child::signal(int sig) {
+  ::kill(pid_, sig);
+}
 
 int Child::wait(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

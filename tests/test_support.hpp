@@ -31,7 +31,9 @@ inline Outcome run_inprocess(const std::vector<std::string>& args) {
 
 // A host name that cannot resolve without any packet leaving the machine: a DNS label longer than
 // 63 characters cannot be encoded, so the resolver fails before sending a query.
-inline std::string unresolvable_host() { return std::string(70, 'a') + ".invalid"; }
+inline std::string unresolvable_host() {
+  return std::string(70, 'a') + ".invalid";
+}
 
 // A child process running the httpbench binary, with stdout and stderr captured.
 class Child {

@@ -11,9 +11,9 @@
 namespace httpbench {
 
 // Exit codes: part of the command-line contract.
-inline constexpr int kExitOk = 0;           // every mode ran and no request failed
-inline constexpr int kExitFailures = 1;     // the run finished but some request failed
-inline constexpr int kExitUsage = 2;        // bad option, URL, host or file
+inline constexpr int kExitOk = 0;             // every mode ran and no request failed
+inline constexpr int kExitFailures = 1;       // the run finished but some request failed
+inline constexpr int kExitUsage = 2;          // bad option, URL, host or file
 inline constexpr int kExitInterrupted = 130;  // Ctrl-C: partial results were still printed
 
 // Runs httpbench with `args` (argv without argv[0]), printing to `out` and `err`. Setting `stop`
