@@ -1,5 +1,6 @@
 #include "httpbench/app.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,11 +13,13 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "httpbench/cli.hpp"
+#include "httpbench/clock.hpp"
 #include "httpbench/error.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/report.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/runner.hpp"
+#include "httpbench/schedule.hpp"
 #include "httpbench/serve.hpp"
 
 namespace httpbench {
@@ -110,8 +113,11 @@ class ProgressPrinter {
       const std::uint64_t failed = progress_.failed.load(std::memory_order_relaxed);
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      err_ << fmt::format("\r\033[K[{}] {}/{}  {:.0f} req/s  errors {}", mode_name(mode), done,
-                          total_, secs > 0 ? static_cast<double>(done) / secs : 0.0, failed)
+      const std::string total =
+          total_ == Schedule::kUnlimited ? std::string("-") : std::to_string(total_);
+      err_ << fmt::format("\r\033[K[{}] {}/{}  {:.1f}s  {:.0f} req/s  errors {}", mode_name(mode),
+                          done, total, secs, secs > 0 ? static_cast<double>(done) / secs : 0.0,
+                          failed)
            << std::flush;
     }
   }
@@ -122,6 +128,15 @@ class ProgressPrinter {
   bool done_ = false;
   std::jthread thread_;
 };
+
+// Columns of the terminal on stdout, 80 when it is not a terminal.
+int terminal_width() {
+  winsize ws{};
+  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return ws.ws_col;
+  }
+  return 80;
+}
 
 std::string failure_summary(const Report& report) {
   std::string line;
@@ -176,9 +191,13 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   options.validate();
   std::optional<AtomicFile> output_file;
   if (options.output_file) output_file.emplace(*options.output_file);
-  const ClientConfig config = make_client_config(options, resolve(options.target));
+  const auto dns_start = Clock::now();
+  auto endpoints = resolve(options.target);
+  const double dns_ms = static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
+  const ClientConfig config = make_client_config(options, std::move(endpoints));
 
   Report report;
+  report.dns_ms = dns_ms;
   report.version = kVersion;
   report.options = options;
   Progress progress;
@@ -195,7 +214,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
 
   const std::string json = (options.json || output_file) ? format_json(report) : std::string{};
   if (!options.quiet) {
-    out << (options.json ? json : format_text(report));
+    out << (options.json ? json : format_text(report, TextStyle{terminal_width()}));
     out.flush();
   }
   int code = report.interrupted ? kExitInterrupted : kExitOk;

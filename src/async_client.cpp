@@ -4,15 +4,18 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include "httpbench/clock.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/response_parser.hpp"
+#include "httpbench/results.hpp"
 
 namespace httpbench {
 
@@ -20,86 +23,183 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
 
 namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
-void close_stream(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
-  error_code ignored;
-  stream.socket().close(ignored);
-  buffer.clear();
-}
+// State shared by the connections of one run; touched only from the io_context's thread.
+struct AsyncRun {
+  AsyncRun(net::io_context& ioc, const ClientConfig& c, const RunPlan& p, Recorder& r,
+           const std::atomic<bool>& s, Progress* pr)
+      : config(c),
+        plan(p),
+        schedule(p.main),
+        recorder(r),
+        stop(s),
+        progress(pr),
+        gate(ioc),
+        stop_timer(ioc) {}
 
-// One connection: takes requests from `work` until none are left, reconnecting when the server
-// or the keep-alive policy closes the connection.
-net::awaitable<void> run_connection(AsyncWork& work) {
-  const ClientConfig& cfg = work.config;
-  Recorder& recorder = work.recorder;
-  beast::tcp_stream stream(co_await net::this_coro::executor);
+  const ClientConfig& config;
+  const RunPlan& plan;
+  Schedule schedule;
+  Recorder& recorder;
+  // Warm-up requests are recorded here and dropped.
+  Recorder warmup_recorder;
+  const std::atomic<bool>& stop;
+  Progress* progress;
+  // Next measured request number.
+  std::uint64_t next = 0;
+  // Connections spawned, still running, and waiting at the gate between the phases.
+  std::uint64_t spawned = 0;
+  std::uint64_t active = 0;
+  std::uint64_t at_gate = 0;
+  // Holds connections after warm-up until all are ready, so the measured phase starts together.
+  net::steady_timer gate;
+  // Wakes the stop watcher early when the last connection finishes.
+  net::steady_timer stop_timer;
+  Clock::time_point start{};
+  Clock::time_point finished_at{};
+  std::chrono::nanoseconds cpu_start{0};
+};
+
+// One connection's reusable parts: stream, read buffer, and the timer for open-loop waits.
+struct Connection {
+  explicit Connection(const net::any_io_executor& ex) : stream(ex), timer(ex) {}
+  void close() {
+    error_code ignored;
+    stream.socket().close(ignored);
+    buffer.clear();
+  }
+  beast::tcp_stream stream;
   beast::flat_buffer buffer;
+  net::steady_timer timer;
+};
 
-  while (work.remaining > 0) {
-    --work.remaining;
-    recorder.record_started();
-    const auto start = Clock::now();
-    const auto deadline = start + cfg.timeout;
-    bool ok = true;
+// One request on `conn`, connecting first when needed. Returns true when a response was read.
+net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
+                              Clock::time_point intended) {
+  recorder.record_started();
+  const auto start = Clock::now();
+  recorder.record_start_lag(elapsed_ns(intended, start));
+  const auto deadline = start + cfg.timeout;
 
-    if (!stream.socket().is_open()) {
-      stream.expires_at(std::min(deadline, start + cfg.connect_timeout));
-      auto [ec, endpoint] = co_await stream.async_connect(cfg.endpoints, use_tuple);
-      if (ec) {
-        recorder.record_failure(classify(ec, Phase::connect), ec.message());
-        close_stream(stream, buffer);
-        if (work.progress) work.progress->add(false);
-        continue;
-      }
-      error_code ignored;
-      stream.socket().set_option(tcp::no_delay(true), ignored);
-      recorder.record_connection();
+  if (!conn.stream.socket().is_open()) {
+    conn.stream.expires_at(std::min(deadline, start + cfg.connect_timeout));
+    auto [ec, endpoint] = co_await conn.stream.async_connect(cfg.endpoints, use_tuple);
+    if (ec) {
+      recorder.record_failure(classify(ec, Phase::connect), ec.message());
+      conn.close();
+      co_return false;
     }
-
-    stream.expires_at(deadline);
-    auto [write_ec, written] =
-        co_await net::async_write(stream, net::buffer(cfg.request), use_tuple);
-    if (write_ec) {
-      recorder.record_failure(classify(write_ec, Phase::write), write_ec.message());
-      close_stream(stream, buffer);
-      ok = false;
-    } else {
-      ResponseParser parser(cfg.max_header_size);
-      auto [read_ec, bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
-      if (read_ec) {
-        recorder.record_failure(classify(read_ec, Phase::read), read_ec.message());
-        close_stream(stream, buffer);
-        ok = false;
-      } else {
-        const auto latency =
-            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
-        recorder.record_success(parser.status(), static_cast<std::uint64_t>(latency.count()),
-                                bytes);
-        if (!cfg.keep_alive || !parser.keep_alive()) close_stream(stream, buffer);
-      }
-    }
-    if (work.progress) work.progress->add(ok);
+    error_code ignored;
+    conn.stream.socket().set_option(tcp::no_delay(true), ignored);
+    recorder.record_connection(elapsed_ns(start, Clock::now()));
   }
 
-  if (--work.active == 0) {
-    work.finished_at = Clock::now();
-    if (work.on_finished) work.on_finished();
+  conn.stream.expires_at(deadline);
+  auto [write_ec, written] =
+      co_await net::async_write(conn.stream, net::buffer(cfg.request), use_tuple);
+  if (write_ec) {
+    recorder.record_failure(classify(write_ec, Phase::write), write_ec.message());
+    conn.close();
+    co_return false;
+  }
+  ResponseParser parser(cfg.max_header_size);
+  auto [read_ec, bytes] = co_await http::async_read(conn.stream, conn.buffer, parser, use_tuple);
+  if (read_ec) {
+    recorder.record_failure(classify(read_ec, Phase::read), read_ec.message());
+    conn.close();
+    co_return false;
+  }
+  const auto end = Clock::now();
+  recorder.record_success(parser.status(), elapsed_ns(intended, end), elapsed_ns(start, end),
+                          bytes);
+  if (!cfg.keep_alive || !parser.keep_alive()) conn.close();
+  co_return true;
+}
+
+// Warm-up requests, the gate, then measured requests until the schedule has none left.
+net::awaitable<void> run_connection(AsyncRun& run, std::uint64_t index) {
+  Connection conn(co_await net::this_coro::executor);
+
+  Schedule warmup = run.plan.warmup_for(index);
+  warmup.begin(Clock::now());
+  for (std::uint64_t k = 0;; ++k) {
+    const auto when = warmup.intended(k, Clock::now());
+    if (!when || run.stop.load(std::memory_order_relaxed)) break;
+    co_await exchange(conn, run.config, run.warmup_recorder, *when);
+  }
+  if (++run.at_gate == run.spawned) {
+    run.start = Clock::now();
+    run.cpu_start = thread_cpu_time();
+    run.schedule.begin(run.start);
+    run.gate.cancel();
+  } else {
+    co_await run.gate.async_wait(use_tuple);
+  }
+
+  for (;;) {
+    const auto now = Clock::now();
+    const auto when = run.schedule.intended(run.next++, now);
+    if (!when) break;
+    if (*when > now) {
+      conn.timer.expires_at(*when);
+      co_await conn.timer.async_wait(use_tuple);
+    }
+    const bool ok = co_await exchange(conn, run.config, run.recorder, *when);
+    if (run.schedule.end() && Clock::now() > *run.schedule.end()) {
+      run.recorder.record_after_deadline();
+    }
+    if (run.progress) run.progress->add(ok);
+  }
+
+  if (--run.active == 0) {
+    run.finished_at = Clock::now();
+    run.stop_timer.cancel();
+  }
+}
+
+// Checks the stop flag every 50 ms and stops the io_context when it is set.
+net::awaitable<void> watch_stop(net::io_context& ioc, AsyncRun& run) {
+  while (run.active > 0) {
+    run.stop_timer.expires_after(std::chrono::milliseconds(50));
+    co_await run.stop_timer.async_wait(use_tuple);
+    if (run.stop.load(std::memory_order_relaxed)) {
+      ioc.stop();
+      co_return;
+    }
   }
 }
 
 }  // namespace
 
-void spawn_connections(net::io_context& ioc, AsyncWork& work, std::uint64_t connections) {
-  for (std::uint64_t i = 0; i < connections; ++i) {
-    ++work.active;
-    net::co_spawn(ioc, run_connection(work), net::detached);
+void run_async_connections(const ClientConfig& config, const RunPlan& plan, Recorder& recorder,
+                           RunTiming& timing, const std::atomic<bool>& stop, Progress* progress) {
+  // An interruption leaves coroutine frames behind; they are destroyed, never resumed, with the
+  // io_context, so their reference to `run` is not used after `run` is gone.
+  net::io_context ioc{1};
+  std::optional<AsyncRun> run;
+  run.emplace(ioc, config, plan, recorder, stop, progress);
+  run->gate.expires_at(Clock::time_point::max());
+  for (std::uint64_t i = 0; i < plan.workers; ++i) {
+    ++run->spawned;
+    ++run->active;
+    net::co_spawn(ioc, run_connection(*run, i), net::detached);
   }
+  net::co_spawn(ioc, watch_stop(ioc, *run), net::detached);
+  ioc.run();
+  const bool finished = run->active == 0;
+  const auto end = finished ? run->finished_at : Clock::now();
+  if (run->at_gate < run->spawned) {
+    // Interrupted during warm-up: nothing was measured.
+    timing = RunTiming{};
+  } else {
+    timing = RunTiming{end - run->start, thread_cpu_time() - run->cpu_start, !finished};
+  }
+  timing.interrupted = stop.load(std::memory_order_relaxed);
 }
 
 }  // namespace httpbench

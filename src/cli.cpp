@@ -1,10 +1,13 @@
 #include "httpbench/cli.hpp"
 
 #include <fmt/format.h>
+#include <charconv>
+
 #include <CLI/CLI.hpp>
 
 #include "httpbench/error.hpp"
 #include "httpbench/request.hpp"
+#include "httpbench/schedule.hpp"
 #include "httpbench/units.hpp"
 
 namespace httpbench {
@@ -16,7 +19,10 @@ struct RawOptions {
   std::string url;
   std::string mode = "async";
   std::string compare;
-  std::string requests = "200";
+  std::string requests;  // empty: 200, or unlimited when --duration is given
+  std::string duration;
+  std::string rate;
+  std::string warmup;
   std::string concurrency = "100";
   std::string timeout = "30s";
   std::string connect_timeout = "10s";
@@ -39,6 +45,16 @@ std::vector<Mode> parse_mode_list(const std::string& text) {
   return modes;
 }
 
+double parse_rate(const std::string& text) {
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || !(value > 0)) {
+    throw UsageError(
+        fmt::format("invalid rate '{}': must be a number of requests per second > 0", text));
+  }
+  return value;
+}
+
 template <class Fn>
 auto with_option_name(const char* option, const std::string& value, Fn parse) {
   try {
@@ -53,7 +69,15 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("--compare", raw.compare,
                  "modes to compare, first is the baseline (default sync,async); implies "
                  "--mode compare");
-  app.add_option("-n,--requests", raw.requests, "requests per mode (default 200)");
+  app.add_option("-n,--requests", raw.requests,
+                 "requests per mode (default 200, or unlimited with --duration)");
+  app.add_option("-d,--duration", raw.duration,
+                 "run each mode this long, e.g. 10s (with -n: whichever ends first)");
+  app.add_option("-r,--rate", raw.rate,
+                 "send this many requests per second in total (open loop, latency corrected for "
+                 "coordinated omission)");
+  app.add_option("--warmup", raw.warmup,
+                 "requests (e.g. 100) or a duration (e.g. 2s) per mode sent before measuring");
   app.add_option("-c,--concurrency", raw.concurrency,
                  "requests in flight for threads and async (default 100)");
   app.add_flag("--keep-alive,!--no-keep-alive", o.keep_alive,
@@ -69,7 +93,23 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
 
 void finish_benchmark_options(RawOptions& raw, Options& o) {
   o.target = parse_target(raw.url);
-  o.requests = with_option_name("--requests", raw.requests, parse_count);
+  if (!raw.duration.empty()) {
+    o.duration = with_option_name("--duration", raw.duration, parse_duration);
+  }
+  if (!raw.requests.empty()) {
+    o.requests = with_option_name("--requests", raw.requests, parse_count);
+  } else if (o.duration) {
+    o.requests = Schedule::kUnlimited;
+  }
+  if (!raw.rate.empty()) o.rate = with_option_name("--rate", raw.rate, parse_rate);
+  if (!raw.warmup.empty()) {
+    // A bare number is a request count; a number with a unit is a duration.
+    if (raw.warmup.find_first_not_of("0123456789") == std::string::npos) {
+      o.warmup_requests = with_option_name("--warmup", raw.warmup, parse_count);
+    } else {
+      o.warmup_duration = with_option_name("--warmup", raw.warmup, parse_duration);
+    }
+  }
   o.concurrency = with_option_name("--concurrency", raw.concurrency, parse_count);
   o.timeout = with_option_name("--timeout", raw.timeout, parse_duration);
   o.connect_timeout = with_option_name("--connect-timeout", raw.connect_timeout, parse_duration);
@@ -142,7 +182,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   if (demo->parsed()) {
     cl.command = Command::demo;
     cl.demo_delay = with_option_name("--delay", raw.demo_delay, parse_duration);
-    cl.options.requests = with_option_name("--requests", raw.requests, parse_count);
+    if (!raw.requests.empty()) {
+      cl.options.requests = with_option_name("--requests", raw.requests, parse_count);
+    }
     cl.options.modes = {Mode::sync, Mode::threads, Mode::async};
     cl.options.compare = true;
     if (cl.options.requests == 0) throw UsageError("--requests must be at least 1");

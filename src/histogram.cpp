@@ -46,7 +46,9 @@ std::uint64_t Histogram::highest_value_at(std::size_t index) {
   return low + (std::uint64_t{1} << bucket) - 1;
 }
 
-Histogram::Histogram() : counts_(counts_length(), 0) {}
+void Histogram::allocate() {
+  if (counts_.empty()) counts_.assign(counts_length(), 0);
+}
 
 void Histogram::record(std::uint64_t value, std::uint64_t n) {
   if (n == 0) return;
@@ -55,6 +57,7 @@ void Histogram::record(std::uint64_t value, std::uint64_t n) {
     saturated_ += n;
   }
   const std::size_t index = index_of(value);
+  allocate();
   counts_[index] += n;
   if (count_ == 0) {
     min_ = value;
@@ -75,6 +78,7 @@ void Histogram::record(std::uint64_t value, std::uint64_t n) {
 
 void Histogram::merge(const Histogram& other) {
   if (other.count_ == 0) return;
+  allocate();
   for (std::size_t i = other.lowest_index_; i <= other.highest_index_; ++i) {
     counts_[i] += other.counts_[i];
   }
@@ -96,7 +100,7 @@ void Histogram::merge(const Histogram& other) {
 }
 
 void Histogram::reset() {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  std::fill(counts_.begin(), counts_.end(), 0);  // keeps the allocation for reuse
   count_ = min_ = max_ = saturated_ = 0;
   sum_ = sum_squares_ = 0;
   lowest_index_ = highest_index_ = 0;

@@ -38,6 +38,11 @@ void Options::validate() const {
     }
   }
   if (compare && modes.size() < 2) throw UsageError("--compare needs at least two modes");
+  if (duration && duration->count() <= 0) throw UsageError("--duration must be greater than 0");
+  if (!(rate >= 0) || rate > 1e8) throw UsageError("--rate must be between 0 and 100000000");
+  if (warmup_duration && warmup_duration->count() <= 0) {
+    throw UsageError("--warmup must be greater than 0");
+  }
   if (timeout.count() <= 0) throw UsageError("--timeout must be greater than 0");
   if (connect_timeout.count() <= 0) throw UsageError("--connect-timeout must be greater than 0");
   if (max_header_size < 1024) throw UsageError("--max-header-size must be at least 1024");

@@ -1,12 +1,21 @@
 #include "httpbench/recorder.hpp"
 
+#include <algorithm>
+
 namespace httpbench {
 
-void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::uint64_t bytes) {
+void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::uint64_t service_ns,
+                              std::uint64_t bytes) {
   ++succeeded_;
   if (status < kStatusSlots) ++status_[status];
   bytes_ += bytes;
   latency_.record(latency_ns);
+  if (open_loop_) service_time_.record(service_ns);
+}
+
+void Recorder::record_start_lag(std::uint64_t lag_ns) {
+  if (lag_ns > kLateStartNs) ++late_starts_;
+  max_start_lag_ns_ = std::max(max_start_lag_ns_, lag_ns);
 }
 
 void Recorder::record_failure(ErrorKind kind, std::string_view message) {
@@ -17,6 +26,7 @@ void Recorder::record_failure(ErrorKind kind, std::string_view message) {
 }
 
 void Recorder::merge(const Recorder& other) {
+  open_loop_ = open_loop_ || other.open_loop_;
   started_ += other.started_;
   succeeded_ += other.succeeded_;
   failed_ += other.failed_;
@@ -28,7 +38,12 @@ void Recorder::merge(const Recorder& other) {
     status_[s] += other.status_[s];
   bytes_ += other.bytes_;
   connections_ += other.connections_;
+  after_deadline_ += other.after_deadline_;
+  late_starts_ += other.late_starts_;
+  max_start_lag_ns_ = std::max(max_start_lag_ns_, other.max_start_lag_ns_);
   latency_.merge(other.latency_);
+  service_time_.merge(other.service_time_);
+  connect_time_.merge(other.connect_time_);
 }
 
 }  // namespace httpbench

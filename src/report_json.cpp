@@ -2,6 +2,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "httpbench/report.hpp"
+#include "httpbench/schedule.hpp"
 
 namespace httpbench {
 
@@ -15,17 +16,31 @@ json::object latency_json(const LatencySummary& l) {
           {"p99_9", l.p999}, {"p99_99", l.p9999}, {"max", l.max}};
 }
 
+double seconds(std::chrono::nanoseconds d) {
+  return static_cast<double>(d.count()) / 1e9;
+}
+
 json::object options_json(const Options& o) {
   json::array modes;
   for (Mode m : o.modes)
     modes.emplace_back(mode_name(m));
+  json::value requests = nullptr;  // null: bounded by the duration only
+  if (o.requests != Schedule::kUnlimited) requests = o.requests;
+  json::value duration = nullptr;
+  if (o.duration) duration = seconds(*o.duration);
+  json::value warmup_duration = nullptr;
+  if (o.warmup_duration) warmup_duration = seconds(*o.warmup_duration);
   return {{"modes", std::move(modes)},
           {"compare", o.compare},
-          {"requests", o.requests},
+          {"requests", std::move(requests)},
+          {"duration_s", std::move(duration)},
+          {"rate", o.rate},
+          {"warmup_requests", o.warmup_requests},
+          {"warmup_s", std::move(warmup_duration)},
           {"concurrency", o.concurrency},
           {"keep_alive", o.keep_alive},
-          {"timeout_s", static_cast<double>(o.timeout.count()) / 1e9},
-          {"connect_timeout_s", static_cast<double>(o.connect_timeout.count()) / 1e9},
+          {"timeout_s", seconds(o.timeout)},
+          {"connect_timeout_s", seconds(o.connect_timeout)},
           {"max_header_size", o.max_header_size}};
 }
 
@@ -44,22 +59,32 @@ json::object run_json(const RunResult& r) {
   r.histogram.for_each_bucket([&](std::uint64_t, std::uint64_t high, std::uint64_t count) {
     histogram.push_back(json::array{static_cast<double>(high) / 1e3, count});
   });
-  return {{"mode", mode_name(r.mode)},
-          {"requests", r.requests},
-          {"succeeded", r.succeeded},
-          {"failed", r.failed},
-          {"aborted", r.aborted},
-          {"errors", std::move(errors)},
-          {"error_examples", std::move(error_examples)},
-          {"status_codes", std::move(status_codes)},
-          {"elapsed_s", r.elapsed_s},
-          {"rps", r.rps},
-          {"bytes_received", r.bytes_received},
-          {"connections", r.connections},
-          {"latency_ms", latency_json(r.latency)},
-          {"histogram", std::move(histogram)},
-          {"cpu_s", r.cpu_s},
-          {"interrupted", r.interrupted}};
+  json::object run{{"mode", mode_name(r.mode)},
+                   {"requests", r.requests},
+                   {"succeeded", r.succeeded},
+                   {"failed", r.failed},
+                   {"aborted", r.aborted},
+                   {"errors", std::move(errors)},
+                   {"error_examples", std::move(error_examples)},
+                   {"status_codes", std::move(status_codes)},
+                   {"elapsed_s", r.elapsed_s},
+                   {"rps", r.rps},
+                   {"bytes_received", r.bytes_received},
+                   {"connections", r.connections},
+                   {"latency_ms", latency_json(r.latency)},
+                   {"service_time_ms", latency_json(r.service_time)},
+                   {"connect_ms", latency_json(r.connect_time)},
+                   {"histogram", std::move(histogram)},
+                   {"after_deadline", r.after_deadline},
+                   {"cpu_s", r.cpu_s},
+                   {"interrupted", r.interrupted}};
+  if (r.open_loop) {
+    run["schedule"] = json::object{{"target_rate", r.target_rate},
+                                   {"achieved_rate", r.rps},
+                                   {"late_starts", r.late_starts},
+                                   {"max_start_lag_ms", r.max_start_lag_ms}};
+  }
+  return run;
 }
 
 }  // namespace
@@ -68,13 +93,10 @@ std::string format_json(const Report& report) {
   json::array runs;
   for (const RunResult& r : report.runs)
     runs.push_back(run_json(r));
-  json::object doc{{"tool", "httpbench"},
-                   {"schema_version", 1},
-                   {"version", report.version},
-                   {"url", report.options.target.url()},
-                   {"options", options_json(report.options)},
-                   {"runs", std::move(runs)},
-                   {"interrupted", report.interrupted}};
+  json::object doc{{"tool", "httpbench"},       {"schema_version", 1},
+                   {"version", report.version}, {"url", report.options.target.url()},
+                   {"dns_ms", report.dns_ms},   {"options", options_json(report.options)},
+                   {"runs", std::move(runs)},   {"interrupted", report.interrupted}};
   if (report.comparison) {
     json::object speedup;
     json::object time_saved;

@@ -50,6 +50,11 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.connections = rec.connections();
   r.cpu_s = to_seconds(timing.cpu);
   r.latency = summarize_latency(rec.latency());
+  r.service_time = summarize_latency(rec.service_time());
+  r.connect_time = summarize_latency(rec.connect_time());
+  r.after_deadline = rec.after_deadline();
+  r.late_starts = rec.late_starts();
+  r.max_start_lag_ms = to_ms(rec.max_start_lag_ns());
   r.histogram = rec.latency();
   r.interrupted = timing.interrupted;
   return r;

@@ -140,9 +140,15 @@ struct Server::State {
     if (!reply.error.empty()) {
       reply = Reply{400, std::chrono::nanoseconds{0}, 0, reply.close, reply.error};
     }
-    if (reply.delay.count() > 0) {
+    auto ready_at = std::chrono::steady_clock::now() + reply.delay;
+    for (;;) {
+      // Re-checked after each wait: a stall that began meanwhile holds this response too.
+      const auto stalled = std::chrono::steady_clock::time_point(
+          std::chrono::nanoseconds(stalled_until.load(std::memory_order_relaxed)));
+      const auto wake = std::max(ready_at, stalled);
+      if (wake <= std::chrono::steady_clock::now()) break;
       net::steady_timer timer(stream.get_executor());
-      timer.expires_after(reply.delay);
+      timer.expires_at(wake);
       co_await timer.async_wait(use_tuple);
     }
     const bool head_only = req.method() == http::verb::head;
@@ -204,6 +210,8 @@ struct Server::State {
   std::string filler;
   std::mt19937_64 rng{std::random_device{}()};
   std::atomic<std::uint64_t> requests{0};
+  // steady_clock nanoseconds until which responses are held (stall_for).
+  std::atomic<std::int64_t> stalled_until{0};
   std::atomic<std::uint64_t> connections{0};
   std::thread thread;
   std::atomic<bool> stopped{false};
@@ -251,6 +259,13 @@ void Server::run() {
 void Server::stop() {
   if (state_->stopped.exchange(true)) return;
   state_->ioc.stop();
+}
+
+void Server::stall_for(std::chrono::nanoseconds duration) {
+  const auto until = std::chrono::steady_clock::now() + duration;
+  state_->stalled_until.store(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(until.time_since_epoch()).count(),
+      std::memory_order_relaxed);
 }
 
 std::uint64_t Server::requests_received() const {

@@ -11,6 +11,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include "httpbench/clock.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/response_parser.hpp"
 
@@ -20,7 +21,6 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
 
 namespace {
@@ -146,11 +146,13 @@ struct SyncClient::State {
 SyncClient::SyncClient(const ClientConfig& config) : state_(std::make_unique<State>(config)) {}
 SyncClient::~SyncClient() = default;
 
-bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop) {
+bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
+                         Clock::time_point intended) {
   State& s = *state_;
   const ClientConfig& cfg = s.config;
   recorder.record_started();
   const auto start = Clock::now();
+  recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
   auto fail = [&](const error_code& ec, Phase phase) {
@@ -164,7 +166,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop) {
     if (error_code ec = s.connect(std::min(deadline, start + cfg.connect_timeout), stop)) {
       return fail(ec, Phase::connect);
     }
-    recorder.record_connection();
+    recorder.record_connection(elapsed_ns(start, Clock::now()));
   }
 
   DeadlineStream stream(s.socket, deadline, stop);
@@ -176,8 +178,9 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop) {
   const std::size_t bytes = http::read(stream, s.buffer, parser, ec);
   if (ec) return fail(ec, Phase::read);
 
-  const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
-  recorder.record_success(parser.status(), static_cast<std::uint64_t>(latency.count()), bytes);
+  const auto end = Clock::now();
+  recorder.record_success(parser.status(), elapsed_ns(intended, end), elapsed_ns(start, end),
+                          bytes);
   if (!cfg.keep_alive || !parser.keep_alive()) s.close();
   return true;
 }

@@ -2,7 +2,8 @@
 //
 // Values are nanoseconds. Every value up to kHighestTrackable (about 2.4 hours) is kept with a
 // relative error of at most 1/1024 (3 significant digits); larger values are clamped and counted
-// as saturated. Memory is allocated once at construction; record() is O(1) and never allocates.
+// as saturated. The counts (about 280 KB) are allocated once, by the first record or merge, so
+// histograms that stay empty cost nothing; record() is O(1) and allocates at most that once.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,7 @@ class Histogram {
   // Largest relative distance between a recorded value and the value reported for it.
   static constexpr double kRelativePrecision = 1.0 / 1024.0;
 
-  Histogram();
+  Histogram() = default;
 
   void record(std::uint64_t value_ns) { record(value_ns, 1); }
   void record(std::uint64_t value_ns, std::uint64_t count);
@@ -44,7 +45,8 @@ class Histogram {
   // Calls fn(lowest_ns, highest_ns, count) for each non-empty bucket, in increasing order.
   template <class Fn>
   void for_each_bucket(Fn&& fn) const {
-    for (std::size_t i = lowest_index_; i <= highest_index_ && count_ > 0; ++i) {
+    if (count_ == 0) return;
+    for (std::size_t i = lowest_index_; i <= highest_index_; ++i) {
       if (counts_[i] != 0) fn(lowest_value_at(i), highest_value_at(i), counts_[i]);
     }
   }
@@ -55,6 +57,9 @@ class Histogram {
   static std::uint64_t highest_value_at(std::size_t index);
 
  private:
+  void allocate();
+
+  // Samples per bucket; empty until the first sample.
   std::vector<std::uint64_t> counts_;
   std::uint64_t count_ = 0;
   std::uint64_t min_ = 0;

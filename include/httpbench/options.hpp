@@ -29,8 +29,16 @@ struct Options {
   std::vector<Mode> modes = {Mode::async};
   // True for --mode compare: print a comparison table and speedups.
   bool compare = false;
-  // Requests per mode.
+  // Requests per mode; Schedule::kUnlimited when only a duration bounds the run.
   std::uint64_t requests = 200;
+  // Run each mode this long (with `requests`: whichever ends first).
+  std::optional<std::chrono::nanoseconds> duration;
+  // Requests per second in total (open loop); 0 sends as fast as responses come back.
+  double rate = 0;
+  // Requests per mode sent before measuring, on the same connections, and not recorded.
+  std::uint64_t warmup_requests = 0;
+  // Or: warm up for this long.
+  std::optional<std::chrono::nanoseconds> warmup_duration;
   // Requests in flight for threads and async.
   std::uint64_t concurrency = 100;
   // Reuse connections (true) or open a fresh one for every request.

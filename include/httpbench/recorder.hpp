@@ -17,15 +17,28 @@ class Recorder {
   // Status codes 0..999 are counted; the parser accepts no others.
   static constexpr std::size_t kStatusSlots = 1000;
 
+  // `open_loop`: latency is measured from intended send times, so the service time (from the
+  // actual send) is kept apart too; in closed loop the two are the same and only one is kept.
+  explicit Recorder(bool open_loop = false) : open_loop_(open_loop) {}
+
   // A request was handed to a client.
   void record_started() { ++started_; }
-  // A complete response was read.
-  void record_success(unsigned status, std::uint64_t latency_ns, std::uint64_t bytes);
+  // A complete response was read. `latency_ns` runs from the request's intended start (equal to
+  // its actual start in closed loop), `service_ns` from its actual start.
+  void record_success(unsigned status, std::uint64_t latency_ns, std::uint64_t service_ns,
+                      std::uint64_t bytes);
   // The request ended without a complete response. `message` is kept for the first failure of
   // each kind, so the report can say why.
   void record_failure(ErrorKind kind, std::string_view message);
-  // A TCP connection was established.
-  void record_connection() { ++connections_; }
+  // A TCP connection was established in `connect_ns`.
+  void record_connection(std::uint64_t connect_ns) {
+    ++connections_;
+    connect_time_.record(connect_ns);
+  }
+  // A request ended after the run's --duration deadline.
+  void record_after_deadline() { ++after_deadline_; }
+  // A request started `lag_ns` after its intended time (open loop only).
+  void record_start_lag(std::uint64_t lag_ns);
 
   void merge(const Recorder& other);
 
@@ -43,10 +56,22 @@ class Recorder {
   // Bytes of response header and body consumed by the parser.
   std::uint64_t bytes_received() const { return bytes_; }
   std::uint64_t connections() const { return connections_; }
-  // Latency of successful requests, nanoseconds.
+  std::uint64_t after_deadline() const { return after_deadline_; }
+  std::uint64_t late_starts() const { return late_starts_; }
+  std::uint64_t max_start_lag_ns() const { return max_start_lag_ns_; }
+  // Latency of successful requests from their intended start, nanoseconds.
   const Histogram& latency() const { return latency_; }
+  // Latency of successful requests from their actual start, nanoseconds.
+  const Histogram& service_time() const { return service_time_; }
+  // Time to establish each TCP connection, nanoseconds.
+  const Histogram& connect_time() const { return connect_time_; }
+
+  // A start later than this behind schedule counts as a late start.
+  static constexpr std::uint64_t kLateStartNs = 1'000'000;
 
  private:
+  // Latency runs from intended send times; service time is kept apart.
+  bool open_loop_ = false;
   // Requests handed to a client.
   std::uint64_t started_ = 0;
   // Requests that got a complete response, whatever its status.
@@ -63,8 +88,18 @@ class Recorder {
   std::uint64_t bytes_ = 0;
   // TCP connections established.
   std::uint64_t connections_ = 0;
-  // Latency of successful requests, nanoseconds.
+  // Requests that ended after the --duration deadline.
+  std::uint64_t after_deadline_ = 0;
+  // Requests that started more than kLateStartNs after their intended time.
+  std::uint64_t late_starts_ = 0;
+  // Largest delay between a request's intended and actual start, nanoseconds.
+  std::uint64_t max_start_lag_ns_ = 0;
+  // Latency from the intended start of successful requests, nanoseconds.
   Histogram latency_;
+  // Latency from the actual start of successful requests, nanoseconds.
+  Histogram service_time_;
+  // TCP connect time, nanoseconds.
+  Histogram connect_time_;
 };
 
 }  // namespace httpbench

@@ -7,8 +7,13 @@
 
 namespace httpbench {
 
+struct TextStyle {
+  // Columns available for the latency distribution bars.
+  int width = 80;
+};
+
 // The human-readable report: one block per mode, then the comparison table when there is one.
-std::string format_text(const Report& report);
+std::string format_text(const Report& report, const TextStyle& style = {});
 
 // The report as one JSON document (see README for the keys), with a trailing newline.
 std::string format_json(const Report& report);

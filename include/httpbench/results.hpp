@@ -62,10 +62,25 @@ struct RunResult {
   std::uint64_t connections = 0;
   // CPU time (user + sys) of the client threads, seconds.
   double cpu_s = 0;
-  // Latency of successful requests.
+  // Latency of successful requests, from their intended start in open loop (coordinated
+  // omission corrected), else from their actual start.
   LatencySummary latency;
+  // Latency from the actual start (uncorrected); equal to `latency` in closed loop.
+  LatencySummary service_time;
+  // TCP connect time of the connections opened.
+  LatencySummary connect_time;
   // The full latency distribution, nanoseconds.
   Histogram histogram;
+  // Requests that ended after the --duration deadline (let finish up to --timeout).
+  std::uint64_t after_deadline = 0;
+  // Open loop: requests sent at a fixed rate, whatever the responses did.
+  bool open_loop = false;
+  // Requests per second asked for in open loop.
+  double target_rate = 0;
+  // Open loop: requests that started more than 1 ms behind schedule (all workers were busy).
+  std::uint64_t late_starts = 0;
+  // Open loop: the furthest behind schedule a request started, milliseconds.
+  double max_start_lag_ms = 0;
   bool interrupted = false;
 
   std::uint64_t error_count(ErrorKind k) const { return errors[static_cast<std::size_t>(k)]; }
@@ -97,6 +112,8 @@ struct Report {
   std::vector<RunResult> runs;
   std::optional<Comparison> comparison;
   bool interrupted = false;
+  // Time to resolve the host name before the run, milliseconds.
+  double dns_ms = 0;
 
   bool any_failed() const;
 };

@@ -46,6 +46,10 @@ class Server {
   // Thread-safe; idempotent.
   void stop();
 
+  // Holds every response, including those already waiting, until `duration` from now: a server
+  // that stalls, for showing coordinated omission. Thread-safe.
+  void stall_for(std::chrono::nanoseconds duration);
+
   // Requests fully read so far (thread-safe).
   std::uint64_t requests_received() const;
   // Connections accepted so far (thread-safe).

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 #include "httpbench/client_config.hpp"
@@ -20,9 +21,10 @@ class SyncClient {
   SyncClient(const SyncClient&) = delete;
   SyncClient& operator=(const SyncClient&) = delete;
 
-  // Sends one request and reads its response, recording the outcome. Returns false, recording
-  // nothing, when `stop` was set while waiting.
-  bool run_one(Recorder& recorder, const std::atomic<bool>& stop);
+  // Sends one request and reads its response, recording the outcome; latency runs from
+  // `intended`. Returns false, recording nothing but the start, when `stop` was set while waiting.
+  bool run_one(Recorder& recorder, const std::atomic<bool>& stop,
+               std::chrono::steady_clock::time_point intended);
 
  private:
   struct State;
