@@ -78,7 +78,8 @@ struct Connection {
   net::steady_timer timer;
 };
 
-// One request on `conn`, connecting first when needed. Returns true when a response was read.
+// One request on `conn`, connecting first when needed, and resending once on a new connection
+// when a reused one turns out closed by the server. Returns true when a response was read.
 net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
                               Clock::time_point intended) {
   recorder.record_started();
@@ -86,39 +87,57 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
   recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
-  if (!conn.stream.socket().is_open()) {
-    conn.stream.expires_at(std::min(deadline, start + cfg.connect_timeout));
-    auto [ec, endpoint] = co_await conn.stream.async_connect(cfg.endpoints, use_tuple);
+  for (bool first_attempt = true;; first_attempt = false) {
+    const bool reused = conn.stream.socket().is_open();
+    if (!reused) {
+      const auto connect_start = Clock::now();
+      conn.stream.expires_at(std::min(deadline, start + cfg.connect_timeout));
+      auto [ec, endpoint] = co_await conn.stream.async_connect(cfg.endpoints, use_tuple);
+      if (ec) {
+        recorder.record_failure(classify(ec, Phase::connect), ec.message());
+        conn.close();
+        co_return false;
+      }
+      error_code ignored;
+      conn.stream.socket().set_option(tcp::no_delay(true), ignored);
+      recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+    }
+
+    conn.stream.expires_at(deadline);
+    auto [ec, written] =
+        co_await net::async_write(conn.stream, net::buffer(cfg.request), use_tuple);
+    Phase phase = Phase::write;
+    bool got_response_bytes = false;
+    std::uint64_t bytes = 0;
+    unsigned status = 0;
+    bool keep_alive = false;
+    if (!ec) {
+      phase = Phase::read;
+      do {
+        ResponseParser parser(cfg.max_header_size);
+        auto [read_ec, n] = co_await http::async_read(conn.stream, conn.buffer, parser, use_tuple);
+        ec = read_ec;
+        bytes += n;
+        got_response_bytes = got_response_bytes || parser.got_some();
+        status = parser.status();
+        keep_alive = parser.keep_alive();
+      } while (!ec && is_interim_status(status));
+    }
     if (ec) {
-      recorder.record_failure(classify(ec, Phase::connect), ec.message());
       conn.close();
+      if (reused && first_attempt && !got_response_bytes && is_dropped_connection(ec)) {
+        recorder.record_reconnect();
+        continue;
+      }
+      recorder.record_failure(classify(ec, phase), ec.message());
       co_return false;
     }
-    error_code ignored;
-    conn.stream.socket().set_option(tcp::no_delay(true), ignored);
-    recorder.record_connection(elapsed_ns(start, Clock::now()));
-  }
 
-  conn.stream.expires_at(deadline);
-  auto [write_ec, written] =
-      co_await net::async_write(conn.stream, net::buffer(cfg.request), use_tuple);
-  if (write_ec) {
-    recorder.record_failure(classify(write_ec, Phase::write), write_ec.message());
-    conn.close();
-    co_return false;
+    const auto end = Clock::now();
+    recorder.record_success(status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes);
+    if (!cfg.keep_alive || !keep_alive) conn.close();
+    co_return true;
   }
-  ResponseParser parser(cfg.max_header_size);
-  auto [read_ec, bytes] = co_await http::async_read(conn.stream, conn.buffer, parser, use_tuple);
-  if (read_ec) {
-    recorder.record_failure(classify(read_ec, Phase::read), read_ec.message());
-    conn.close();
-    co_return false;
-  }
-  const auto end = Clock::now();
-  recorder.record_success(parser.status(), elapsed_ns(intended, end), elapsed_ns(start, end),
-                          bytes);
-  if (!cfg.keep_alive || !parser.keep_alive()) conn.close();
-  co_return true;
 }
 
 // Warm-up requests, the gate, then measured requests until the schedule has none left.

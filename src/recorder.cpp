@@ -39,6 +39,7 @@ void Recorder::merge(const Recorder& other) {
   bytes_ += other.bytes_;
   connections_ += other.connections_;
   after_deadline_ += other.after_deadline_;
+  reconnects_ += other.reconnects_;
   late_starts_ += other.late_starts_;
   max_start_lag_ns_ = std::max(max_start_lag_ns_, other.max_start_lag_ns_);
   latency_.merge(other.latency_);

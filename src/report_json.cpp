@@ -76,6 +76,7 @@ json::object run_json(const RunResult& r) {
                    {"connect_ms", latency_json(r.connect_time)},
                    {"histogram", std::move(histogram)},
                    {"after_deadline", r.after_deadline},
+          {"reconnects", r.reconnects},
                    {"cpu_s", r.cpu_s},
                    {"interrupted", r.interrupted}};
   if (r.open_loop) {

@@ -119,6 +119,10 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
     fmt::format_to(out, "  after the deadline: {} in flight at the deadline, ended later\n",
                    r.after_deadline);
   }
+  if (r.reconnects != 0) {
+    fmt::format_to(out, "  reconnects {} (kept-alive connections the server had closed)\n",
+                   r.reconnects);
+  }
   if (r.connections != 0) {
     fmt::format_to(out, "  connect    mean {}  p99 {}  max {}\n", format_ms(r.connect_time.mean),
                    format_ms(r.connect_time.p99), format_ms(r.connect_time.max));

@@ -53,6 +53,7 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.service_time = summarize_latency(rec.service_time());
   r.connect_time = summarize_latency(rec.connect_time());
   r.after_deadline = rec.after_deadline();
+  r.reconnects = rec.reconnects();
   r.late_starts = rec.late_starts();
   r.max_start_lag_ms = to_ms(rec.max_start_lag_ns());
   r.histogram = rec.latency();

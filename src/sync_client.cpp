@@ -162,27 +162,48 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     return true;
   };
 
-  if (!s.socket.is_open()) {
-    if (error_code ec = s.connect(std::min(deadline, start + cfg.connect_timeout), stop)) {
-      return fail(ec, Phase::connect);
+  for (bool first_attempt = true;; first_attempt = false) {
+    const bool reused = s.socket.is_open();
+    if (!reused) {
+      const auto connect_start = Clock::now();
+      if (error_code ec = s.connect(std::min(deadline, start + cfg.connect_timeout), stop)) {
+        return fail(ec, Phase::connect);
+      }
+      recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
     }
-    recorder.record_connection(elapsed_ns(start, Clock::now()));
+
+    DeadlineStream stream(s.socket, deadline, stop);
+    error_code ec;
+    Phase phase = Phase::write;
+    bool got_response_bytes = false;
+    std::uint64_t bytes = 0;
+    unsigned status = 0;
+    bool keep_alive = false;
+    net::write(stream, net::buffer(cfg.request), ec);
+    if (!ec) {
+      phase = Phase::read;
+      do {
+        ResponseParser parser(cfg.max_header_size);
+        bytes += http::read(stream, s.buffer, parser, ec);
+        got_response_bytes = got_response_bytes || parser.got_some();
+        status = parser.status();
+        keep_alive = parser.keep_alive();
+      } while (!ec && is_interim_status(status));
+    }
+    if (ec) {
+      if (reused && first_attempt && !got_response_bytes && is_dropped_connection(ec)) {
+        s.close();
+        recorder.record_reconnect();
+        continue;
+      }
+      return fail(ec, phase);
+    }
+
+    const auto end = Clock::now();
+    recorder.record_success(status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes);
+    if (!cfg.keep_alive || !keep_alive) s.close();
+    return true;
   }
-
-  DeadlineStream stream(s.socket, deadline, stop);
-  error_code ec;
-  net::write(stream, net::buffer(cfg.request), ec);
-  if (ec) return fail(ec, Phase::write);
-
-  ResponseParser parser(cfg.max_header_size);
-  const std::size_t bytes = http::read(stream, s.buffer, parser, ec);
-  if (ec) return fail(ec, Phase::read);
-
-  const auto end = Clock::now();
-  recorder.record_success(parser.status(), elapsed_ns(intended, end), elapsed_ns(start, end),
-                          bytes);
-  if (!cfg.keep_alive || !parser.keep_alive()) s.close();
-  return true;
 }
 
 }  // namespace httpbench

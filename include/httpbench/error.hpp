@@ -33,4 +33,13 @@ enum class Phase { connect, write, read };
 // errors are `protocol`, a connection dropped while reading is `read`.
 ErrorKind classify(const boost::system::error_code& ec, Phase phase);
 
+// True for the ways a server drops an idle keep-alive connection (EOF, reset, broken pipe): on a
+// reused connection, before any response byte, the request is retried once on a new connection.
+bool is_dropped_connection(const boost::system::error_code& ec);
+
+// Interim responses (100 Continue, 102, 103) precede the final response to the same request.
+inline bool is_interim_status(unsigned status) {
+  return status >= 100 && status < 200 && status != 101;
+}
+
 }  // namespace httpbench

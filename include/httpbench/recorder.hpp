@@ -35,6 +35,8 @@ class Recorder {
     ++connections_;
     connect_time_.record(connect_ns);
   }
+  // A reused connection turned out closed by the server; the request was resent on a new one.
+  void record_reconnect() { ++reconnects_; }
   // A request ended after the run's --duration deadline.
   void record_after_deadline() { ++after_deadline_; }
   // A request started `lag_ns` after its intended time (open loop only).
@@ -57,6 +59,7 @@ class Recorder {
   std::uint64_t bytes_received() const { return bytes_; }
   std::uint64_t connections() const { return connections_; }
   std::uint64_t after_deadline() const { return after_deadline_; }
+  std::uint64_t reconnects() const { return reconnects_; }
   std::uint64_t late_starts() const { return late_starts_; }
   std::uint64_t max_start_lag_ns() const { return max_start_lag_ns_; }
   // Latency of successful requests from their intended start, nanoseconds.
@@ -90,6 +93,8 @@ class Recorder {
   std::uint64_t connections_ = 0;
   // Requests that ended after the --duration deadline.
   std::uint64_t after_deadline_ = 0;
+  // Requests resent because their reused connection had been closed by the server.
+  std::uint64_t reconnects_ = 0;
   // Requests that started more than kLateStartNs after their intended time.
   std::uint64_t late_starts_ = 0;
   // Largest delay between a request's intended and actual start, nanoseconds.

@@ -71,6 +71,8 @@ struct RunResult {
   LatencySummary connect_time;
   // The full latency distribution, nanoseconds.
   Histogram histogram;
+  // Requests resent on a new connection because the server had closed their kept-alive one.
+  std::uint64_t reconnects = 0;
   // Requests that ended after the --duration deadline (let finish up to --timeout).
   std::uint64_t after_deadline = 0;
   // Open loop: requests sent at a fixed rate, whatever the responses did.
