@@ -609,6 +609,13 @@ def python_with(modules: list[str]) -> str | None:
     return None
 
 
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
 def machine_info() -> list[str]:
     cpu = "?"
     try:
@@ -854,8 +861,9 @@ class Scenarios:
             for mode in modes:
                 runs = [next(r for r in h["doc"]["runs"] if r["mode"] == mode) for h in hb_runs]
                 el = median([r["elapsed_s"] for r in runs])
-                sp = median([h["doc"].get("comparison", {}).get("speedup", {}).get(mode, float("nan"))
-                             for h in hb_runs])
+                sp = 1.0 if mode == "sync" else median(
+                    [h["doc"].get("comparison", {}).get("speedup", {}).get(mode, float("nan"))
+                     for h in hb_runs])
                 cpu = median([r["cpu_s"] * 1e6 / max(r["succeeded"], 1) for r in runs])
                 failed = sum(r["failed"] for r in runs)
                 lines.append(f"| httpbench {mode} | {el:.3f} | {sp:.2f} | "
@@ -894,6 +902,7 @@ class Scenarios:
 
     def s6_builtin_target(self):
         if not self.tools.get("wrk"):
+            log("    wrk not installed: skipped")
             return [self.skipped("wrk")], {}
         npid, nbase = self.nginx()
         spid, surl = self.servers.start_httpbench(self.hb, "--body-size", "100")
@@ -922,8 +931,8 @@ class Scenarios:
 SCENARIOS = [
     ("1", "1. Throughput: keep-alive, 100-byte file, 50 connections", "s1_throughput", ["nginx"]),
     ("1b", "1b. Throughput: keep-alive, 16 KiB file, 50 connections", "s1b_throughput_16k", ["nginx"]),
-    ("2", "2. New connection per request, 50 in flight", "s2_new_connections", ["nginx"]),
-    ("3", "3. Sequential, one request at a time", "s3_sequential", ["nginx"]),
+    ("2", "2. New connection per request: 50 in flight, no keep-alive", "s2_new_connections", ["nginx"]),
+    ("3", "3. Sequential: one request at a time", "s3_sequential", ["nginx"]),
     ("4", "4. C10k: 10,000 connections against a 1 s delay", "s4_c10k", []),
     ("5", "5. Seed benchmark: sync vs threads vs async, 200 requests × 50 ms", "s5_seed", []),
     ("6", "6. Built-in target: httpbench serve vs nginx under wrk", "s6_builtin_target", ["nginx"]),
@@ -1044,7 +1053,8 @@ def main() -> int:
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda s, _f: sys.exit(128 + s))
 
-    nofile = raise_nofile(args.c10k * 2 + 1024)  # client and server of scenario 4 each need c10k
+    # A per-process limit, inherited: the client and the server of scenario 4 each hold c10k.
+    nofile = raise_nofile(args.c10k + 1024)
     affinity = sorted(os.sched_getaffinity(0))
     pin_note = "not pinned (--no-pin)"
     server_pin, client_pin = [], []
@@ -1067,11 +1077,14 @@ def main() -> int:
     bench = Bench(args, servers)
     sc = Scenarios(args, bench, servers, tools)
     started = time.monotonic()
+    load_start = loadavg()
 
     log(f"httpbench benchmark: {args.rounds} round(s) of {args.duration} s runs; {pin_note}; "
         f"open files {nofile}; work dir {args.workdir}")
     for tool, path in tools.items():
         log(f"  {tool:<15} {path or 'not installed: skipped'}")
+    if float(load_start if load_start != "?" else 0) > 0.5:
+        log(f"  WARNING: load average {load_start}: something else is running, numbers will be off")
 
     sections: list[str] = []
     raw: dict = {}
@@ -1119,7 +1132,9 @@ def main() -> int:
         "those of the whole client process: user + sys from `wait4`, divided by successful "
         "requests, and peak RSS from GNU time's %M; server CPU (user + sys of the server "
         "process and its workers) is read from /proc around each run.", "",
-        "## Machine", "", *machine_info(), f"- pinning: {pin_note}", "", "## Tools", "",
+        "## Machine", "", *machine_info(), f"- pinning: {pin_note}",
+        f"- load average (1 min) at start {load_start}, at end {loadavg()}: other work on the "
+        "machine skews everything", "", "## Tools", "",
         *tool_versions(args, tools), "",
     ]
     if args.quick:

@@ -1,6 +1,7 @@
 #include "httpbench/app.hpp"
 
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "httpbench/cli.hpp"
 #include "httpbench/clock.hpp"
 #include "httpbench/error.hpp"
+#include "httpbench/merge.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/report.hpp"
 #include "httpbench/request.hpp"
@@ -155,6 +157,64 @@ std::string failure_summary(const Report& report) {
   return line;
 }
 
+// Prints the report in its format, writes the files, and turns failures, failed checks and
+// regressions into the exit code with one stderr line each.
+int finish_report(const Report& report, std::optional<AtomicFile>& output_file,
+                  std::optional<AtomicFile>& baseline_out, std::ostream& out, std::ostream& err) {
+  const Options& options = report.options;
+  const std::string json =
+      (options.json || output_file || baseline_out) ? format_json(report) : std::string{};
+  if (!options.quiet) {
+    if (options.json) {
+      out << json;
+    } else if (options.csv) {
+      out << format_csv(report);
+    } else {
+      out << format_text(report, TextStyle{terminal_width()});
+    }
+    out.flush();
+  }
+  int code = report.interrupted ? kExitInterrupted : kExitOk;
+  for (auto [file, path] : {std::pair{&output_file, &options.output_file},
+                            std::pair{&baseline_out, &options.save_baseline_file}}) {
+    if (*file && !(*file)->commit(json)) {
+      err << fmt::format("httpbench: cannot write output file '{}'\n", **path);
+      code = report.interrupted ? kExitInterrupted : kExitUsage;
+    }
+  }
+  // Text output already shows these; scripts reading stdout as data still get told on stderr.
+  const bool data_on_stdout = options.quiet || options.json || options.csv;
+  if (report.any_failed()) {
+    if (data_on_stdout) err << "httpbench: " << failure_summary(report) << "\n";
+    if (code == kExitOk) code = kExitFailures;
+  }
+  for (const CheckOutcome& c : report.checks) {
+    if (c.passed) continue;
+    if (data_on_stdout)
+      err << fmt::format("httpbench: check failed: {} ({})\n", c.expression, c.detail);
+    if (code == kExitOk) code = kExitFailures;
+  }
+  if (report.baseline && options.max_regression_pct) {
+    for (const FigureChange& c : regressions(*report.baseline, *options.max_regression_pct)) {
+      err << fmt::format("httpbench: regression: {}, more than the {:g}% allowed\n",
+                         describe_change(c), *options.max_regression_pct);
+      if (code == kExitOk) code = kExitFailures;
+    }
+  }
+  return code;
+}
+
+int run_merge(const CommandLine& cl, std::ostream& out, std::ostream& err) {
+  std::optional<AtomicFile> output_file;
+  if (cl.options.output_file) output_file.emplace(*cl.options.output_file);
+  std::optional<AtomicFile> no_baseline;
+  Report report = merge_result_files(cl.merge_files);
+  report.options.json = cl.options.json;
+  report.options.csv = cl.options.csv;
+  report.options.output_file = cl.options.output_file;
+  return finish_report(report, output_file, no_baseline, out, err);
+}
+
 int run_serve(const ServeOptions& options, std::ostream& out, const std::atomic<bool>& stop) {
   Server server(options);
   out << "listening on " << server.url() << std::endl;
@@ -184,13 +244,37 @@ int run_demo(CommandLine cl, std::ostream& out, std::ostream& err, const std::at
   return run_benchmark(cl.options, out, err, stop);
 }
 
+// Refuses a concurrency that would run out of file descriptors half-way through the run.
+void check_open_file_limit(const Options& options) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  std::uint64_t connections = 1;
+  for (Mode m : options.modes) {
+    if (m != Mode::sync) connections = std::max(connections, options.concurrency);
+  }
+  // Headroom for the standard streams, the output file, the resolver and the event loop.
+  constexpr std::uint64_t kReserved = 32;
+  if (connections + kReserved > limit.rlim_cur) {
+    throw UsageError(fmt::format(
+        "-c {} needs about {} open files but the limit is {} (ulimit -n {}); raise the limit or "
+        "lower -c",
+        connections, connections + kReserved, limit.rlim_cur, limit.rlim_max));
+  }
+}
+
 }  // namespace
 
 int run_benchmark(Options options, std::ostream& out, std::ostream& err,
                   const std::atomic<bool>& stop) {
   options.validate();
+  check_open_file_limit(options);
+  const std::vector<Check> checks = parse_checks(options);
+  std::optional<Baseline> baseline;
+  if (options.baseline_file) baseline = load_baseline(*options.baseline_file);
   std::optional<AtomicFile> output_file;
   if (options.output_file) output_file.emplace(*options.output_file);
+  std::optional<AtomicFile> baseline_out;
+  if (options.save_baseline_file) baseline_out.emplace(*options.save_baseline_file);
   const auto dns_start = Clock::now();
   auto endpoints = resolve(options.target);
   const double dns_ms = static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
@@ -203,30 +287,26 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   Progress progress;
   std::optional<ProgressPrinter> printer;
   if (options.progress && !options.quiet) printer.emplace(progress, options.requests, err);
-  for (Mode mode : options.modes) {
-    if (stop.load()) break;
-    if (printer) printer->begin(mode);
-    report.runs.push_back(run_mode(mode, options, config, stop, printer ? &progress : nullptr));
-    if (printer) printer->finish();
+  // Trial by trial, every mode once per trial (ABAB...), so drift on the machine or the target
+  // hits every mode alike.
+  report.trials.assign(options.modes.size(), {});
+  for (std::uint64_t t = 0; t < options.trials; ++t) {
+    for (std::size_t m = 0; m < options.modes.size() && !stop.load(); ++m) {
+      if (printer) printer->begin(options.modes[m]);
+      report.trials[m].push_back(
+          run_mode(options.modes[m], options, config, stop, printer ? &progress : nullptr));
+      if (printer) printer->finish();
+    }
   }
+  std::erase_if(report.trials, [](const auto& runs) { return runs.empty(); });
+  for (const auto& runs : report.trials)
+    report.runs.push_back(combine_runs(runs));
   report.interrupted = stop.load();
   if (options.compare) report.comparison = compare_runs(report.runs);
-
-  const std::string json = (options.json || output_file) ? format_json(report) : std::string{};
-  if (!options.quiet) {
-    out << (options.json ? json : format_text(report, TextStyle{terminal_width()}));
-    out.flush();
-  }
-  int code = report.interrupted ? kExitInterrupted : kExitOk;
-  if (output_file && !output_file->commit(json)) {
-    err << fmt::format("httpbench: cannot write output file '{}'\n", *options.output_file);
-    code = report.interrupted ? kExitInterrupted : kExitUsage;
-  }
-  if (report.any_failed()) {
-    if (options.quiet || options.json) err << "httpbench: " << failure_summary(report) << "\n";
-    if (code == kExitOk) code = kExitFailures;
-  }
-  return code;
+  report.trial_stats = summarize_trials(report.trials, options.compare);
+  if (baseline) report.baseline = compare_with_baseline(*baseline, figures_of(report));
+  report.checks = evaluate_checks(checks, report);
+  return finish_report(report, output_file, baseline_out, out, err);
 }
 
 int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
@@ -241,6 +321,8 @@ int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
         return run_serve(cl.serve, out, stop);
       case Command::demo:
         return run_demo(std::move(cl), out, err, stop);
+      case Command::merge:
+        return run_merge(cl, out, err);
       case Command::bench:
         cl.options.progress = !cl.options.quiet && ::isatty(STDERR_FILENO);
         return run_benchmark(std::move(cl.options), out, err, stop);

@@ -94,7 +94,7 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
       conn.stream.expires_at(std::min(deadline, start + cfg.connect_timeout));
       auto [ec, endpoint] = co_await conn.stream.async_connect(cfg.endpoints, use_tuple);
       if (ec) {
-        recorder.record_failure(classify(ec, Phase::connect), ec.message());
+        recorder.record_failure(classify(ec, Phase::connect), describe_error(ec));
         conn.close();
         co_return false;
       }
@@ -129,7 +129,7 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
         recorder.record_reconnect();
         continue;
       }
-      recorder.record_failure(classify(ec, phase), ec.message());
+      recorder.record_failure(classify(ec, phase), describe_error(ec));
       co_return false;
     }
 

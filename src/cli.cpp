@@ -32,6 +32,9 @@ struct RawOptions {
   std::string jitter = "0";
   std::string body_size = "2";
   std::string demo_delay = "50ms";
+  std::string trials;
+  std::string format;
+  std::string max_regression;
 };
 
 std::vector<Mode> parse_mode_list(const std::string& text) {
@@ -53,6 +56,31 @@ double parse_rate(const std::string& text) {
         fmt::format("invalid rate '{}': must be a number of requests per second > 0", text));
   }
   return value;
+}
+
+// "10%" or "10": a percentage >= 0.
+double parse_percent(const std::string& text) {
+  std::string_view digits(text);
+  if (!digits.empty() && digits.back() == '%') digits.remove_suffix(1);
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc{} || ptr != digits.data() + digits.size() ||
+      !(value >= 0) || value > 1e6) {
+    throw UsageError(fmt::format("invalid percentage '{}': use e.g. 10%", text));
+  }
+  return value;
+}
+
+// --format text|json|csv onto the json and csv flags.
+void apply_format(const std::string& format, Options& o) {
+  if (format.empty() || format == "text") return;
+  if (format == "json") {
+    o.json = true;
+  } else if (format == "csv") {
+    o.csv = true;
+  } else {
+    throw UsageError(fmt::format("--format: unknown format '{}': use text, json or csv", format));
+  }
 }
 
 template <class Fn>
@@ -89,6 +117,21 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_flag("--json", o.json, "print the results as JSON on stdout");
   app.add_option("-o,--output", o.output_file, "also write the JSON results to FILE");
   app.add_flag("-q,--quiet", o.quiet, "print nothing but errors");
+  app.add_option("--format", raw.format, "text (default), json, or csv (a row per mode and trial)");
+  app.add_option("--trials", raw.trials,
+                 "run each mode K times, modes alternating, and report medians with intervals "
+                 "(default 1)");
+  app.add_option("--save-baseline", o.save_baseline_file,
+                 "also write the JSON results to FILE, for a later --baseline");
+  app.add_option("--baseline", o.baseline_file,
+                 "compare rps, p50 and p99 with a saved JSON result, mode by mode");
+  app.add_option("--max-regression", raw.max_regression,
+                 "with --baseline: exit 1 when a figure is significantly worse by more than PCT, "
+                 "e.g. 10%");
+  app.add_option("--check", o.checks,
+                 "threshold checked after the run, repeatable: p99<200ms, rps>5000, errors<1%, "
+                 "speedup>2, async:p50<=20ms; exit 1 when one fails")
+      ->allow_extra_args(false);
 }
 
 void finish_benchmark_options(RawOptions& raw, Options& o) {
@@ -119,6 +162,11 @@ void finish_benchmark_options(RawOptions& raw, Options& o) {
     throw UsageError("--max-header-size: too large");
   }
   o.max_header_size = static_cast<std::uint32_t>(header);
+  if (!raw.trials.empty()) o.trials = with_option_name("--trials", raw.trials, parse_count);
+  if (!raw.max_regression.empty()) {
+    o.max_regression_pct = with_option_name("--max-regression", raw.max_regression, parse_percent);
+  }
+  apply_format(raw.format, o);
   if (raw.mode == "compare" || !raw.compare.empty()) {
     o.compare = true;
     o.modes = parse_mode_list(raw.compare.empty() ? "sync,async" : raw.compare);
@@ -151,6 +199,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   demo->add_option("-n,--requests", raw.requests, "requests per mode (default 200)");
   demo->add_option("--delay", raw.demo_delay, "server delay per request (default 50ms)");
   demo->add_flag("--json", cl.options.json, "print the results as JSON on stdout");
+  CLI::App* merge = app.add_subcommand("merge", "merge JSON result files of the same target");
+  merge->add_option("files", cl.merge_files, "JSON result files (from --json, -o)")->required();
+  merge->add_flag("--json", cl.options.json, "print the merged results as JSON on stdout");
+  merge->add_option("-o,--output", cl.options.output_file, "also write the merged JSON to FILE");
+  merge->add_option("--format", raw.format, "text (default), json or csv");
   app.require_subcommand(0, 1);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -188,6 +241,14 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     cl.options.modes = {Mode::sync, Mode::threads, Mode::async};
     cl.options.compare = true;
     if (cl.options.requests == 0) throw UsageError("--requests must be at least 1");
+    return cl;
+  }
+  if (merge->parsed()) {
+    cl.command = Command::merge;
+    apply_format(raw.format, cl.options);
+    if (cl.options.json && cl.options.csv) {
+      throw UsageError("--json and --format csv exclude each other");
+    }
     return cl;
   }
   if (raw.url.empty()) throw UsageError("missing URL (try --help)");

@@ -58,6 +58,17 @@ ErrorKind classify(const boost::system::error_code& ec, Phase phase) {
   return ErrorKind::read;
 }
 
+std::string describe_error(const boost::system::error_code& ec) {
+  std::string message = ec.message();
+  if (ec == boost::asio::error::address_in_use ||
+      ec == boost::system::errc::address_not_available) {
+    message += " (ephemeral ports exhausted? keep connections alive or lower the rate)";
+  } else if (ec == boost::asio::error::no_descriptors) {
+    message += " (open-file limit reached: raise ulimit -n or lower -c)";
+  }
+  return message;
+}
+
 bool is_dropped_connection(const boost::system::error_code& ec) {
   namespace http = boost::beast::http;
   return ec == http::error::end_of_stream || ec == boost::asio::error::eof ||

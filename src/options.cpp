@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "httpbench/checks.hpp"
 #include "httpbench/error.hpp"
 
 namespace httpbench {
@@ -46,6 +47,11 @@ void Options::validate() const {
   if (timeout.count() <= 0) throw UsageError("--timeout must be greater than 0");
   if (connect_timeout.count() <= 0) throw UsageError("--connect-timeout must be greater than 0");
   if (max_header_size < 1024) throw UsageError("--max-header-size must be at least 1024");
+  if (trials == 0) throw UsageError("--trials must be at least 1");
+  if (trials > 1000) throw UsageError("--trials must be at most 1000");
+  if (json && csv) throw UsageError("--json and --format csv exclude each other");
+  if (max_regression_pct && !baseline_file) throw UsageError("--max-regression needs --baseline");
+  parse_checks(*this);
 }
 
 }  // namespace httpbench

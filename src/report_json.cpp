@@ -41,7 +41,103 @@ json::object options_json(const Options& o) {
           {"keep_alive", o.keep_alive},
           {"timeout_s", seconds(o.timeout)},
           {"connect_timeout_s", seconds(o.connect_timeout)},
-          {"max_header_size", o.max_header_size}};
+          {"max_header_size", o.max_header_size},
+          {"trials", o.trials}};
+}
+
+// [[upper_bound_us, count], ...]: each bucket's upper bound, which merge reads back into the
+// same bucket.
+json::array histogram_json(const Histogram& h) {
+  json::array buckets;
+  h.for_each_bucket([&](std::uint64_t, std::uint64_t high, std::uint64_t count) {
+    buckets.push_back(json::array{static_cast<double>(high) / 1e3, count});
+  });
+  return buckets;
+}
+
+json::object interval_json(const Interval& iv) {
+  return {{"median", iv.median}, {"low", iv.low}, {"high", iv.high}, {"confidence", iv.confidence},
+          {"min", iv.min},       {"max", iv.max}, {"n", iv.n}};
+}
+
+json::object trials_json(const Report& report) {
+  const TrialStats& stats = *report.trial_stats;
+  json::object modes;
+  for (std::size_t m = 0; m < stats.modes.size(); ++m) {
+    const ModeTrialStats& s = stats.modes[m];
+    json::array runs;
+    if (m < report.trials.size()) {
+      for (std::size_t t = 0; t < report.trials[m].size(); ++t) {
+        const RunResult& r = report.trials[m][t];
+        runs.push_back(json::object{{"trial", t + 1},
+                                    {"requests", r.requests},
+                                    {"succeeded", r.succeeded},
+                                    {"failed", r.failed},
+                                    {"elapsed_s", r.elapsed_s},
+                                    {"rps", r.rps},
+                                    {"p50_ms", r.latency.p50},
+                                    {"p90_ms", r.latency.p90},
+                                    {"p99_ms", r.latency.p99},
+                                    {"mean_ms", r.latency.mean},
+                                    {"started_at", r.started_at},
+                                    {"ended_at", r.ended_at}});
+      }
+    }
+    modes[mode_name(s.mode)] =
+        json::object{{"rps", interval_json(s.rps)},         {"p50_ms", interval_json(s.p50_ms)},
+                     {"p90_ms", interval_json(s.p90_ms)},   {"p99_ms", interval_json(s.p99_ms)},
+                     {"mean_ms", interval_json(s.mean_ms)}, {"runs", std::move(runs)}};
+  }
+  json::object doc{{"count", stats.count},
+                   {"order", "alternating"},
+                   {"interval",
+                    "order-statistics interval for the median (binomial, "
+                    "distribution-free); [min, max] below 6 trials"},
+                   {"modes", std::move(modes)}};
+  if (stats.baseline) {
+    json::object speedup;
+    for (const SpeedupTrialStats& s : stats.speedups) {
+      json::object o = interval_json(s.factor);
+      o["per_trial"] = json::array(s.per_trial.begin(), s.per_trial.end());
+      o["significant"] = s.significant;
+      speedup[mode_name(s.mode)] = std::move(o);
+    }
+    doc["baseline"] = mode_name(*stats.baseline);
+    doc["speedup"] = std::move(speedup);
+  }
+  return doc;
+}
+
+json::array checks_json(const std::vector<CheckOutcome>& checks) {
+  json::array out;
+  for (const CheckOutcome& c : checks) {
+    json::object values;
+    for (const auto& [mode, value] : c.values)
+      values[mode_name(mode)] = value;
+    out.push_back(json::object{{"expression", c.expression},
+                               {"passed", c.passed},
+                               {"values", std::move(values)},
+                               {"detail", c.detail}});
+  }
+  return out;
+}
+
+json::object baseline_json(const BaselineComparison& b) {
+  json::array changes;
+  for (const FigureChange& c : b.changes) {
+    changes.push_back(json::object{{"mode", mode_name(c.mode)},
+                                   {"figure", figure_name(c.figure)},
+                                   {"baseline", c.baseline},
+                                   {"current", c.current},
+                                   {"change_pct", c.change_pct},
+                                   {"verdict", verdict_name(c.verdict)},
+                                   {"significant", c.significant},
+                                   {"by_interval", c.by_interval}});
+  }
+  json::array missing;
+  for (Mode m : b.missing)
+    missing.emplace_back(mode_name(m));
+  return {{"file", b.path}, {"changes", std::move(changes)}, {"missing_modes", std::move(missing)}};
 }
 
 json::object run_json(const RunResult& r) {
@@ -55,10 +151,7 @@ json::object run_json(const RunResult& r) {
   json::object status_codes;
   for (const auto& [code, count] : r.status_codes)
     status_codes[std::to_string(code)] = count;
-  json::array histogram;
-  r.histogram.for_each_bucket([&](std::uint64_t, std::uint64_t high, std::uint64_t count) {
-    histogram.push_back(json::array{static_cast<double>(high) / 1e3, count});
-  });
+  json::array histogram = histogram_json(r.histogram);
   json::object run{{"mode", mode_name(r.mode)},
                    {"requests", r.requests},
                    {"succeeded", r.succeeded},
@@ -76,9 +169,13 @@ json::object run_json(const RunResult& r) {
                    {"connect_ms", latency_json(r.connect_time)},
                    {"histogram", std::move(histogram)},
                    {"after_deadline", r.after_deadline},
-          {"reconnects", r.reconnects},
+                   {"reconnects", r.reconnects},
                    {"cpu_s", r.cpu_s},
                    {"interrupted", r.interrupted}};
+  run["connect_histogram"] = histogram_json(r.connect_histogram);
+  if (r.open_loop) run["service_histogram"] = histogram_json(r.service_histogram);
+  run["started_at"] = r.started_at;
+  run["ended_at"] = r.ended_at;
   if (r.open_loop) {
     run["schedule"] = json::object{{"target_rate", r.target_rate},
                                    {"achieved_rate", r.rps},
@@ -108,6 +205,15 @@ std::string format_json(const Report& report) {
     doc["comparison"] = json::object{{"baseline", mode_name(report.comparison->baseline)},
                                      {"speedup", std::move(speedup)},
                                      {"time_saved_pct", std::move(time_saved)}};
+  }
+  if (report.trial_stats) doc["trials"] = trials_json(report);
+  if (!report.options.checks.empty() || !report.checks.empty()) {
+    doc["checks"] = checks_json(report.checks);
+    doc["checks_passed"] = !report.any_check_failed();
+  }
+  if (report.baseline) doc["baseline"] = baseline_json(*report.baseline);
+  if (!report.merged_from.empty()) {
+    doc["merged_from"] = json::array(report.merged_from.begin(), report.merged_from.end());
   }
   std::string out = json::serialize(doc);
   out += '\n';

@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <iterator>
 #include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "httpbench/report.hpp"
 #include "httpbench/schedule.hpp"
@@ -157,6 +159,87 @@ void write_comparison(Out out, const Report& report) {
   }
 }
 
+// "75%", "96.8%": the confidence an interval actually has (below 95% with few trials), rounded
+// down so it never claims more.
+std::string confidence_pct(const Interval& iv) {
+  return fmt::format("{:g}%", std::floor(iv.confidence * 1000) / 10);
+}
+
+void write_interval(Out out, std::string_view label, std::string_view figure, const Interval& iv,
+                    std::string (*fmt_value)(double)) {
+  fmt::format_to(out, "  {:<8} {:<6} {:>10}  [{} - {}]  min {}  max {}\n", label, figure,
+                 fmt_value(iv.median), fmt_value(iv.low), fmt_value(iv.high), fmt_value(iv.min),
+                 fmt_value(iv.max));
+}
+
+std::string format_rps(double v) {
+  return fmt::format("{:.2f}", v);
+}
+
+void write_trials(Out out, const Report& report) {
+  const TrialStats& t = *report.trial_stats;
+  fmt::format_to(out, "\nTrials: {} per mode, modes alternating; median [interval] min max\n",
+                 t.count);
+  for (const ModeTrialStats& m : t.modes) {
+    write_interval(out, mode_name(m.mode), "req/s", m.rps, format_rps);
+    write_interval(out, "", "p50", m.p50_ms, format_ms);
+    write_interval(out, "", "p90", m.p90_ms, format_ms);
+    write_interval(out, "", "p99", m.p99_ms, format_ms);
+  }
+  const Interval& any = t.modes.empty() ? Interval{} : t.modes.front().rps;
+  fmt::format_to(out,
+                 "  interval: order statistics for the median (distribution-free), {} "
+                 "confidence with {} trials{}\n",
+                 confidence_pct(any), t.count,
+                 any.confidence < kTargetConfidence ? "; 6 or more trials give 95%" : "");
+  if (!t.baseline || t.speedups.empty()) return;
+  fmt::format_to(out, "\nSpeedup per trial pair (baseline: {})\n", mode_name(*t.baseline));
+  for (const SpeedupTrialStats& s : t.speedups) {
+    const Interval& f = s.factor;
+    if (f.n == 0) {
+      fmt::format_to(out, "  {}: n/a (no requests ended)\n", mode_name(s.mode));
+      continue;
+    }
+    const bool faster = f.median >= 1;
+    // Slower modes read better as "2x slower" than "0.5x faster": invert the factor and bounds.
+    const double mid = faster ? f.median : 1 / f.median;
+    const double lo = faster ? f.low : 1 / f.high;
+    const double hi = faster ? f.high : 1 / f.low;
+    fmt::format_to(out, "  {} {:.2f}x {} than {} ({} {:.2f}x-{:.2f}x)", mode_name(s.mode), mid,
+                   faster ? "faster" : "slower", mode_name(*t.baseline), confidence_pct(f) + " CI",
+                   lo, hi);
+    if (!s.significant) {
+      fmt::format_to(out, ": not significant{}",
+                     f.n < 2 ? " (one trial)" : " (the interval includes 1.0x)");
+    }
+    fmt::format_to(out, "\n");
+  }
+}
+
+void write_baseline(Out out, const BaselineComparison& b) {
+  fmt::format_to(out, "\nBaseline ({})\n", b.path);
+  fmt::format_to(out, "  {:<8} {:<6} {:>12} {:>12} {:>8}  {}\n", "mode", "figure", "baseline",
+                 "current", "change", "verdict");
+  for (const FigureChange& c : b.changes) {
+    const bool latency = c.figure != BaselineFigure::rps;
+    auto value = [&](double v) { return latency ? format_ms(v) : format_rps(v); };
+    fmt::format_to(
+        out, "  {:<8} {:<6} {:>12} {:>12} {:>+7.1f}%  {}{}\n", mode_name(c.mode),
+        figure_name(c.figure), value(c.baseline), value(c.current), c.change_pct,
+        verdict_name(c.verdict),
+        c.by_interval ? "" : fmt::format(" (no intervals: {:.0f}% band)", kNoiseBandPct));
+  }
+  for (Mode m : b.missing)
+    fmt::format_to(out, "  {:<8} not in the baseline file\n", mode_name(m));
+}
+
+void write_checks(Out out, const std::vector<CheckOutcome>& checks) {
+  fmt::format_to(out, "\nChecks\n");
+  for (const CheckOutcome& c : checks) {
+    fmt::format_to(out, "  {}  {}  ({})\n", c.passed ? "pass" : "FAIL", c.expression, c.detail);
+  }
+}
+
 }  // namespace
 
 std::string format_text(const Report& report, const TextStyle& style) {
@@ -164,6 +247,16 @@ std::string format_text(const Report& report, const TextStyle& style) {
   Out out(buf);
   const Options& o = report.options;
   fmt::format_to(out, "httpbench {}: {}\n", report.version, o.target.url());
+  if (!report.merged_from.empty()) {
+    fmt::format_to(out, "merged {} result files: {}\n\n", report.merged_from.size(),
+                   fmt::join(report.merged_from, ", "));
+    for (std::size_t i = 0; i < report.runs.size(); ++i) {
+      if (i) fmt::format_to(out, "\n");
+      write_run(out, report.runs[i], style);
+    }
+    if (report.comparison) write_comparison(out, report);
+    return fmt::to_string(buf);
+  }
   std::string amount;
   if (o.requests != Schedule::kUnlimited) amount = fmt::format("{} requests", o.requests);
   if (o.duration) {
@@ -180,12 +273,19 @@ std::string format_text(const Report& report, const TextStyle& style) {
     fmt::format_to(out, ", warm-up {}",
                    format_seconds(static_cast<double>(o.warmup_duration->count()) / 1e9));
   }
+  if (o.trials > 1) {
+    fmt::format_to(out, ", {} trials per mode (modes alternating; each block adds up its trials)",
+                   o.trials);
+  }
   fmt::format_to(out, "\nDNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));
   for (std::size_t i = 0; i < report.runs.size(); ++i) {
     if (i) fmt::format_to(out, "\n");
     write_run(out, report.runs[i], style);
   }
   if (report.comparison) write_comparison(out, report);
+  if (report.trial_stats && report.trial_stats->count > 1) write_trials(out, report);
+  if (report.baseline) write_baseline(out, *report.baseline);
+  if (!report.checks.empty()) write_checks(out, report.checks);
   if (report.interrupted) fmt::format_to(out, "\ninterrupted: results above are partial\n");
   return fmt::to_string(buf);
 }

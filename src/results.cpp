@@ -57,6 +57,10 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.late_starts = rec.late_starts();
   r.max_start_lag_ms = to_ms(rec.max_start_lag_ns());
   r.histogram = rec.latency();
+  r.service_histogram = rec.service_time();
+  r.connect_histogram = rec.connect_time();
+  r.started_at = timing.started_at;
+  r.ended_at = timing.ended_at;
   r.interrupted = timing.interrupted;
   return r;
 }
@@ -78,6 +82,13 @@ std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs) {
     c.speedups.push_back(s);
   }
   return c;
+}
+
+bool Report::any_check_failed() const {
+  for (const CheckOutcome& c : checks) {
+    if (!c.passed) return true;
+  }
+  return false;
 }
 
 bool Report::any_failed() const {

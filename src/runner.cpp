@@ -50,6 +50,14 @@ void blocking_phase(SyncClient& client, Recorder& recorder, std::atomic<std::uin
   }
 }
 
+// Places the measured phase, just ended, in wall-clock time (Unix seconds). steady_clock measured
+// it; the system clock only dates it, so that results of separate processes can be merged.
+void stamp_wall_clock(RunTiming& timing) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  timing.ended_at = std::chrono::duration<double>(now).count();
+  timing.started_at = timing.ended_at - std::chrono::duration<double>(timing.elapsed).count();
+}
+
 // Sends a worker's warm-up requests on its client, recording nothing.
 void warm_up(SyncClient& client, Schedule warmup, const std::atomic<bool>& stop) {
   Recorder discarded;
@@ -69,6 +77,7 @@ RunResult run_sync(const ClientConfig& config, RunPlan plan, const std::atomic<b
   plan.main.begin(start);
   blocking_phase(client, recorder, next, plan.main, stop, progress);
   RunTiming timing{Clock::now() - start, thread_cpu_time() - cpu_start, stopped(stop)};
+  stamp_wall_clock(timing);
   return summarize_run(Mode::sync, recorder, timing);
 }
 
@@ -115,14 +124,16 @@ RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomi
     throw UsageError(
         fmt::format("cannot start {} threads ({}): lower --concurrency", n_threads, start_error));
   }
-  const auto elapsed = Clock::now() - start;
+  RunTiming timing{Clock::now() - start, nanoseconds{0}, stopped(stop)};
+  stamp_wall_clock(timing);
   Recorder total(plan.main.open_loop());
   nanoseconds total_cpu{0};
   for (std::uint64_t t = 0; t < n_threads; ++t) {
     total.merge(recorders[t]);
     total_cpu += cpu[t];
   }
-  return summarize_run(Mode::threads, total, RunTiming{elapsed, total_cpu, stopped(stop)});
+  timing.cpu = total_cpu;
+  return summarize_run(Mode::threads, total, timing);
 }
 
 RunResult run_async(const ClientConfig& config, const RunPlan& plan, const std::atomic<bool>& stop,
@@ -130,6 +141,7 @@ RunResult run_async(const ClientConfig& config, const RunPlan& plan, const std::
   Recorder recorder(plan.main.open_loop());
   RunTiming timing;
   run_async_connections(config, plan, recorder, timing, stop, progress);
+  stamp_wall_clock(timing);
   return summarize_run(Mode::async, recorder, timing);
 }
 

@@ -158,7 +158,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
   auto fail = [&](const error_code& ec, Phase phase) {
     s.close();
     if (ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed)) return false;
-    recorder.record_failure(classify(ec, phase), ec.message());
+    recorder.record_failure(classify(ec, phase), describe_error(ec));
     return true;
   };
 

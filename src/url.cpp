@@ -20,8 +20,34 @@ std::string Target::url() const {
   return fmt::format("{}://{}{}", scheme, host_header(), target);
 }
 
-Target parse_target(std::string_view text) {
-  auto parsed = boost::urls::parse_absolute_uri(text);
+std::string redact_for_display(std::string_view url) {
+  std::string out;
+  // Credentials between "://" and the next "@" before the path are never echoed.
+  const auto scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos) {
+    const auto authority_start = scheme_end + 3;
+    const auto authority_end = std::min(url.find_first_of("/?#", authority_start), url.size());
+    const auto at = url.substr(0, authority_end).rfind('@');
+    if (at != std::string_view::npos && at >= authority_start) {
+      out = std::string(url.substr(0, authority_start)) + "***" + std::string(url.substr(at));
+    }
+  }
+  if (out.empty()) out = url;
+  // Control characters would break the one-line error rule and can hide text on a terminal.
+  std::string printable;
+  for (unsigned char c : out) {
+    if (c < 0x20 || c == 0x7f) {
+      printable += fmt::format("\\x{:02x}", c);
+    } else {
+      printable += static_cast<char>(c);
+    }
+  }
+  return printable;
+}
+
+Target parse_target(std::string_view raw) {
+  const std::string text = redact_for_display(raw);
+  auto parsed = boost::urls::parse_absolute_uri(raw);
   if (!parsed) {
     throw UsageError(fmt::format("malformed URL '{}': {}", text, parsed.error().message()));
   }

@@ -1,6 +1,8 @@
 // Bad command lines end with exit code 2 and one line naming the problem, before any request.
 #include "httpbench/cli.hpp"
 
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
 
 #include "httpbench/error.hpp"
@@ -89,4 +91,32 @@ TEST(Cli, HelpAndVersionExitZero) {
   Outcome version = run_inprocess({"--version"});
   EXPECT_EQ(version.code, kExitOk);
   EXPECT_EQ(version.out.rfind("httpbench ", 0), 0u) << version.out;
+}
+
+TEST(Cli, CredentialsAndControlCharactersAreNeverEchoed) {
+  Outcome o = run_inprocess({"http://alice:s3cret@127.0.0.1:9/"});
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_EQ(o.err.find("s3cret"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("***"), std::string::npos) << o.err;
+  o = run_inprocess({"http://127.0.0.1:9/a\nb\x1b[2J"});
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  EXPECT_EQ(o.err.find('\x1b'), std::string::npos) << o.err;
+}
+
+TEST(Cli, Ipv6LiteralAndSpacesInUrls) {
+  EXPECT_EQ(run_inprocess({"http://127.0.0.1:9/a b"}).code, kExitUsage);
+  CommandLine cl = parse_command_line({"http://[::1]:8080/"});
+  EXPECT_EQ(cl.options.target.host, "::1");
+}
+
+TEST(Cli, ConcurrencyBeyondTheOpenFileLimitIsRefusedUpFront) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > 900'000)
+    GTEST_SKIP() << "no usable limit";
+  Outcome o = run_inprocess(
+      {"-c", std::to_string(limit.rlim_cur + 10), "-n", "1000000", "http://127.0.0.1:9/"});
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_NE(o.err.find("open files"), std::string::npos) << o.err;
 }

@@ -13,6 +13,7 @@ enum class Command {
   bench,  // httpbench [OPTIONS] URL
   serve,  // httpbench serve: the built-in target
   demo,   // httpbench demo: serve + compare in one process
+  merge,  // httpbench merge FILE...: one report from several JSON results
   info,   // --help or --version: print `message` and exit 0
 };
 
@@ -22,6 +23,8 @@ struct CommandLine {
   ServeOptions serve;
   // Server delay for the demo.
   std::chrono::nanoseconds demo_delay = std::chrono::milliseconds(50);
+  // Result files for Command::merge.
+  std::vector<std::string> merge_files;
   // Help or version text for Command::info.
   std::string message;
 };

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -32,6 +33,9 @@ enum class Phase { connect, write, read };
 // Maps an error from a request step to its category: timeouts win over the phase, HTTP parse
 // errors are `protocol`, a connection dropped while reading is `read`.
 ErrorKind classify(const boost::system::error_code& ec, Phase phase);
+
+// The error's message, with a hint where the cause is usually on the client's side.
+std::string describe_error(const boost::system::error_code& ec);
 
 // True for the ways a server drops an idle keep-alive connection (EOF, reset, broken pipe): on a
 // reused connection, before any response byte, the request is retried once on a new connection.

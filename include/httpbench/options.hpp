@@ -55,6 +55,18 @@ struct Options {
   std::optional<std::string> output_file;
   // Print only errors.
   bool quiet = false;
+  // Print one CSV row per mode and trial instead of text on stdout.
+  bool csv = false;
+  // Run each mode this many times, modes alternating (ABAB...), for medians and intervals.
+  std::uint64_t trials = 1;
+  // Also write the JSON document here, to be read back by --baseline.
+  std::optional<std::string> save_baseline_file;
+  // Compare the run with this saved JSON result.
+  std::optional<std::string> baseline_file;
+  // Exit 1 when a figure is significantly worse than the baseline by more than this, percent.
+  std::optional<double> max_regression_pct;
+  // --check expressions, as given; validate() parses them.
+  std::vector<std::string> checks;
   // Show a live progress line on stderr (only set when stderr is a terminal).
   bool progress = false;
 

@@ -1,4 +1,4 @@
-// Reporters: turn a Report into text or JSON. They never touch sockets or clocks.
+// Reporters: turn a Report into text, JSON or CSV. They never touch sockets or clocks.
 #pragma once
 
 #include <string>
@@ -17,5 +17,8 @@ std::string format_text(const Report& report, const TextStyle& style = {});
 
 // The report as one JSON document (see README for the keys), with a trailing newline.
 std::string format_json(const Report& report);
+
+// One CSV row per mode and trial, after a header line; for spreadsheets and plotting.
+std::string format_csv(const Report& report);
 
 }  // namespace httpbench

@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "httpbench/baseline.hpp"
+#include "httpbench/checks.hpp"
 #include "httpbench/error.hpp"
 #include "httpbench/histogram.hpp"
 #include "httpbench/options.hpp"
+#include "httpbench/trials.hpp"
 
 namespace httpbench {
 
@@ -34,6 +37,10 @@ struct RunTiming {
   std::chrono::nanoseconds cpu{0};
   // The run was cut short by Ctrl-C.
   bool interrupted = false;
+  // Wall-clock start and end of the measured phase, Unix seconds (0 when unknown), so results
+  // of separate processes can be merged over their span.
+  double started_at = 0;
+  double ended_at = 0;
 };
 
 struct RunResult {
@@ -71,6 +78,13 @@ struct RunResult {
   LatencySummary connect_time;
   // The full latency distribution, nanoseconds.
   Histogram histogram;
+  // The distributions behind `service_time` and `connect_time`, nanoseconds, so that runs merge
+  // exactly.
+  Histogram service_histogram;
+  Histogram connect_histogram;
+  // Wall-clock start and end of the measured phase, Unix seconds; 0 when unknown.
+  double started_at = 0;
+  double ended_at = 0;
   // Requests resent on a new connection because the server had closed their kept-alive one.
   std::uint64_t reconnects = 0;
   // Requests that ended after the --duration deadline (let finish up to --timeout).
@@ -116,8 +130,20 @@ struct Report {
   bool interrupted = false;
   // Time to resolve the host name before the run, milliseconds.
   double dns_ms = 0;
+  // Every trial of each mode, in the order of `runs`; each run in `runs` is the combination of its
+  // trials. Empty for merged files.
+  std::vector<std::vector<RunResult>> trials;
+  // Medians and intervals over the trials.
+  std::optional<TrialStats> trial_stats;
+  // --baseline: the change of each figure against the saved run.
+  std::optional<BaselineComparison> baseline;
+  // --check outcomes, in the order given.
+  std::vector<CheckOutcome> checks;
+  // httpbench merge: the files merged into `runs`.
+  std::vector<std::string> merged_from;
 
   bool any_failed() const;
+  bool any_check_failed() const;
 };
 
 }  // namespace httpbench

@@ -22,6 +22,9 @@ struct Target {
   std::string url() const;
 };
 
+// `url` made safe to print: userinfo replaced by "***", control characters escaped.
+std::string redact_for_display(std::string_view url);
+
 // Parses an absolute http:// URL. Throws UsageError naming the problem.
 Target parse_target(std::string_view url);
 

@@ -1,0 +1,29 @@
+// Result files read back: the JSON documents of --json, -o and --save-baseline, turned into
+// RunResults again, and `httpbench merge` of several such files into one Report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "httpbench/results.hpp"
+
+namespace httpbench {
+
+// Reads and parses an httpbench JSON result (schema_version 1). Throws UsageError naming the file
+// when it cannot be read, is not JSON, or is not an httpbench result.
+boost::json::object load_result_document(const std::string& path);
+
+// One entry of "runs". The latency histogram is rebuilt from "histogram" by recording each
+// bucket's count at its upper bound, which falls in the same bucket, so merges stay exact.
+// Throws UsageError when a key is missing or has the wrong type.
+RunResult run_from_json(const boost::json::object& run);
+
+// Merges files of the same target: runs of the same mode add up (counts and histograms exactly),
+// the wall time is the span from the earliest start to the latest end (the longest elapsed_s when
+// a file has no timestamps), requests/s is recomputed, percentiles come from the merged histogram.
+// Throws UsageError when the files name different targets.
+Report merge_result_files(const std::vector<std::string>& paths);
+
+}  // namespace httpbench

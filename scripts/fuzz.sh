@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for a bounded time.
+#   scripts/fuzz.sh [SECONDS]   default 60 s per target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+scripts/install-deps.sh
+if ! command -v clang++ >/dev/null || ! dpkg-query -W libclang-rt-14-dev >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev
+fi
+CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DHTTPBENCH_FUZZ=ON -DHTTPBENCH_BUILD_TESTS=OFF \
+  -DHTTPBENCH_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-fuzz --target fuzz_response fuzz_cli
+for target in response cli; do
+  work=$(mktemp -d)
+  cp tests/fuzz/corpus/$target/* "$work/"
+  echo "fuzzing $target for ${seconds}s"
+  ./build-fuzz/tests/fuzz/fuzz_$target -max_total_time="$seconds" -max_len=4096 \
+    -print_final_stats=1 "$work" 2>&1 | tail -n 12
+  rm -rf "$work"
+done

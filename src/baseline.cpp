@@ -1,0 +1,206 @@
+#include "httpbench/baseline.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "httpbench/error.hpp"
+#include "httpbench/merge.hpp"
+#include "httpbench/results.hpp"
+
+namespace httpbench {
+
+namespace json = boost::json;
+
+namespace {
+
+// The saved interval of one figure ("trials" -> "modes" -> MODE -> KEY), when it has one.
+std::optional<Interval> saved_interval(const json::object& doc, Mode mode, std::string_view key) {
+  const json::value* trials = doc.if_contains("trials");
+  if (!trials || !trials->is_object()) return std::nullopt;
+  const json::value* modes = trials->get_object().if_contains("modes");
+  const json::value* m =
+      modes && modes->is_object() ? modes->get_object().if_contains(mode_name(mode)) : nullptr;
+  const json::value* f = m && m->is_object() ? m->get_object().if_contains(key) : nullptr;
+  if (!f || !f->is_object()) return std::nullopt;
+  const json::object& o = f->get_object();
+  auto num = [&](std::string_view k) -> std::optional<double> {
+    const json::value* v = o.if_contains(k);
+    if (!v) return std::nullopt;
+    if (v->is_double()) return v->get_double();
+    if (v->is_int64()) return static_cast<double>(v->get_int64());
+    if (v->is_uint64()) return static_cast<double>(v->get_uint64());
+    return std::nullopt;
+  };
+  const auto n = num("n"), median = num("median"), low = num("low"), high = num("high");
+  if (!n || !median || !low || !high || *n < 2) return std::nullopt;
+  Interval iv;
+  iv.n = static_cast<std::size_t>(*n);
+  iv.median = *median;
+  iv.low = *low;
+  iv.high = *high;
+  iv.confidence = num("confidence").value_or(0);
+  iv.min = num("min").value_or(*low);
+  iv.max = num("max").value_or(*high);
+  return iv;
+}
+
+FigureValue figure_value(double value, const std::optional<Interval>& interval) {
+  if (interval) return FigureValue{interval->median, interval};
+  return FigureValue{value, std::nullopt};
+}
+
+bool higher_is_better(BaselineFigure f) {
+  return f == BaselineFigure::rps;
+}
+
+}  // namespace
+
+std::string_view figure_name(BaselineFigure figure) {
+  switch (figure) {
+    case BaselineFigure::rps:
+      return "rps";
+    case BaselineFigure::p50:
+      return "p50";
+    case BaselineFigure::p99:
+      return "p99";
+  }
+  return "unknown";
+}
+
+std::string_view verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::faster:
+      return "faster";
+    case Verdict::slower:
+      return "slower";
+    case Verdict::within_noise:
+      return "within noise";
+  }
+  return "unknown";
+}
+
+const FigureValue& BaselineMode::figure(BaselineFigure f) const {
+  switch (f) {
+    case BaselineFigure::rps:
+      return rps;
+    case BaselineFigure::p50:
+      return p50;
+    case BaselineFigure::p99:
+      return p99;
+  }
+  return rps;
+}
+
+Baseline load_baseline(const std::string& path) {
+  Baseline b;
+  b.path = path;
+  const json::object doc = load_result_document(path);
+  try {
+    if (const json::value* url = doc.if_contains("url"); url && url->is_string()) {
+      b.url = url->get_string();
+    }
+    for (const json::value& v : doc.at("runs").get_array()) {
+      if (!v.is_object()) throw UsageError("key 'runs' holds an entry that is not an object");
+      const RunResult run = run_from_json(v.get_object());
+      BaselineMode m;
+      m.mode = run.mode;
+      m.rps = figure_value(run.rps, saved_interval(doc, run.mode, "rps"));
+      m.p50 = figure_value(run.latency.p50, saved_interval(doc, run.mode, "p50_ms"));
+      m.p99 = figure_value(run.latency.p99, saved_interval(doc, run.mode, "p99_ms"));
+      b.modes.push_back(m);
+    }
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("baseline '{}': {}", path, e.what()));
+  }
+  return b;
+}
+
+std::vector<BaselineMode> figures_of(const Report& report) {
+  std::vector<BaselineMode> modes;
+  for (std::size_t i = 0; i < report.runs.size(); ++i) {
+    const RunResult& run = report.runs[i];
+    BaselineMode m;
+    m.mode = run.mode;
+    const ModeTrialStats* stats = nullptr;
+    if (report.trial_stats && report.trial_stats->count >= 2) {
+      for (const ModeTrialStats& s : report.trial_stats->modes) {
+        if (s.mode == run.mode) stats = &s;
+      }
+    }
+    if (stats) {
+      m.rps = figure_value(0, stats->rps);
+      m.p50 = figure_value(0, stats->p50_ms);
+      m.p99 = figure_value(0, stats->p99_ms);
+    } else {
+      m.rps = figure_value(run.rps, std::nullopt);
+      m.p50 = figure_value(run.latency.p50, std::nullopt);
+      m.p99 = figure_value(run.latency.p99, std::nullopt);
+    }
+    modes.push_back(m);
+  }
+  return modes;
+}
+
+BaselineComparison compare_with_baseline(const Baseline& baseline,
+                                         const std::vector<BaselineMode>& current) {
+  BaselineComparison c;
+  c.path = baseline.path;
+  for (const BaselineMode& now : current) {
+    const BaselineMode* before = nullptr;
+    for (const BaselineMode& b : baseline.modes) {
+      if (b.mode == now.mode) before = &b;
+    }
+    if (!before) {
+      c.missing.push_back(now.mode);
+      continue;
+    }
+    for (BaselineFigure f : kBaselineFigures) {
+      const FigureValue& b = before->figure(f);
+      const FigureValue& n = now.figure(f);
+      FigureChange change;
+      change.mode = now.mode;
+      change.figure = f;
+      change.baseline = b.value;
+      change.current = n.value;
+      change.change_pct = b.value != 0 ? (n.value - b.value) / b.value * 100.0 : 0.0;
+      const bool higher = n.value > b.value;
+      change.worse = higher_is_better(f) ? n.value < b.value : higher;
+      change.by_interval = b.interval && n.interval;
+      if (change.by_interval) {
+        change.significant =
+            n.interval->high < b.interval->low || n.interval->low > b.interval->high;
+      } else {
+        change.significant = std::abs(change.change_pct) > kNoiseBandPct;
+      }
+      if (!change.significant || n.value == b.value) {
+        change.verdict = Verdict::within_noise;
+      } else {
+        change.verdict = change.worse ? Verdict::slower : Verdict::faster;
+      }
+      c.changes.push_back(change);
+    }
+  }
+  return c;
+}
+
+std::vector<FigureChange> regressions(const BaselineComparison& comparison, double max_pct) {
+  std::vector<FigureChange> out;
+  for (const FigureChange& c : comparison.changes) {
+    if (!c.worse || !c.significant) continue;
+    // Worse by more than max_pct: for requests/s a drop, for latency a rise.
+    if (std::abs(c.change_pct) > max_pct) out.push_back(c);
+  }
+  return out;
+}
+
+std::string describe_change(const FigureChange& c) {
+  const bool latency = c.figure != BaselineFigure::rps;
+  auto value = [&](double v) {
+    return latency ? fmt::format("{:.2f}ms", v) : fmt::format("{:.2f} req/s", v);
+  };
+  return fmt::format("{} {} {} vs baseline {} ({:+.1f}%)", mode_name(c.mode), figure_name(c.figure),
+                     value(c.current), value(c.baseline), c.change_pct);
+}
+
+}  // namespace httpbench

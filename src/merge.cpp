@@ -1,0 +1,266 @@
+#include "httpbench/merge.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <boost/json/parse.hpp>
+
+#include "httpbench/error.hpp"
+#include "httpbench/request.hpp"
+#include "httpbench/schedule.hpp"
+#include "httpbench/trials.hpp"
+
+namespace httpbench {
+
+namespace json = boost::json;
+
+namespace {
+
+// Thrown inside this file for a bad key; the callers add the file name.
+[[noreturn]] void bad_key(std::string_view key, std::string_view why) {
+  throw UsageError(fmt::format("key '{}' {}", key, why));
+}
+
+const json::value& at(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v) bad_key(key, "is missing");
+  return *v;
+}
+
+double as_number(const json::value& v, std::string_view key) {
+  if (v.is_double()) return v.get_double();
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  bad_key(key, "is not a number");
+}
+
+double number(const json::object& o, std::string_view key) {
+  return as_number(at(o, key), key);
+}
+
+double number_or(const json::object& o, std::string_view key, double fallback) {
+  const json::value* v = o.if_contains(key);
+  return v && !v->is_null() ? as_number(*v, key) : fallback;
+}
+
+std::uint64_t as_count(const json::value& v, std::string_view key) {
+  if (v.is_uint64()) return v.get_uint64();
+  if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
+  bad_key(key, "is not a count");
+}
+
+std::uint64_t count(const json::object& o, std::string_view key) {
+  return as_count(at(o, key), key);
+}
+
+std::uint64_t count_or(const json::object& o, std::string_view key, std::uint64_t fallback) {
+  const json::value* v = o.if_contains(key);
+  return v ? as_count(*v, key) : fallback;
+}
+
+const json::object& object(const json::object& o, std::string_view key) {
+  const json::value& v = at(o, key);
+  if (!v.is_object()) bad_key(key, "is not an object");
+  return v.get_object();
+}
+
+LatencySummary latency_from_json(const json::object& o) {
+  LatencySummary l;
+  l.min = number(o, "min");
+  l.mean = number(o, "mean");
+  l.stdev = number(o, "stdev");
+  l.p50 = number(o, "p50");
+  l.p75 = number(o, "p75");
+  l.p90 = number(o, "p90");
+  l.p95 = number(o, "p95");
+  l.p99 = number(o, "p99");
+  l.p999 = number(o, "p99_9");
+  l.p9999 = number(o, "p99_99");
+  l.max = number(o, "max");
+  return l;
+}
+
+Histogram histogram_from_json(const json::object& run, std::string_view key) {
+  Histogram h;
+  const json::value* v = run.if_contains(key);
+  if (!v) return h;
+  if (!v->is_array()) bad_key(key, "is not an array");
+  for (const json::value& bucket : v->get_array()) {
+    if (!bucket.is_array() || bucket.get_array().size() != 2) {
+      bad_key(key, "holds an entry that is not [upper_bound_us, count]");
+    }
+    const double upper_us = as_number(bucket.get_array()[0], key);
+    if (!(upper_us >= 0)) bad_key(key, "holds a negative bound");
+    // The bound was written as ns / 1000, so rounding back gives the exact bucket bound.
+    h.record(static_cast<std::uint64_t>(std::llround(upper_us * 1e3)),
+             as_count(bucket.get_array()[1], key));
+  }
+  return h;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("cannot read result file '{}'", path));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+json::object load_result_document(const std::string& path) {
+  const std::string text = read_file(path);
+  boost::system::error_code ec;
+  json::value doc = json::parse(text, ec);
+  if (ec) throw UsageError(fmt::format("'{}' is not JSON: {}", path, ec.message()));
+  const json::object* o = doc.if_object();
+  const json::value* tool = o ? o->if_contains("tool") : nullptr;
+  if (!tool || !tool->is_string() || tool->get_string() != "httpbench") {
+    throw UsageError(fmt::format("'{}' is not an httpbench result", path));
+  }
+  const json::value* schema = o->if_contains("schema_version");
+  if (!schema || !schema->is_int64() || schema->get_int64() != 1) {
+    throw UsageError(fmt::format("'{}': unsupported schema_version (expected 1)", path));
+  }
+  const json::value* runs = o->if_contains("runs");
+  if (!runs || !runs->is_array()) {
+    throw UsageError(fmt::format("'{}': key 'runs' is missing", path));
+  }
+  return std::move(doc.get_object());
+}
+
+RunResult run_from_json(const json::object& o) {
+  RunResult r;
+  const json::value& mode = at(o, "mode");
+  if (!mode.is_string()) bad_key("mode", "is not a string");
+  r.mode = parse_mode(mode.get_string());
+  r.requests = count(o, "requests");
+  r.succeeded = count(o, "succeeded");
+  r.failed = count(o, "failed");
+  r.aborted = count_or(o, "aborted", 0);
+  const json::object& errors = object(o, "errors");
+  for (ErrorKind k : kAllErrorKinds) {
+    r.errors[static_cast<std::size_t>(k)] = count_or(errors, kind_name(k), 0);
+  }
+  if (const json::value* examples = o.if_contains("error_examples"); examples) {
+    for (ErrorKind k : kAllErrorKinds) {
+      const json::value* e =
+          examples->is_object() ? examples->get_object().if_contains(kind_name(k)) : nullptr;
+      if (e && e->is_string()) r.error_examples[static_cast<std::size_t>(k)] = e->get_string();
+    }
+  }
+  for (const auto& [code, n] : object(o, "status_codes")) {
+    unsigned status = 0;
+    const std::string_view text = code;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), status);
+    if (ec != std::errc{} || ptr != text.data() + text.size()) {
+      bad_key("status_codes", "has a key that is not a status code");
+    }
+    r.status_codes[status] = as_count(n, "status_codes");
+  }
+  r.elapsed_s = number(o, "elapsed_s");
+  r.rps = number(o, "rps");
+  r.bytes_received = count(o, "bytes_received");
+  r.connections = count(o, "connections");
+  r.cpu_s = number_or(o, "cpu_s", 0);
+  r.latency = latency_from_json(object(o, "latency_ms"));
+  if (o.contains("service_time_ms"))
+    r.service_time = latency_from_json(object(o, "service_time_ms"));
+  if (o.contains("connect_ms")) r.connect_time = latency_from_json(object(o, "connect_ms"));
+  r.histogram = histogram_from_json(o, "histogram");
+  r.service_histogram = histogram_from_json(o, "service_histogram");
+  r.connect_histogram = histogram_from_json(o, "connect_histogram");
+  r.after_deadline = count_or(o, "after_deadline", 0);
+  r.reconnects = count_or(o, "reconnects", 0);
+  if (const json::value* s = o.if_contains("schedule"); s && s->is_object()) {
+    r.open_loop = true;
+    r.target_rate = number_or(s->get_object(), "target_rate", 0);
+    r.late_starts = count_or(s->get_object(), "late_starts", 0);
+    r.max_start_lag_ms = number_or(s->get_object(), "max_start_lag_ms", 0);
+  }
+  r.started_at = number_or(o, "started_at", 0);
+  r.ended_at = number_or(o, "ended_at", 0);
+  const json::value* interrupted = o.if_contains("interrupted");
+  r.interrupted = interrupted && interrupted->is_bool() && interrupted->get_bool();
+  return r;
+}
+
+Report merge_result_files(const std::vector<std::string>& paths) {
+  if (paths.empty()) throw UsageError("merge: no result files given");
+  Report report;
+  report.version = kVersion;
+  report.merged_from = paths;
+  std::vector<std::vector<RunResult>> by_mode;
+  std::string url;
+  for (const std::string& path : paths) {
+    const json::object doc = load_result_document(path);
+    try {
+      const json::value& u = at(doc, "url");
+      if (!u.is_string()) bad_key("url", "is not a string");
+      if (url.empty()) {
+        url = u.get_string();
+        report.options.target = parse_target(url);
+        const json::object& options = object(doc, "options");
+        if (const json::value* c = options.if_contains("compare"); c && c->is_bool()) {
+          report.options.compare = c->get_bool();
+        }
+        // Options describe each file's run; the first file's stand for all of them.
+        report.options.concurrency = count_or(options, "concurrency", 0);
+        const json::value* requests = options.if_contains("requests");
+        report.options.requests = requests && !requests->is_null() ? as_count(*requests, "requests")
+                                                                   : Schedule::kUnlimited;
+        if (const json::value* k = options.if_contains("keep_alive"); k && k->is_bool()) {
+          report.options.keep_alive = k->get_bool();
+        }
+      } else if (u.get_string() != url) {
+        throw UsageError(
+            fmt::format("target '{}' differs from '{}': only results of the same "
+                        "target can be merged",
+                        std::string_view(u.get_string()), url));
+      }
+      for (const json::value& v : at(doc, "runs").get_array()) {
+        if (!v.is_object()) bad_key("runs", "holds an entry that is not an object");
+        RunResult run = run_from_json(v.get_object());
+        auto slot = std::find_if(by_mode.begin(), by_mode.end(),
+                                 [&](const auto& runs) { return runs.front().mode == run.mode; });
+        if (slot == by_mode.end()) {
+          by_mode.push_back({std::move(run)});
+        } else {
+          slot->push_back(std::move(run));
+        }
+      }
+      const json::value* interrupted = doc.if_contains("interrupted");
+      if (interrupted && interrupted->is_bool() && interrupted->get_bool()) {
+        report.interrupted = true;
+      }
+    } catch (const UsageError& e) {
+      throw UsageError(fmt::format("'{}': {}", path, e.what()));
+    }
+  }
+  report.options.modes.clear();
+  for (const auto& runs : by_mode) {
+    RunResult merged = combine_runs(runs);
+    // The files were measured side by side (separate processes or machines), so the wall time is
+    // their span, not the sum combine_runs gives.
+    const bool stamped = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) {
+      return r.started_at > 0 && r.ended_at >= r.started_at;
+    });
+    if (stamped) {
+      merged.elapsed_s = merged.ended_at - merged.started_at;
+    } else {
+      merged.elapsed_s = 0;
+      for (const RunResult& r : runs)
+        merged.elapsed_s = std::max(merged.elapsed_s, r.elapsed_s);
+    }
+    merged.rps = merged.elapsed_s > 0 ? static_cast<double>(merged.requests) / merged.elapsed_s : 0;
+    report.options.modes.push_back(merged.mode);
+    report.runs.push_back(std::move(merged));
+  }
+  report.options.compare = report.options.compare && report.runs.size() >= 2;
+  if (report.options.compare) report.comparison = compare_runs(report.runs);
+  return report;
+}
+
+}  // namespace httpbench

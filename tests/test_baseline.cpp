@@ -1,0 +1,147 @@
+// --baseline and --max-regression: verdicts from intervals or the noise band, both directions,
+// and the exit code of a regression against a saved run of the built-in server.
+#include "httpbench/baseline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include <boost/json/parse.hpp>
+
+#include "httpbench/serve.hpp"
+#include "test_support.hpp"
+
+using namespace httpbench;
+using namespace httpbench::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+Interval interval(double median, double low, double high) {
+  Interval iv;
+  iv.n = 5;
+  iv.median = median;
+  iv.low = low;
+  iv.high = high;
+  iv.confidence = 0.9375;
+  return iv;
+}
+
+BaselineMode mode_figures(Mode mode, FigureValue rps, FigureValue p50, FigureValue p99) {
+  BaselineMode m;
+  m.mode = mode;
+  m.rps = rps;
+  m.p50 = p50;
+  m.p99 = p99;
+  return m;
+}
+
+const FigureChange& change_of(const BaselineComparison& c, BaselineFigure f) {
+  for (const FigureChange& ch : c.changes) {
+    if (ch.figure == f) return ch;
+  }
+  throw std::logic_error("figure missing");
+}
+
+std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay) {
+  ServeOptions o;
+  o.port = 0;
+  o.delay = delay;
+  auto server = std::make_unique<Server>(o);
+  server->start();
+  return server;
+}
+
+}  // namespace
+
+TEST(Baseline, IntervalsDecideWhenBothSidesHaveThem) {
+  Baseline saved;
+  saved.path = "saved.json";
+  saved.modes.push_back(mode_figures(Mode::async, {1000, interval(1000, 950, 1050)},
+                                     {10, interval(10, 9.5, 10.5)}, {20, interval(20, 18, 22)}));
+  // rps 30% lower with disjoint intervals; p50 12% higher but overlapping; p99 40% lower.
+  const std::vector<BaselineMode> now{mode_figures(Mode::async, {700, interval(700, 680, 720)},
+                                                   {11.2, interval(11.2, 10.4, 12)},
+                                                   {12, interval(12, 11, 13)})};
+  const BaselineComparison c = compare_with_baseline(saved, now);
+  const FigureChange& rps = change_of(c, BaselineFigure::rps);
+  EXPECT_TRUE(rps.by_interval);
+  EXPECT_TRUE(rps.worse);
+  EXPECT_TRUE(rps.significant);
+  EXPECT_EQ(rps.verdict, Verdict::slower);
+  EXPECT_NEAR(rps.change_pct, -30, 1e-9);
+  const FigureChange& p50 = change_of(c, BaselineFigure::p50);
+  EXPECT_EQ(p50.verdict, Verdict::within_noise);
+  EXPECT_FALSE(p50.significant);
+  EXPECT_EQ(change_of(c, BaselineFigure::p99).verdict, Verdict::faster);
+
+  // The p50 rise is beyond 10% but not significant, so only rps regresses.
+  const auto worse = regressions(c, 10);
+  ASSERT_EQ(worse.size(), 1u);
+  EXPECT_EQ(worse[0].figure, BaselineFigure::rps);
+  EXPECT_EQ(describe_change(worse[0]), "async rps 700.00 req/s vs baseline 1000.00 req/s (-30.0%)");
+  EXPECT_TRUE(regressions(c, 35).empty());
+}
+
+TEST(Baseline, WithoutIntervalsANoiseBandDecides) {
+  Baseline saved;
+  saved.modes.push_back(mode_figures(Mode::sync, {100, {}}, {10, {}}, {20, {}}));
+  saved.modes.push_back(mode_figures(Mode::async, {1000, {}}, {10, {}}, {20, {}}));
+  const std::vector<BaselineMode> now{mode_figures(Mode::sync, {120, {}}, {10.3, {}}, {25, {}}),
+                                      mode_figures(Mode::threads, {500, {}}, {10, {}}, {20, {}})};
+  const BaselineComparison c = compare_with_baseline(saved, now);
+  ASSERT_EQ(c.changes.size(), 3u);  // threads is not in the baseline
+  EXPECT_EQ(change_of(c, BaselineFigure::rps).verdict, Verdict::faster);
+  EXPECT_EQ(change_of(c, BaselineFigure::p50).verdict, Verdict::within_noise);  // +3%
+  EXPECT_EQ(change_of(c, BaselineFigure::p99).verdict, Verdict::slower);        // +25%
+  ASSERT_EQ(c.missing.size(), 1u);
+  EXPECT_EQ(c.missing[0], Mode::threads);
+  ASSERT_EQ(regressions(c, 10).size(), 1u);
+  EXPECT_EQ(regressions(c, 10)[0].figure, BaselineFigure::p99);
+}
+
+TEST(Baseline, SlowerTargetFailsTheRegressionGateFasterPasses) {
+  auto server = start_server(2ms);
+  const std::string saved = ::testing::TempDir() + "/httpbench_baseline.json";
+  std::remove(saved.c_str());
+  Outcome first = run_inprocess(
+      {"-n", "20", "-c", "4", "--trials", "3", "-q", "--save-baseline", saved, server->url()});
+  ASSERT_EQ(first.code, kExitOk) << first.err;
+
+  // The same target answering 10x later: every trial is slower, so the intervals separate.
+  Outcome slower = run_inprocess({"-n", "20", "-c", "4", "--trials", "3", "--baseline", saved,
+                                  "--max-regression", "10%", server->url() + "?delay=20ms"});
+  EXPECT_EQ(slower.code, kExitFailures) << slower.out << slower.err;
+  EXPECT_NE(slower.out.find("Baseline (" + saved + ")"), std::string::npos) << slower.out;
+  EXPECT_NE(slower.out.find("slower"), std::string::npos) << slower.out;
+  EXPECT_NE(slower.err.find("httpbench: regression: async p50 "), std::string::npos) << slower.err;
+  EXPECT_NE(slower.err.find(" vs baseline "), std::string::npos) << slower.err;
+  EXPECT_NE(slower.err.find("more than the 10% allowed"), std::string::npos) << slower.err;
+
+  // Saved from the slow target, the fast one is faster: no regression, exit 0.
+  Outcome slow_base = run_inprocess({"-n", "20", "-c", "4", "--trials", "3", "-q",
+                                     "--save-baseline", saved, server->url() + "?delay=20ms"});
+  ASSERT_EQ(slow_base.code, kExitOk) << slow_base.err;
+  Outcome faster = run_inprocess({"-n", "20", "-c", "4", "--trials", "3", "--json", "--baseline",
+                                  saved, "--max-regression", "10%", server->url()});
+  EXPECT_EQ(faster.code, kExitOk) << faster.err;
+  auto doc = boost::json::parse(faster.out).as_object();
+  const auto& changes = doc.at("baseline").at("changes").as_array();
+  ASSERT_EQ(changes.size(), 3u);
+  for (const auto& c : changes) {
+    EXPECT_EQ(c.at("verdict").as_string(), "faster") << c;
+    EXPECT_TRUE(c.at("by_interval").as_bool());
+  }
+  std::remove(saved.c_str());
+}
+
+TEST(Baseline, UnreadableBaselineExitsTwoBeforeAnyRequest) {
+  auto server = start_server(0ms);
+  Outcome o = run_inprocess({"-n", "5", "--baseline", "/nonexistent/base.json", server->url()});
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_EQ(o.err, "httpbench: cannot read result file '/nonexistent/base.json'\n");
+  Outcome gate = run_inprocess({"-n", "5", "--max-regression", "10%", server->url()});
+  EXPECT_EQ(gate.code, kExitUsage);
+  EXPECT_NE(gate.err.find("--max-regression needs --baseline"), std::string::npos);
+  EXPECT_EQ(server->requests_received(), 0u);
+}

@@ -1,0 +1,135 @@
+// --check: parsing (malformed expressions exit 2 before any request) and each kind of threshold
+// passing and failing against the built-in server, with the exit code that follows.
+#include "httpbench/checks.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "httpbench/error.hpp"
+#include "httpbench/serve.hpp"
+#include "test_support.hpp"
+
+using namespace httpbench;
+using namespace httpbench::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay = 0ms) {
+  ServeOptions o;
+  o.port = 0;
+  o.delay = delay;
+  auto server = std::make_unique<Server>(o);
+  server->start();
+  return server;
+}
+
+struct CheckCase {
+  std::vector<std::string> args;  // before the URL
+  bool passes;
+};
+
+void PrintTo(const CheckCase& c, std::ostream* os) {
+  for (const auto& a : c.args)
+    *os << a << ' ';
+}
+
+class EveryCheckKind : public ::testing::TestWithParam<CheckCase> {};
+
+}  // namespace
+
+TEST(Checks, ParsesFiguresOperatorsAndUnits) {
+  Check c = parse_check("p99<200ms");
+  EXPECT_EQ(c.figure, CheckFigure::p99);
+  EXPECT_EQ(c.op, CheckOp::less);
+  EXPECT_DOUBLE_EQ(c.threshold, 200);
+  EXPECT_DOUBLE_EQ(parse_check("p50<=1.5s").threshold, 1500);
+  EXPECT_EQ(parse_check("p50<=1.5s").op, CheckOp::less_equal);
+  EXPECT_DOUBLE_EQ(parse_check("mean<250").threshold, 250);  // bare latency: milliseconds
+  EXPECT_EQ(parse_check("p99.9<1s").figure, CheckFigure::p999);
+  c = parse_check("rps>5k");
+  EXPECT_EQ(c.figure, CheckFigure::rps);
+  EXPECT_EQ(c.op, CheckOp::greater);
+  EXPECT_DOUBLE_EQ(c.threshold, 5000);
+  c = parse_check("errors<1%");
+  EXPECT_EQ(c.figure, CheckFigure::errors_pct);
+  EXPECT_DOUBLE_EQ(c.threshold, 1);
+  EXPECT_EQ(parse_check("errors<5").figure, CheckFigure::errors);
+  c = parse_check("async:speedup>=2.5x");
+  EXPECT_EQ(c.figure, CheckFigure::speedup);
+  EXPECT_EQ(c.op, CheckOp::greater_equal);
+  EXPECT_EQ(c.mode, Mode::async);
+  EXPECT_DOUBLE_EQ(c.threshold, 2.5);
+}
+
+TEST(Checks, MalformedExpressionsExitTwoBeforeAnyRequest) {
+  auto server = start_server();
+  for (const char* bad : {"p99", "p99<", "p98<200ms", "p99<fast", "rps>lots", "errors<150%",
+                          "speedup>2", "fast:p99<1s", "threads:p99<1s", "p99=200ms"}) {
+    Outcome o = run_inprocess({"-n", "5", "--check", bad, server->url()});
+    EXPECT_EQ(o.code, kExitUsage) << bad;
+    EXPECT_EQ(o.err.rfind(std::string("httpbench: --check '") + bad + "'", 0), 0u) << o.err;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  }
+  // The baseline of a comparison has no speedup over itself.
+  Outcome o = run_inprocess(
+      {"--compare", "sync,async", "-n", "5", "--check", "sync:speedup>1", server->url()});
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_NE(o.err.find("baseline"), std::string::npos) << o.err;
+  EXPECT_EQ(server->requests_received(), 0u);
+}
+
+TEST_P(EveryCheckKind, PrintsPassOrFailAndSetsTheExitCode) {
+  auto server = start_server(2ms);
+  std::vector<std::string> args{"-n", "20", "-c", "5"};
+  args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
+  args.push_back(server->url());
+  Outcome o = run_inprocess(args);
+  const std::string expr = GetParam().args.back();
+  EXPECT_EQ(o.code, GetParam().passes ? kExitOk : kExitFailures) << o.out << o.err;
+  EXPECT_NE(o.out.find(std::string(GetParam().passes ? "  pass  " : "  FAIL  ") + expr),
+            std::string::npos)
+      << o.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, EveryCheckKind,
+    ::testing::Values(
+        CheckCase{{"--check", "p99<10s"}, true}, CheckCase{{"--check", "p99<1us"}, false},
+        CheckCase{{"--check", "p50>1ms"}, true}, CheckCase{{"--check", "max<=1ms"}, false},
+        CheckCase{{"--check", "rps>1"}, true}, CheckCase{{"--check", "rps>1000000"}, false},
+        CheckCase{{"--check", "errors<1%"}, true}, CheckCase{{"--check", "errors>0"}, false},
+        CheckCase{{"--compare", "sync,async", "--check", "speedup>1.5"}, true},
+        CheckCase{{"--compare", "sync,async", "--check", "speedup>1000"}, false},
+        CheckCase{{"--compare", "sync,async", "--check", "async:rps>1"}, true},
+        CheckCase{{"--compare", "sync,async", "--check", "sync:p99<1us"}, false}));
+
+TEST(Checks, JsonCarriesEveryOutcomeAndFailuresGoToStderr) {
+  auto server = start_server();
+  Outcome o = run_inprocess(
+      {"-n", "10", "-c", "2", "--json", "--check", "rps>1", "--check", "p99<1ns", server->url()});
+  EXPECT_EQ(o.code, kExitFailures) << o.err;
+  auto doc = boost::json::parse(o.out).as_object();
+  const auto& checks = doc.at("checks").as_array();
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].at("expression").as_string(), "rps>1");
+  EXPECT_TRUE(checks[0].at("passed").as_bool());
+  EXPECT_GT(checks[0].at("values").at("async").as_double(), 1.0);
+  EXPECT_FALSE(checks[1].at("passed").as_bool());
+  EXPECT_FALSE(doc.at("checks_passed").as_bool());
+  EXPECT_EQ(doc.at("schema_version").as_int64(), 1);
+  EXPECT_NE(o.err.find("httpbench: check failed: p99<1ns (async "), std::string::npos) << o.err;
+}
+
+TEST(Checks, FailedRequestsFailTheErrorRate) {
+  auto server = start_server();
+  const std::string url = server->url();
+  server->stop();
+  server.reset();
+  Outcome o = run_inprocess({"-n", "3", "-m", "sync", "--json", "--check", "errors<1%", url});
+  EXPECT_EQ(o.code, kExitFailures);
+  auto doc = boost::json::parse(o.out).as_object();
+  EXPECT_FALSE(doc.at("checks").as_array().at(0).at("passed").as_bool());
+  EXPECT_DOUBLE_EQ(doc.at("checks").as_array().at(0).at("values").at("sync").as_double(), 100.0);
+}
