@@ -86,3 +86,12 @@ TEST_P(FidelityInEveryMode, RateIsKeptAndAStallShowsInCorrectedLatencyOnly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, FidelityInEveryMode, ::testing::Values("sync", "threads", "async"));
+
+TEST(Fidelity, ClosedLoopServiceTimeEqualsLatency) {
+  auto server = start_server(2ms);
+  Outcome o = run_inprocess({"-n", "20", "-c", "2", "--json", server->url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  auto run = first_run(o);
+  EXPECT_GE(run.at("service_time_ms").as_object().at("p50").as_double(), 2.0);
+  EXPECT_EQ(run.at("service_time_ms"), run.at("latency_ms"));
+}

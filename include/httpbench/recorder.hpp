@@ -64,8 +64,10 @@ class Recorder {
   std::uint64_t max_start_lag_ns() const { return max_start_lag_ns_; }
   // Latency of successful requests from their intended start, nanoseconds.
   const Histogram& latency() const { return latency_; }
-  // Latency of successful requests from their actual start, nanoseconds.
-  const Histogram& service_time() const { return service_time_; }
+  // Latency of successful requests from their actual start, nanoseconds; in closed loop the
+  // same as latency(), which is then the only one kept.
+  const Histogram& service_time() const { return open_loop_ ? service_time_ : latency_; }
+  bool open_loop() const { return open_loop_; }
   // Time to establish each TCP connection, nanoseconds.
   const Histogram& connect_time() const { return connect_time_; }
 
