@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages httpbench builds with; skips what is already there.
 set -euo pipefail
 
-packages=(cmake ninja-build ccache g++ pkg-config ca-certificates
+packages=(cmake ninja-build ccache g++ pkg-config ca-certificates openssl
           libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
           libssl-dev libcli11-dev libfmt-dev googletest libgtest-dev)
 

@@ -2,11 +2,14 @@
 # Builds httpbench and runs the whole test suite with ctest.
 #   scripts/test.sh              release build
 #   scripts/test.sh --sanitize   under AddressSanitizer and UndefinedBehaviorSanitizer
+#   scripts/test.sh --tsan       under ThreadSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh "$@"
 build_dir=build
 [ "${1:-}" = "--sanitize" ] && build_dir=build-sanitize
+[ "${1:-}" = "--tsan" ] && build_dir=build-tsan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 ctest --test-dir "$build_dir" --output-on-failure -j2

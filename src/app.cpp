@@ -271,6 +271,8 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   const std::vector<Check> checks = parse_checks(options);
   std::optional<Baseline> baseline;
   if (options.baseline_file) baseline = load_baseline(*options.baseline_file);
+  // Read once, before any request: every request sends these bytes from memory.
+  if (options.body_file) options.body = read_body_file(*options.body_file);
   std::optional<AtomicFile> output_file;
   if (options.output_file) output_file.emplace(*options.output_file);
   std::optional<AtomicFile> baseline_out;

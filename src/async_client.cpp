@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -16,12 +17,14 @@
 #include "httpbench/recorder.hpp"
 #include "httpbench/response_parser.hpp"
 #include "httpbench/results.hpp"
+#include "httpbench/tls_session.hpp"
 
 namespace httpbench {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
@@ -65,18 +68,96 @@ struct AsyncRun {
   std::chrono::nanoseconds cpu_start{0};
 };
 
-// One connection's reusable parts: stream, read buffer, and the timer for open-loop waits.
+// One connection's reusable parts: the TCP stream, the TLS layer over it (https, rebuilt for every
+// new connection, since an SSL object cannot be reused), the read buffer, the saved TLS session
+// for resumption, and the timer for open-loop waits.
 struct Connection {
-  explicit Connection(const net::any_io_executor& ex) : stream(ex), timer(ex) {}
+  Connection(const net::any_io_executor& ex, const ClientConfig& cfg) : tcp(ex), timer(ex) {
+    (void)cfg;
+  }
+  bool is_open() const { return tcp.socket().is_open(); }
   void close() {
     error_code ignored;
-    stream.socket().close(ignored);
+    tcp.socket().close(ignored);
+    // No TLS close_notify: it costs a round trip per connection, and servers accept its absence.
+    // Marking the shutdown done keeps OpenSSL from treating the session as bad, so the next
+    // connection can resume it.
+    if (tls) SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    tls.reset();
     buffer.clear();
   }
-  beast::tcp_stream stream;
+
+  beast::tcp_stream tcp;
+  std::optional<ssl::stream<beast::tcp_stream&>> tls;
+  TlsSession session;
   beast::flat_buffer buffer;
   net::steady_timer timer;
 };
+
+// Establishes TCP and, for https, TLS on `conn`. Records the connection and handshake; on failure
+// records it and returns false.
+net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
+                                     Clock::time_point deadline) {
+  const auto connect_start = Clock::now();
+  conn.tcp.expires_at(deadline);
+  auto [ec, endpoint] = co_await conn.tcp.async_connect(cfg.endpoints, use_tuple);
+  if (ec) {
+    recorder.record_failure(classify(ec, Phase::connect), describe_error(ec));
+    conn.close();
+    co_return false;
+  }
+  error_code ignored;
+  conn.tcp.socket().set_option(tcp::no_delay(true), ignored);
+  recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+  if (!cfg.tls) co_return true;
+
+  conn.tls.emplace(conn.tcp, *cfg.tls);
+  if (error_code setup = prepare_tls(conn.tls->native_handle(), cfg, conn.session)) {
+    recorder.record_failure(ErrorKind::tls, describe_error(setup));
+    conn.close();
+    co_return false;
+  }
+  auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
+  if (hs_ec) {
+    recorder.record_failure(classify(hs_ec, Phase::handshake), describe_error(hs_ec));
+    conn.close();
+    co_return false;
+  }
+  recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1);
+  co_return true;
+}
+
+// What one request-response exchange on an open connection produced.
+struct Transfer {
+  error_code ec;
+  Phase phase = Phase::write;
+  bool got_response_bytes = false;
+  std::uint64_t bytes = 0;
+  unsigned status = 0;
+  bool keep_alive = false;
+};
+
+// Writes the request and reads the response, past interim 1xx responses.
+template <class Stream>
+net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
+                                  const ClientConfig& cfg) {
+  Transfer t;
+  auto [ec, written] = co_await net::async_write(stream, net::buffer(cfg.request), use_tuple);
+  t.ec = ec;
+  if (t.ec) co_return t;
+  t.phase = Phase::read;
+  do {
+    ResponseParser parser(cfg.max_header_size);
+    if (cfg.head_request) parser.skip(true);
+    auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    t.ec = read_ec;
+    t.bytes += n;
+    t.got_response_bytes = t.got_response_bytes || parser.got_some();
+    t.status = parser.status();
+    t.keep_alive = parser.keep_alive();
+  } while (!t.ec && is_interim_status(t.status));
+  co_return t;
+}
 
 // One request on `conn`, connecting first when needed, and resending once on a new connection
 // when a reused one turns out closed by the server. Returns true when a response was read.
@@ -88,61 +169,35 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
   const auto deadline = start + cfg.timeout;
 
   for (bool first_attempt = true;; first_attempt = false) {
-    const bool reused = conn.stream.socket().is_open();
-    if (!reused) {
-      const auto connect_start = Clock::now();
-      conn.stream.expires_at(std::min(deadline, start + cfg.connect_timeout));
-      auto [ec, endpoint] = co_await conn.stream.async_connect(cfg.endpoints, use_tuple);
-      if (ec) {
-        recorder.record_failure(classify(ec, Phase::connect), describe_error(ec));
-        conn.close();
-        co_return false;
-      }
-      error_code ignored;
-      conn.stream.socket().set_option(tcp::no_delay(true), ignored);
-      recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+    const bool reused = conn.is_open();
+    if (!reused && !co_await open_connection(conn, cfg, recorder,
+                                             std::min(deadline, start + cfg.connect_timeout))) {
+      co_return false;
     }
-
-    conn.stream.expires_at(deadline);
-    auto [ec, written] =
-        co_await net::async_write(conn.stream, net::buffer(cfg.request), use_tuple);
-    Phase phase = Phase::write;
-    bool got_response_bytes = false;
-    std::uint64_t bytes = 0;
-    unsigned status = 0;
-    bool keep_alive = false;
-    if (!ec) {
-      phase = Phase::read;
-      do {
-        ResponseParser parser(cfg.max_header_size);
-        auto [read_ec, n] = co_await http::async_read(conn.stream, conn.buffer, parser, use_tuple);
-        ec = read_ec;
-        bytes += n;
-        got_response_bytes = got_response_bytes || parser.got_some();
-        status = parser.status();
-        keep_alive = parser.keep_alive();
-      } while (!ec && is_interim_status(status));
-    }
-    if (ec) {
+    conn.tcp.expires_at(deadline);
+    const Transfer t = conn.tls ? co_await transfer(*conn.tls, conn.buffer, cfg)
+                                : co_await transfer(conn.tcp, conn.buffer, cfg);
+    if (t.ec) {
       conn.close();
-      if (reused && first_attempt && !got_response_bytes && is_dropped_connection(ec)) {
+      if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
         recorder.record_reconnect();
         continue;
       }
-      recorder.record_failure(classify(ec, phase), describe_error(ec));
+      recorder.record_failure(classify(t.ec, t.phase), describe_error(t.ec));
       co_return false;
     }
 
     const auto end = Clock::now();
-    recorder.record_success(status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes);
-    if (!cfg.keep_alive || !keep_alive) conn.close();
+    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), t.bytes);
+    if (conn.tls) conn.session.save(conn.tls->native_handle());
+    if (!cfg.keep_alive || !t.keep_alive) conn.close();
     co_return true;
   }
 }
 
 // Warm-up requests, the gate, then measured requests until the schedule has none left.
 net::awaitable<void> run_connection(AsyncRun& run, std::uint64_t index) {
-  Connection conn(co_await net::this_coro::executor);
+  Connection conn(co_await net::this_coro::executor, run.config);
 
   Schedule warmup = run.plan.warmup_for(index);
   warmup.begin(Clock::now());

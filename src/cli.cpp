@@ -35,6 +35,8 @@ struct RawOptions {
   std::string trials;
   std::string format;
   std::string max_regression;
+  std::string method = "GET";
+  std::vector<std::string> headers;
 };
 
 std::vector<Mode> parse_mode_list(const std::string& text) {
@@ -92,6 +94,45 @@ auto with_option_name(const char* option, const std::string& value, Fn parse) {
   }
 }
 
+// CLI11 would list the extra arguments, but that is where the rest of an unquoted
+// `-H Authorization: Bearer TOKEN` or a misplaced password lands: option names are shown, values
+// never are.
+std::string unexpected_arguments(const std::vector<std::string>& extras) {
+  std::string options;
+  std::size_t values = 0;
+  for (const std::string& a : extras) {
+    if (a.size() > 1 && a[0] == '-') {
+      options += fmt::format(" {}", redact_for_display(a.substr(0, a.find('='))));
+    } else {
+      ++values;
+    }
+  }
+  std::string message;
+  if (!options.empty()) message = fmt::format("unknown option{}", options);
+  if (values != 0) {
+    message += fmt::format(
+        "{}{} unexpected argument{} (not shown: arguments may hold credentials): give one URL, "
+        "and quote values with spaces, e.g. -H 'Name: value'",
+        message.empty() ? "" : "; ", values, values == 1 ? "" : "s");
+  }
+  return message.empty() ? "unexpected arguments" : message;
+}
+
+void add_request_options(CLI::App& app, RawOptions& raw, Options& o) {
+  app.add_option("-X,--method", raw.method,
+                 "GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS, any case");
+  app.add_option("-H,--header", raw.headers,
+                 "request header 'Name: value', repeatable; replaces a default of the same name")
+      ->allow_extra_args(false);
+  CLI::Option* body = app.add_option("--body", o.body, "request body, sent with Content-Length");
+  app.add_option("--body-file", o.body_file, "request body read once from FILE before the run")
+      ->excludes(body);
+  app.add_option("--content-type", o.content_type,
+                 "Content-Type of the body (default application/octet-stream)");
+  app.add_option("--basic-auth", o.basic_auth, "user:password for Authorization: Basic");
+  app.add_flag("--http1.0", o.http10, "send HTTP/1.0 requests");
+}
+
 void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("-m,--mode", raw.mode, "sync, threads, async or compare (default async)");
   app.add_option("--compare", raw.compare,
@@ -112,6 +153,13 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                "reuse connections (default) or open a new one per request");
   app.add_option("--timeout", raw.timeout, "per-request deadline, e.g. 500ms, 30s (default 30s)");
   app.add_option("--connect-timeout", raw.connect_timeout, "TCP connect deadline (default 10s)");
+  app.add_flag("-k,--insecure", o.tls.insecure,
+               "https: do not verify the server's certificate or host name");
+  app.add_option("--cacert", o.tls.ca_file, "https: trust these CA certificates (PEM file)");
+  app.add_option("--cert", o.tls.cert_file, "https: client certificate (PEM file)");
+  app.add_option("--key", o.tls.key_file, "https: client private key (PEM file)");
+  app.add_option("--tls-min", o.tls.min_version,
+                 "https: lowest TLS version, 1.2 or 1.3 (default 1.2)");
   app.add_option("--max-header-size", raw.max_header_size,
                  "largest response header block accepted (default 1m)");
   app.add_flag("--json", o.json, "print the results as JSON on stdout");
@@ -132,6 +180,7 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  "threshold checked after the run, repeatable: p99<200ms, rps>5000, errors<1%, "
                  "speedup>2, async:p50<=20ms; exit 1 when one fails")
       ->allow_extra_args(false);
+  add_request_options(app, raw, o);
 }
 
 void finish_benchmark_options(RawOptions& raw, Options& o) {
@@ -167,6 +216,9 @@ void finish_benchmark_options(RawOptions& raw, Options& o) {
     o.max_regression_pct = with_option_name("--max-regression", raw.max_regression, parse_percent);
   }
   apply_format(raw.format, o);
+  o.method = with_option_name("--method", raw.method, normalize_method);
+  for (const std::string& h : raw.headers)
+    o.headers.push_back(with_option_name("--header", h, parse_header));
   if (raw.mode == "compare" || !raw.compare.empty()) {
     o.compare = true;
     o.modes = parse_mode_list(raw.compare.empty() ? "sync,async" : raw.compare);
@@ -193,6 +245,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   serve->add_option("--delay", raw.delay, "delay before each response (default 0)");
   serve->add_option("--jitter", raw.jitter, "extra uniform random delay up to this (default 0)");
   serve->add_option("--body-size", raw.body_size, "response body bytes (default 2)");
+  serve->add_option("--tls-cert", cl.serve.tls_cert, "serve https with this certificate (PEM)");
+  serve->add_option("--tls-key", cl.serve.tls_key, "private key for --tls-cert (PEM)");
 
   CLI::App* demo =
       app.add_subcommand("demo", "reproduce the sync vs threads vs async benchmark offline");
@@ -217,6 +271,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     cl.command = Command::info;
     cl.message = std::string(e.what()) + "\n";
     return cl;
+  } catch (const CLI::ExtrasError&) {
+    throw UsageError(unexpected_arguments(app.remaining()));
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
   }

@@ -32,6 +32,7 @@ ErrorKind classify(const boost::system::error_code& ec, Phase phase) {
   if (phase == Phase::connect && ec.category() != boost::asio::error::get_ssl_category()) {
     return ErrorKind::connect;
   }
+  if (phase == Phase::handshake) return ErrorKind::tls;
   if (ec == boost::beast::error::timeout || ec == boost::asio::error::timed_out) {
     return ErrorKind::timeout;
   }
@@ -50,6 +51,8 @@ ErrorKind classify(const boost::system::error_code& ec, Phase phase) {
   switch (phase) {
     case Phase::connect:
       return ErrorKind::connect;
+    case Phase::handshake:
+      return ErrorKind::tls;
     case Phase::write:
       return ErrorKind::write;
     case Phase::read:

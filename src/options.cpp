@@ -4,6 +4,7 @@
 
 #include "httpbench/checks.hpp"
 #include "httpbench/error.hpp"
+#include "httpbench/request.hpp"
 
 namespace httpbench {
 
@@ -46,11 +47,13 @@ void Options::validate() const {
   }
   if (timeout.count() <= 0) throw UsageError("--timeout must be greater than 0");
   if (connect_timeout.count() <= 0) throw UsageError("--connect-timeout must be greater than 0");
+  tls.validate();
   if (max_header_size < 1024) throw UsageError("--max-header-size must be at least 1024");
   if (trials == 0) throw UsageError("--trials must be at least 1");
   if (trials > 1000) throw UsageError("--trials must be at most 1000");
   if (json && csv) throw UsageError("--json and --format csv exclude each other");
   if (max_regression_pct && !baseline_file) throw UsageError("--max-regression needs --baseline");
+  validate_request(*this);
   parse_checks(*this);
 }
 

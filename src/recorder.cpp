@@ -40,6 +40,8 @@ void Recorder::merge(const Recorder& other) {
   connections_ += other.connections_;
   after_deadline_ += other.after_deadline_;
   reconnects_ += other.reconnects_;
+  tls_full_ += other.tls_full_;
+  tls_resumed_ += other.tls_resumed_;
   late_starts_ += other.late_starts_;
   max_start_lag_ns_ = std::max(max_start_lag_ns_, other.max_start_lag_ns_);
   latency_.merge(other.latency_);

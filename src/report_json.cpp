@@ -2,6 +2,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "httpbench/report.hpp"
+#include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
 
 namespace httpbench {
@@ -30,6 +31,10 @@ json::object options_json(const Options& o) {
   if (o.duration) duration = seconds(*o.duration);
   json::value warmup_duration = nullptr;
   if (o.warmup_duration) warmup_duration = seconds(*o.warmup_duration);
+  // As sent, defaults included; credentials redacted.
+  json::array headers;
+  for (const Header& h : request_headers(o))
+    headers.emplace_back(display_header(h));
   return {{"modes", std::move(modes)},
           {"compare", o.compare},
           {"requests", std::move(requests)},
@@ -42,7 +47,11 @@ json::object options_json(const Options& o) {
           {"timeout_s", seconds(o.timeout)},
           {"connect_timeout_s", seconds(o.connect_timeout)},
           {"max_header_size", o.max_header_size},
-          {"trials", o.trials}};
+          {"trials", o.trials},
+          {"method", o.method},
+          {"headers", std::move(headers)},
+          {"body_bytes", o.body ? o.body->size() : 0},
+          {"http_version", o.http10 ? "1.0" : "1.1"}};
 }
 
 // [[upper_bound_us, count], ...]: each bucket's upper bound, which merge reads back into the
@@ -176,6 +185,10 @@ json::object run_json(const RunResult& r) {
   if (r.open_loop) run["service_histogram"] = histogram_json(r.service_histogram);
   run["started_at"] = r.started_at;
   run["ended_at"] = r.ended_at;
+  if (r.tls_full_handshakes + r.tls_resumed_handshakes != 0) {
+    run["tls"] = json::object{{"full_handshakes", r.tls_full_handshakes},
+                              {"resumed_handshakes", r.tls_resumed_handshakes}};
+  }
   if (r.open_loop) {
     run["schedule"] = json::object{{"target_rate", r.target_rate},
                                    {"achieved_rate", r.rps},

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "httpbench/report.hpp"
+#include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
 
 namespace httpbench {
@@ -120,6 +121,10 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
   if (r.after_deadline != 0) {
     fmt::format_to(out, "  after the deadline: {} in flight at the deadline, ended later\n",
                    r.after_deadline);
+  }
+  if (r.tls_full_handshakes + r.tls_resumed_handshakes != 0) {
+    fmt::format_to(out, "  tls        {} full handshakes, {} resumed\n", r.tls_full_handshakes,
+                   r.tls_resumed_handshakes);
   }
   if (r.reconnects != 0) {
     fmt::format_to(out, "  reconnects {} (kept-alive connections the server had closed)\n",
@@ -240,6 +245,21 @@ void write_checks(Out out, const std::vector<CheckOutcome>& checks) {
   }
 }
 
+// The request line and every header sent, credentials redacted; only when it is not the plain GET
+// every run sent before methods, headers and bodies existed, so that output stays as it was.
+void write_request(Out out, const Options& o) {
+  if (o.method == "GET" && o.headers.empty() && !o.body && !o.content_type && !o.basic_auth &&
+      !o.http10) {
+    return;
+  }
+  fmt::format_to(out, "request    {} {} HTTP/{}", o.method, o.target.target,
+                 o.http10 ? "1.0" : "1.1");
+  if (o.body) fmt::format_to(out, " with a {} body", format_bytes(o.body->size()));
+  fmt::format_to(out, "\n");
+  for (const Header& h : request_headers(o))
+    fmt::format_to(out, "  {}\n", display_header(h));
+}
+
 }  // namespace
 
 std::string format_text(const Report& report, const TextStyle& style) {
@@ -277,7 +297,9 @@ std::string format_text(const Report& report, const TextStyle& style) {
     fmt::format_to(out, ", {} trials per mode (modes alternating; each block adds up its trials)",
                    o.trials);
   }
-  fmt::format_to(out, "\nDNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));
+  fmt::format_to(out, "\n");
+  write_request(out, o);
+  fmt::format_to(out, "DNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));
   for (std::size_t i = 0; i < report.runs.size(); ++i) {
     if (i) fmt::format_to(out, "\n");
     write_run(out, report.runs[i], style);

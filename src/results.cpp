@@ -54,6 +54,8 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.connect_time = summarize_latency(rec.connect_time());
   r.after_deadline = rec.after_deadline();
   r.reconnects = rec.reconnects();
+  r.tls_full_handshakes = rec.tls_full_handshakes();
+  r.tls_resumed_handshakes = rec.tls_resumed_handshakes();
   r.late_starts = rec.late_starts();
   r.max_start_lag_ms = to_ms(rec.max_start_lag_ns());
   r.histogram = rec.latency();

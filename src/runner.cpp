@@ -14,6 +14,7 @@
 #include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/sync_client.hpp"
+#include "httpbench/tls.hpp"
 
 namespace httpbench {
 
@@ -156,6 +157,12 @@ ClientConfig make_client_config(const Options& options,
   c.timeout = options.timeout;
   c.connect_timeout = options.connect_timeout;
   c.max_header_size = options.max_header_size;
+  if (options.target.scheme == "https") {
+    c.tls = make_client_tls_context(options.tls);
+    c.server_name = options.target.host;
+    c.verify_host = !options.tls.insecure;
+  }
+  c.head_request = options.method == "HEAD";
   return c;
 }
 

@@ -12,6 +12,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -25,6 +26,7 @@
 #include <boost/url/parse.hpp>
 
 #include "httpbench/error.hpp"
+#include "httpbench/tls.hpp"
 #include "httpbench/units.hpp"
 
 namespace httpbench {
@@ -32,6 +34,7 @@ namespace httpbench {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
@@ -57,6 +60,9 @@ struct Reply {
 
 void ServeOptions::validate() const {
   if (body_size > kMaxBodySize) throw UsageError("--body-size is too large");
+  if (tls_cert.has_value() != tls_key.has_value()) {
+    throw UsageError("--tls-cert and --tls-key go together");
+  }
   error_code ec;
   net::ip::make_address(address, ec);
   if (ec) throw UsageError(fmt::format("invalid --address '{}': not an IP address", address));
@@ -101,7 +107,26 @@ struct Server::State {
   }
 
   net::awaitable<void> session(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+    beast::tcp_stream tcp(std::move(socket));
+    if (tls_context) {
+      ssl::stream<beast::tcp_stream&> tls(tcp, *tls_context);
+      tcp.expires_after(std::chrono::seconds(30));
+      auto [ec] = co_await tls.async_handshake(ssl::stream_base::server, use_tuple);
+      tcp.expires_never();
+      if (!ec) co_await serve_requests(tls, tcp);
+      // Closed without close_notify, like most servers; this keeps the session resumable.
+      SSL_set_shutdown(tls.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    } else {
+      co_await serve_requests(tcp, tcp);
+    }
+    error_code ignored;
+    tcp.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  // Reads requests and answers them until the peer leaves or asks to close; `stream` is `tcp` or
+  // the TLS layer over it.
+  template <class Stream>
+  net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp) {
     beast::flat_buffer buffer;
     fmt::memory_buffer head;
     for (;;) {
@@ -118,22 +143,22 @@ struct Server::State {
         auto [bec, bn] = co_await http::async_read(stream, buffer, drain, use_tuple);
         if (bec) break;
         requests.fetch_add(1, std::memory_order_relaxed);
+        body_bytes.fetch_add(drain.get().body().size(), std::memory_order_relaxed);
         // Answer as if the body had been empty.
         http::request<http::empty_body> bare{drain.get().method(), drain.get().target(),
                                              drain.get().version()};
         bare.keep_alive(drain.get().keep_alive());
-        if (!co_await respond(stream, bare, head)) break;
+        if (!co_await respond(stream, tcp, bare, head)) break;
         continue;
       }
       requests.fetch_add(1, std::memory_order_relaxed);
-      if (!co_await respond(stream, parser.get(), head)) break;
+      if (!co_await respond(stream, tcp, parser.get(), head)) break;
     }
-    error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   // Writes the response for `req`; returns false when the connection should end.
-  net::awaitable<bool> respond(beast::tcp_stream& stream,
+  template <class Stream>
+  net::awaitable<bool> respond(Stream& stream, beast::tcp_stream& tcp,
                                const http::request<http::empty_body>& req,
                                fmt::memory_buffer& head) {
     Reply reply = plan_reply(req);
@@ -161,7 +186,7 @@ struct Server::State {
                    reply.status,
                    std::string_view(http::obsolete_reason(http::int_to_status(reply.status))),
                    body_size, reply.close ? "Connection: close\r\n" : "");
-    stream.expires_after(std::chrono::seconds(60));
+    tcp.expires_after(std::chrono::seconds(60));
     auto [ec, n] =
         co_await net::async_write(stream, net::buffer(head.data(), head.size()), use_tuple);
     if (ec) co_return false;
@@ -181,7 +206,7 @@ struct Server::State {
         }
       }
     }
-    stream.expires_never();
+    tcp.expires_never();
     co_return !reply.close;
   }
 
@@ -209,7 +234,11 @@ struct Server::State {
   // The bytes every body is made of.
   std::string filler;
   std::mt19937_64 rng{std::random_device{}()};
+  // Set when serving https.
+  std::shared_ptr<ssl::context> tls_context;
   std::atomic<std::uint64_t> requests{0};
+  // Request body bytes read and dropped, after any chunked framing is removed.
+  std::atomic<std::uint64_t> body_bytes{0};
   // steady_clock nanoseconds until which responses are held (stall_for).
   std::atomic<std::int64_t> stalled_until{0};
   std::atomic<std::uint64_t> connections{0};
@@ -230,6 +259,8 @@ Server::Server(const ServeOptions& options) : state_(std::make_unique<State>(opt
     throw std::runtime_error(
         fmt::format("cannot listen on {}:{}: {}", options.address, options.port, ec.message()));
   }
+  if (options.tls_cert)
+    s.tls_context = make_server_tls_context(*options.tls_cert, *options.tls_key);
   net::co_spawn(s.ioc, s.accept_loop(), net::detached);
 }
 
@@ -244,8 +275,9 @@ std::uint16_t Server::port() const {
 
 std::string Server::url() const {
   const auto address = state_->acceptor.local_endpoint().address();
-  if (address.is_v6()) return fmt::format("http://[{}]:{}/", address.to_string(), port());
-  return fmt::format("http://{}:{}/", address.to_string(), port());
+  const char* scheme = state_->tls_context ? "https" : "http";
+  if (address.is_v6()) return fmt::format("{}://[{}]:{}/", scheme, address.to_string(), port());
+  return fmt::format("{}://{}:{}/", scheme, address.to_string(), port());
 }
 
 void Server::start() {
@@ -270,6 +302,10 @@ void Server::stall_for(std::chrono::nanoseconds duration) {
 
 std::uint64_t Server::requests_received() const {
   return state_->requests.load(std::memory_order_relaxed);
+}
+
+std::uint64_t Server::request_body_bytes() const {
+  return state_->body_bytes.load(std::memory_order_relaxed);
 }
 
 std::uint64_t Server::connections_accepted() const {

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -14,12 +16,14 @@
 #include "httpbench/clock.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/response_parser.hpp"
+#include "httpbench/tls_session.hpp"
 
 namespace httpbench {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
@@ -41,6 +45,16 @@ error_code wait_ready(int fd, short events, Clock::time_point deadline,
   }
 }
 
+// What one request-response exchange on an open connection produced.
+struct Transfer {
+  error_code ec;
+  Phase phase = Phase::write;
+  bool got_response_bytes = false;
+  std::uint64_t bytes = 0;
+  unsigned status = 0;
+  bool keep_alive = false;
+};
+
 bool would_block(const error_code& ec) {
   return ec == net::error::would_block || ec == net::error::try_again;
 }
@@ -49,15 +63,27 @@ bool would_block(const error_code& ec) {
 // request's deadline.
 class DeadlineStream {
  public:
-  DeadlineStream(tcp::socket& socket, Clock::time_point deadline, const std::atomic<bool>& stop)
-      : socket_(socket), deadline_(deadline), stop_(stop) {}
+  // What asio's ssl::stream needs of the layer below it.
+  using lowest_layer_type = tcp::socket;
+  using executor_type = tcp::socket::executor_type;
+
+  explicit DeadlineStream(tcp::socket& socket) : socket_(socket) {}
+
+  // Sets the deadline and stop flag for the calls that follow, up to the next arm().
+  void arm(Clock::time_point deadline, const std::atomic<bool>& stop) {
+    deadline_ = deadline;
+    stop_ = &stop;
+  }
+  lowest_layer_type& lowest_layer() { return socket_; }
+  const lowest_layer_type& lowest_layer() const { return socket_; }
+  executor_type get_executor() { return socket_.get_executor(); }
 
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers, error_code& ec) {
     for (;;) {
       const std::size_t n = socket_.read_some(buffers, ec);
       if (!would_block(ec)) return n;
-      if ((ec = wait_ready(socket_.native_handle(), POLLIN, deadline_, stop_))) return 0;
+      if ((ec = wait_ready(socket_.native_handle(), POLLIN, deadline_, *stop_))) return 0;
     }
   }
   template <class MutableBuffers>
@@ -72,7 +98,7 @@ class DeadlineStream {
     for (;;) {
       const std::size_t n = socket_.write_some(buffers, ec);
       if (!would_block(ec)) return n;
-      if ((ec = wait_ready(socket_.native_handle(), POLLOUT, deadline_, stop_))) return 0;
+      if ((ec = wait_ready(socket_.native_handle(), POLLOUT, deadline_, *stop_))) return 0;
     }
   }
   template <class ConstBuffers>
@@ -85,18 +111,41 @@ class DeadlineStream {
 
  private:
   tcp::socket& socket_;
-  Clock::time_point deadline_;
-  const std::atomic<bool>& stop_;
+  Clock::time_point deadline_{};
+  const std::atomic<bool>* stop_ = nullptr;
 };
+
+// Writes the request and reads the response, past interim 1xx responses.
+template <class Stream>
+Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig& cfg) {
+  Transfer t;
+  net::write(stream, net::buffer(cfg.request), t.ec);
+  if (t.ec) return t;
+  t.phase = Phase::read;
+  do {
+    ResponseParser parser(cfg.max_header_size);
+    if (cfg.head_request) parser.skip(true);
+    t.bytes += http::read(stream, buffer, parser, t.ec);
+    t.got_response_bytes = t.got_response_bytes || parser.got_some();
+    t.status = parser.status();
+    t.keep_alive = parser.keep_alive();
+  } while (!t.ec && is_interim_status(t.status));
+  return t;
+}
 
 }  // namespace
 
 struct SyncClient::State {
-  explicit State(const ClientConfig& c) : config(c), socket(ioc) {}
+  explicit State(const ClientConfig& c) : config(c), socket(ioc), stream(socket) {}
 
   void close() {
     error_code ignored;
     socket.close(ignored);
+    // No TLS close_notify: it costs a round trip per connection, and servers accept its absence.
+    // Marking the shutdown done keeps OpenSSL from treating the session as bad, so the next
+    // connection can resume it.
+    if (tls) SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    tls.reset();
     buffer.clear();
   }
 
@@ -139,6 +188,10 @@ struct SyncClient::State {
   // Asio sockets need an execution context even when used without it.
   net::io_context ioc{1};
   tcp::socket socket;
+  DeadlineStream stream;
+  // The TLS layer for https, rebuilt for every new connection.
+  std::optional<ssl::stream<DeadlineStream&>> tls;
+  TlsSession session;
   // Reused across requests on this connection; it holds bytes read past a response.
   beast::flat_buffer buffer;
 };
@@ -165,43 +218,35 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = s.socket.is_open();
     if (!reused) {
+      const auto connect_deadline = std::min(deadline, start + cfg.connect_timeout);
       const auto connect_start = Clock::now();
-      if (error_code ec = s.connect(std::min(deadline, start + cfg.connect_timeout), stop)) {
-        return fail(ec, Phase::connect);
-      }
+      if (error_code ec = s.connect(connect_deadline, stop)) return fail(ec, Phase::connect);
       recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+      if (cfg.tls) {
+        s.stream.arm(connect_deadline, stop);
+        s.tls.emplace(s.stream, *cfg.tls);
+        error_code ec = prepare_tls(s.tls->native_handle(), cfg, s.session);
+        if (!ec) s.tls->handshake(ssl::stream_base::client, ec);
+        if (ec) return fail(ec, Phase::handshake);
+        recorder.record_handshake(SSL_session_reused(s.tls->native_handle()) == 1);
+      }
     }
 
-    DeadlineStream stream(s.socket, deadline, stop);
-    error_code ec;
-    Phase phase = Phase::write;
-    bool got_response_bytes = false;
-    std::uint64_t bytes = 0;
-    unsigned status = 0;
-    bool keep_alive = false;
-    net::write(stream, net::buffer(cfg.request), ec);
-    if (!ec) {
-      phase = Phase::read;
-      do {
-        ResponseParser parser(cfg.max_header_size);
-        bytes += http::read(stream, s.buffer, parser, ec);
-        got_response_bytes = got_response_bytes || parser.got_some();
-        status = parser.status();
-        keep_alive = parser.keep_alive();
-      } while (!ec && is_interim_status(status));
-    }
-    if (ec) {
-      if (reused && first_attempt && !got_response_bytes && is_dropped_connection(ec)) {
+    s.stream.arm(deadline, stop);
+    const Transfer t = s.tls ? transfer(*s.tls, s.buffer, cfg) : transfer(s.stream, s.buffer, cfg);
+    if (t.ec) {
+      if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
         s.close();
         recorder.record_reconnect();
         continue;
       }
-      return fail(ec, phase);
+      return fail(t.ec, t.phase);
     }
 
     const auto end = Clock::now();
-    recorder.record_success(status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes);
-    if (!cfg.keep_alive || !keep_alive) s.close();
+    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), t.bytes);
+    if (s.tls) s.session.save(s.tls->native_handle());
+    if (!cfg.keep_alive || !t.keep_alive) s.close();
     return true;
   }
 }

@@ -144,6 +144,8 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
     service.emplace_back(r.service_time, r.service_histogram.count());
     connect.emplace_back(r.connect_time, r.connect_histogram.count());
     total.reconnects += r.reconnects;
+    total.tls_full_handshakes += r.tls_full_handshakes;
+    total.tls_resumed_handshakes += r.tls_resumed_handshakes;
     total.after_deadline += r.after_deadline;
     total.open_loop = total.open_loop || r.open_loop;
     total.target_rate = std::max(total.target_rate, r.target_rate);

@@ -56,13 +56,11 @@ Target parse_target(std::string_view raw) {
   t.scheme = u.scheme();
   for (char& c : t.scheme)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (t.scheme == "https") {
+  if (t.scheme != "http" && t.scheme != "https") {
     throw UsageError(
-        fmt::format("unsupported scheme 'https' in '{}': this build speaks http only", text));
+        fmt::format("unsupported scheme '{}' in '{}': use http:// or https://", t.scheme, text));
   }
-  if (t.scheme != "http") {
-    throw UsageError(fmt::format("unsupported scheme '{}' in '{}': use http://", t.scheme, text));
-  }
+  t.port = t.scheme == "https" ? 443 : 80;
   if (!u.has_authority() || u.host().empty()) {
     throw UsageError(fmt::format("malformed URL '{}': no host", text));
   }

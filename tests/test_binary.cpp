@@ -95,3 +95,30 @@ TEST(Binary, CtrlCInAsyncModeAbandonsInFlightRequests) {
   serve->signal(SIGTERM);
   EXPECT_EQ(serve->wait(10s), 0);
 }
+
+TEST(Binary, TwoGibibyteResponseIsStreamedInBoundedMemory) {
+  auto [serve, url] = start_serve();
+  ASSERT_FALSE(url.empty());
+  Child run({"--mode", "async", "-n", "1", "--json", url + "?size=2g"});
+  ASSERT_EQ(run.wait(120s), 0) << run.err();
+  auto r = boost::json::parse(run.out()).at("runs").as_array().at(0).as_object();
+  EXPECT_GT(r.at("bytes_received").as_int64(), std::int64_t{2} << 30);
+  // The body is counted as it streams, never kept: a few MiB of buffers, not 2 GiB. (ASan
+  // builds carry their own shadow memory, hence the generous bound.)
+  EXPECT_LT(run.max_rss_kb(), 256 * 1024) << run.max_rss_kb() << " KiB";
+  serve->signal(SIGTERM);
+  EXPECT_EQ(serve->wait(10s), 0);
+}
+
+TEST(Binary, CtrlCInThreadsModeStillWritesTheResults) {
+  auto [serve, url] = start_serve({"--delay", "10s"});
+  ASSERT_FALSE(url.empty());
+  Child run({"--mode", "threads", "-n", "8", "-c", "8", "--json", url});
+  std::this_thread::sleep_for(500ms);
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait(10s), 130) << run.err();
+  auto r = boost::json::parse(run.out()).at("runs").as_array().at(0).as_object();
+  EXPECT_EQ(r.at("aborted").as_int64(), 8);
+  serve->signal(SIGTERM);
+  EXPECT_EQ(serve->wait(10s), 0);
+}

@@ -51,6 +51,8 @@ class Child {
   int wait(std::chrono::milliseconds timeout);
 
   const std::string& out() const { return out_; }
+  // Peak resident memory of the exited child, KiB.
+  long max_rss_kb() const { return max_rss_kb_; }
   const std::string& err() const { return err_; }
 
  private:
@@ -63,6 +65,7 @@ class Child {
   std::string err_;
   std::size_t line_pos_ = 0;
   int status_ = -1;
+  long max_rss_kb_ = 0;
 };
 
 // Runs the binary to completion (bounded by `timeout`).

@@ -33,7 +33,7 @@ TEST(Url, Ipv6LiteralKeepsBracketsOnlyInHostHeader) {
 TEST(Url, RejectsWhatCannotBeBenchmarked) {
   for (const char* bad :
        {"ftp://127.0.0.1/", "127.0.0.1:8080", "http://", "http://:80/", "http://host:99999/",
-        "http://host:0/", "not a url", "", "http://user:pw@host/", "https://127.0.0.1/"}) {
+        "http://host:0/", "not a url", "", "http://user:pw@host/", "gopher://127.0.0.1/"}) {
     EXPECT_THROW(parse_target(bad), UsageError) << bad;
   }
 }

@@ -4,10 +4,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace httpbench {
 
@@ -20,6 +25,13 @@ struct ClientConfig {
   std::chrono::nanoseconds timeout{std::chrono::seconds(30)};
   std::chrono::nanoseconds connect_timeout{std::chrono::seconds(10)};
   std::uint32_t max_header_size = 1024 * 1024;
+  // The request is a HEAD: its response has no body, whatever Content-Length says.
+  bool head_request = false;
+  // Set for https targets: every connection does a TLS handshake with this context.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // Host name sent as SNI and checked against the certificate (unless verification is off).
+  std::string server_name;
+  bool verify_host = true;
 };
 
 }  // namespace httpbench

@@ -28,7 +28,7 @@ inline constexpr std::array<ErrorKind, kErrorKindCount> kAllErrorKinds = {
 std::string_view kind_name(ErrorKind kind);
 
 // The step of a request in which an error happened; it decides the category of plain I/O errors.
-enum class Phase { connect, write, read };
+enum class Phase { connect, handshake, write, read };
 
 // Maps an error from a request step to its category: timeouts win over the phase, HTTP parse
 // errors are `protocol`, a connection dropped while reading is `read`.

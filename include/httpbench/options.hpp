@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "httpbench/tls.hpp"
 #include "httpbench/url.hpp"
 
 namespace httpbench {
@@ -23,8 +24,28 @@ std::string_view mode_name(Mode mode);
 // Throws UsageError for an unknown name.
 Mode parse_mode(std::string_view name);
 
+// One request header as given with -H.
+struct Header {
+  std::string name;
+  std::string value;
+};
+
 struct Options {
   Target target;
+  // Request method, upper case: GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS.
+  std::string method = "GET";
+  // -H headers in the order given; one with the name of a default header replaces it.
+  std::vector<Header> headers;
+  // The request body, sent from memory with a Content-Length (--body, or --body-file once read).
+  std::optional<std::string> body;
+  // --body-file: read into `body` by run_benchmark before the run.
+  std::optional<std::string> body_file;
+  // Content-Type for the body; application/octet-stream when a body has none (a -H wins).
+  std::optional<std::string> content_type;
+  // "user:password" for an Authorization: Basic header; never printed.
+  std::optional<std::string> basic_auth;
+  // Send HTTP/1.0 requests instead of HTTP/1.1.
+  bool http10 = false;
   // The modes to run, in order; the first is the comparison baseline when there are several.
   std::vector<Mode> modes = {Mode::async};
   // True for --mode compare: print a comparison table and speedups.
@@ -47,6 +68,8 @@ struct Options {
   std::chrono::nanoseconds timeout = std::chrono::seconds(30);
   // Deadline for establishing one TCP connection.
   std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
+  // Certificate verification and client certificates for https targets.
+  TlsOptions tls;
   // Largest response header block accepted, in bytes.
   std::uint32_t max_header_size = 1024 * 1024;
   // Print JSON instead of text on stdout.

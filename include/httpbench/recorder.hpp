@@ -35,6 +35,8 @@ class Recorder {
     ++connections_;
     connect_time_.record(connect_ns);
   }
+  // A TLS handshake completed; `resumed` when the server accepted a saved session.
+  void record_handshake(bool resumed) { ++(resumed ? tls_resumed_ : tls_full_); }
   // A reused connection turned out closed by the server; the request was resent on a new one.
   void record_reconnect() { ++reconnects_; }
   // A request ended after the run's --duration deadline.
@@ -60,6 +62,8 @@ class Recorder {
   std::uint64_t connections() const { return connections_; }
   std::uint64_t after_deadline() const { return after_deadline_; }
   std::uint64_t reconnects() const { return reconnects_; }
+  std::uint64_t tls_full_handshakes() const { return tls_full_; }
+  std::uint64_t tls_resumed_handshakes() const { return tls_resumed_; }
   std::uint64_t late_starts() const { return late_starts_; }
   std::uint64_t max_start_lag_ns() const { return max_start_lag_ns_; }
   // Latency of successful requests from their intended start, nanoseconds.
@@ -97,6 +101,9 @@ class Recorder {
   std::uint64_t after_deadline_ = 0;
   // Requests resent because their reused connection had been closed by the server.
   std::uint64_t reconnects_ = 0;
+  // TLS handshakes, full and resumed from a saved session.
+  std::uint64_t tls_full_ = 0;
+  std::uint64_t tls_resumed_ = 0;
   // Requests that started more than kLateStartNs after their intended time.
   std::uint64_t late_starts_ = 0;
   // Largest delay between a request's intended and actual start, nanoseconds.

@@ -85,6 +85,9 @@ struct RunResult {
   // Wall-clock start and end of the measured phase, Unix seconds; 0 when unknown.
   double started_at = 0;
   double ended_at = 0;
+  // TLS handshakes: full, and resumed from a session saved on an earlier connection.
+  std::uint64_t tls_full_handshakes = 0;
+  std::uint64_t tls_resumed_handshakes = 0;
   // Requests resent on a new connection because the server had closed their kept-alive one.
   std::uint64_t reconnects = 0;
   // Requests that ended after the --duration deadline (let finish up to --timeout).

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace httpbench {
@@ -20,6 +21,9 @@ struct ServeOptions {
   std::chrono::nanoseconds delay{0};
   std::chrono::nanoseconds jitter{0};
   std::uint64_t body_size = 2;
+  // Serve https with this certificate chain and key (PEM files).
+  std::optional<std::string> tls_cert;
+  std::optional<std::string> tls_key;
 
   // Throws UsageError on a value the server cannot use.
   void validate() const;
@@ -52,6 +56,8 @@ class Server {
 
   // Requests fully read so far (thread-safe).
   std::uint64_t requests_received() const;
+  // Request body bytes read so far, all requests together (thread-safe).
+  std::uint64_t request_body_bytes() const;
   // Connections accepted so far (thread-safe).
   std::uint64_t connections_accepted() const;
 

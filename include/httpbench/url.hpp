@@ -8,7 +8,7 @@
 namespace httpbench {
 
 struct Target {
-  // "http" (https arrives with TLS support).
+  // "http" or "https".
   std::string scheme;
   // Host name or IP literal, without IPv6 brackets.
   std::string host;
@@ -25,7 +25,7 @@ struct Target {
 // `url` made safe to print: userinfo replaced by "***", control characters escaped.
 std::string redact_for_display(std::string_view url);
 
-// Parses an absolute http:// URL. Throws UsageError naming the problem.
+// Parses an absolute http:// or https:// URL. Throws UsageError naming the problem.
 Target parse_target(std::string_view url);
 
 }  // namespace httpbench

@@ -1,0 +1,127 @@
+// https in every mode against the built-in server with a CA and certificates made at test time.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "httpbench/serve.hpp"
+#include "test_support.hpp"
+
+using namespace httpbench;
+using namespace httpbench::test;
+
+namespace {
+
+// A throwaway CA, a server certificate for 127.0.0.1/localhost, and one for another name. Made
+// with the openssl command; nothing private is committed.
+struct TestPki {
+  std::string dir;
+  std::string ca() const { return dir + "/ca.pem"; }
+  std::string cert() const { return dir + "/server.pem"; }
+  std::string key() const { return dir + "/server.key"; }
+  std::string other_cert() const { return dir + "/other.pem"; }
+  std::string other_key() const { return dir + "/other.key"; }
+};
+
+const TestPki& pki() {
+  static const TestPki p = [] {
+    TestPki t;
+    t.dir = ::testing::TempDir() + "/httpbench_tls_" + std::to_string(::getpid());
+    std::filesystem::create_directories(t.dir);
+    const std::string script = "cd '" + t.dir + "' && (" + R"(
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+        -subj '/CN=httpbench test CA' &&
+      for name in server other; do
+        openssl req -newkey rsa:2048 -nodes -keyout $name.key -out $name.csr -subj "/CN=$name" &&
+        if [ $name = server ]; then san='DNS:localhost,IP:127.0.0.1'; else san='DNS:other.test'; fi &&
+        printf 'subjectAltName=%s\n' "$san" > $name.ext &&
+        openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $name.pem \
+          -days 2 -extfile $name.ext || exit 1
+      done) >/dev/null 2>&1)";
+    if (std::system(script.c_str()) != 0) ADD_FAILURE() << "openssl failed in " << t.dir;
+    return t;
+  }();
+  return p;
+}
+
+std::unique_ptr<Server> start_tls_server(const std::string& cert, const std::string& key) {
+  ServeOptions o;
+  o.port = 0;
+  o.tls_cert = cert;
+  o.tls_key = key;
+  auto server = std::make_unique<Server>(o);
+  server->start();
+  return server;
+}
+
+boost::json::object first_run(const Outcome& o) {
+  return boost::json::parse(o.out).at("runs").as_array().at(0).as_object();
+}
+
+class TlsInEveryMode : public ::testing::TestWithParam<const char*> {};
+
+}  // namespace
+
+TEST_P(TlsInEveryMode, VerifiedHttpsWithResumptionOnReconnect) {
+  auto server = start_tls_server(pki().cert(), pki().key());
+  ASSERT_EQ(server->url().rfind("https://127.0.0.1:", 0), 0u);
+  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "30", "-c", "3", "--no-keep-alive",
+                             "--cacert", pki().ca(), "--json", server->url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
+  auto run = first_run(o);
+  EXPECT_EQ(run.at("succeeded").as_int64(), 30);
+  EXPECT_EQ(server->requests_received(), 30u);
+  const auto& tls = run.at("tls").as_object();
+  EXPECT_EQ(tls.at("full_handshakes").as_int64() + tls.at("resumed_handshakes").as_int64(), 30);
+  // Every connection slot resumes the session of its previous connection.
+  EXPECT_GE(tls.at("resumed_handshakes").as_int64(), 20);
+}
+
+TEST_P(TlsInEveryMode, UntrustedCertificateIsATlsFailureWithTheReason) {
+  auto server = start_tls_server(pki().cert(), pki().key());
+  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "4", "-c", "2", "--json", server->url()});
+  EXPECT_EQ(o.code, kExitFailures);
+  auto run = first_run(o);
+  EXPECT_EQ(run.at("errors").as_object().at("tls").as_int64(), 4);
+  EXPECT_NE(std::string(run.at("error_examples").as_object().at("tls").as_string())
+                .find("certificate verify failed"),
+            std::string::npos);
+  EXPECT_EQ(server->requests_received(), 0u);
+}
+
+TEST_P(TlsInEveryMode, InsecureSkipsVerification) {
+  auto server = start_tls_server(pki().other_cert(), pki().other_key());
+  Outcome o =
+      run_inprocess({"--mode", GetParam(), "-n", "6", "-c", "2", "-k", "--json", server->url()});
+  EXPECT_EQ(o.code, kExitOk) << o.err;
+  EXPECT_EQ(first_run(o).at("succeeded").as_int64(), 6);
+}
+
+TEST_P(TlsInEveryMode, WrongHostNameIsRefused) {
+  // Signed by the trusted CA, but for other.test, not 127.0.0.1.
+  auto server = start_tls_server(pki().other_cert(), pki().other_key());
+  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "3", "-c", "1", "--cacert", pki().ca(),
+                             "--json", server->url()});
+  EXPECT_EQ(o.code, kExitFailures);
+  EXPECT_EQ(first_run(o).at("errors").as_object().at("tls").as_int64(), 3);
+}
+
+TEST_P(TlsInEveryMode, Tls13OnlyWorksAgainstAModernServer) {
+  auto server = start_tls_server(pki().cert(), pki().key());
+  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "5", "-c", "1", "--tls-min", "1.3",
+                             "--cacert", pki().ca(), "--json", server->url()});
+  EXPECT_EQ(o.code, kExitOk) << o.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, TlsInEveryMode, ::testing::Values("sync", "threads", "async"));
+
+TEST(Tls, BadSettingsAreUsageErrors) {
+  EXPECT_EQ(run_inprocess({"--tls-min", "1.1", "https://127.0.0.1:9/"}).code, kExitUsage);
+  Outcome o = run_inprocess({"--cacert", "/nonexistent/ca.pem", "https://127.0.0.1:9/"});
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_NE(o.err.find("/nonexistent/ca.pem"), std::string::npos) << o.err;
+  EXPECT_EQ(run_inprocess({"--cert", pki().cert(), "https://127.0.0.1:9/"}).code, kExitUsage);
+  EXPECT_EQ(run_inprocess({"serve", "--tls-cert", pki().cert()}).code, kExitUsage);
+}
