@@ -43,15 +43,6 @@ const FigureChange& change_of(const BaselineComparison& c, BaselineFigure f) {
   throw std::logic_error("figure missing");
 }
 
-std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay) {
-  ServeOptions o;
-  o.port = 0;
-  o.delay = delay;
-  auto server = std::make_unique<Server>(o);
-  server->start();
-  return server;
-}
-
 }  // namespace
 
 TEST(Baseline, IntervalsDecideWhenBothSidesHaveThem) {

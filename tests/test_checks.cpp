@@ -16,15 +16,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay = 0ms) {
-  ServeOptions o;
-  o.port = 0;
-  o.delay = delay;
-  auto server = std::make_unique<Server>(o);
-  server->start();
-  return server;
-}
-
 struct CheckCase {
   std::vector<std::string> args;  // before the URL
   bool passes;

@@ -56,10 +56,6 @@ class ClosingServer {
   std::thread thread_;
 };
 
-boost::json::object first_run(const Outcome& o) {
-  return boost::json::parse(o.out).at("runs").as_array().at(0).as_object();
-}
-
 class ErrorsInEveryMode : public ::testing::TestWithParam<const char*> {};
 
 }  // namespace

@@ -13,19 +13,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay = 0ms) {
-  ServeOptions o;
-  o.port = 0;
-  o.delay = delay;
-  auto server = std::make_unique<Server>(o);
-  server->start();
-  return server;
-}
-
-boost::json::object first_run(const Outcome& o) {
-  return boost::json::parse(o.out).at("runs").as_array().at(0).as_object();
-}
-
 class FidelityInEveryMode : public ::testing::TestWithParam<const char*> {};
 
 }  // namespace

@@ -18,15 +18,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay) {
-  ServeOptions o;
-  o.port = 0;
-  o.delay = delay;
-  auto server = std::make_unique<Server>(o);
-  server->start();
-  return server;
-}
-
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> parts;
   std::stringstream in(text);

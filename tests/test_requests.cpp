@@ -28,14 +28,6 @@ Options options_for(const std::string& url) {
 
 const std::string kUserAgent = std::string("User-Agent: httpbench/") + kVersion + "\r\n";
 
-std::unique_ptr<Server> start_server() {
-  ServeOptions o;
-  o.port = 0;
-  auto server = std::make_unique<Server>(o);
-  server->start();
-  return server;
-}
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -310,10 +302,6 @@ const std::string& body_file() {
     return p;
   }();
   return path;
-}
-
-boost::json::object first_run(const Outcome& o) {
-  return boost::json::parse(o.out).at("runs").as_array().at(0).as_object();
 }
 
 }  // namespace

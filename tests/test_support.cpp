@@ -9,6 +9,8 @@
 
 #include <stdexcept>
 
+#include <boost/json/parse.hpp>
+
 namespace httpbench::test {
 
 Child::Child(const std::vector<std::string>& args) {
@@ -111,6 +113,19 @@ int Child::wait(std::chrono::milliseconds timeout) {
     }
     ::usleep(10'000);
   }
+}
+
+std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay) {
+  ServeOptions o;
+  o.port = 0;
+  o.delay = delay;
+  auto server = std::make_unique<Server>(o);
+  server->start();
+  return server;
+}
+
+boost::json::object first_run(const Outcome& o) {
+  return boost::json::parse(o.out).at("runs").as_array().at(0).as_object();
 }
 
 Outcome run_binary(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {

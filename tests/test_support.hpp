@@ -7,7 +7,12 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include <boost/json/object.hpp>
+
 #include "httpbench/app.hpp"
+#include "httpbench/serve.hpp"
 
 namespace httpbench::test {
 
@@ -28,6 +33,12 @@ inline Outcome run_inprocess(const std::vector<std::string>& args) {
   o.err = err.str();
   return o;
 }
+
+// The built-in server on a free loopback port, answering after `delay`, on its own thread.
+std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay = std::chrono::nanoseconds{0});
+
+// The first entry of "runs" in a JSON report on `o.out`.
+boost::json::object first_run(const Outcome& o);
 
 // A host name that cannot resolve without any packet leaving the machine: a DNS label longer than
 // 63 characters cannot be encoded, so the resolver fails before sending a query.

@@ -56,10 +56,6 @@ std::unique_ptr<Server> start_tls_server(const std::string& cert, const std::str
   return server;
 }
 
-boost::json::object first_run(const Outcome& o) {
-  return boost::json::parse(o.out).at("runs").as_array().at(0).as_object();
-}
-
 class TlsInEveryMode : public ::testing::TestWithParam<const char*> {};
 
 }  // namespace
