@@ -71,8 +71,9 @@ TEST_P(TlsInEveryMode, VerifiedHttpsWithResumptionOnReconnect) {
   EXPECT_EQ(server->requests_received(), 30u);
   const auto& tls = run.at("tls").as_object();
   EXPECT_EQ(tls.at("full_handshakes").as_int64() + tls.at("resumed_handshakes").as_int64(), 30);
-  // Every connection slot resumes the session of its previous connection.
-  EXPECT_GE(tls.at("resumed_handshakes").as_int64(), 20);
+  // Connection slots resume the session of their previous connection (all but the first, when
+  // every ticket arrives in time; at least half on a slow, sanitized build).
+  EXPECT_GE(tls.at("resumed_handshakes").as_int64(), 15) << o.out;
 }
 
 TEST_P(TlsInEveryMode, UntrustedCertificateIsATlsFailureWithTheReason) {
