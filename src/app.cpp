@@ -20,6 +20,7 @@
 #include "httpbench/progress.hpp"
 #include "httpbench/report.hpp"
 #include "httpbench/request.hpp"
+#include "httpbench/resolve.hpp"
 #include "httpbench/runner.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/serve.hpp"
@@ -30,22 +31,6 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
-
-// DNS is resolved once, before any mode is timed.
-std::vector<tcp::endpoint> resolve(const Target& target) {
-  net::io_context ioc;
-  tcp::resolver resolver(ioc);
-  boost::system::error_code ec;
-  auto results = resolver.resolve(target.host, std::to_string(target.port), ec);
-  if (ec || results.empty()) {
-    throw UsageError(fmt::format("cannot resolve host '{}': {}", target.host,
-                                 ec ? ec.message() : "no addresses"));
-  }
-  std::vector<tcp::endpoint> endpoints;
-  for (const auto& entry : results)
-    endpoints.push_back(entry.endpoint());
-  return endpoints;
-}
 
 // Writes a file atomically: the content goes to a temporary file beside it, then is renamed over
 // the target, so readers never see half a document. The temporary file is created before the run
@@ -278,7 +263,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   std::optional<AtomicFile> baseline_out;
   if (options.save_baseline_file) baseline_out.emplace(*options.save_baseline_file);
   const auto dns_start = Clock::now();
-  auto endpoints = resolve(options.target);
+  auto endpoints = resolve_target(options.target, options.resolve_overrides);
   const double dns_ms = static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
   const ClientConfig config = make_client_config(options, std::move(endpoints));
 

@@ -23,6 +23,7 @@ struct RawOptions {
   std::string duration;
   std::string rate;
   std::string warmup;
+  std::vector<std::string> resolve;
   std::string concurrency = "100";
   std::string timeout = "30s";
   std::string connect_timeout = "10s";
@@ -153,6 +154,9 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                "reuse connections (default) or open a new one per request");
   app.add_option("--timeout", raw.timeout, "per-request deadline, e.g. 500ms, 30s (default 30s)");
   app.add_option("--connect-timeout", raw.connect_timeout, "TCP connect deadline (default 10s)");
+  app.add_option("--resolve", raw.resolve,
+                 "HOST:PORT:ADDRESS: connect there instead of resolving HOST (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("-k,--insecure", o.tls.insecure,
                "https: do not verify the server's certificate or host name");
   app.add_option("--cacert", o.tls.ca_file, "https: trust these CA certificates (PEM file)");
@@ -185,6 +189,8 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
 
 void finish_benchmark_options(RawOptions& raw, Options& o) {
   o.target = parse_target(raw.url);
+  for (const std::string& r : raw.resolve)
+    o.resolve_overrides.push_back(parse_resolve_override(r));
   if (!raw.duration.empty()) {
     o.duration = with_option_name("--duration", raw.duration, parse_duration);
   }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "httpbench/resolve.hpp"
 #include "httpbench/tls.hpp"
 #include "httpbench/url.hpp"
 
@@ -68,6 +69,8 @@ struct Options {
   std::chrono::nanoseconds timeout = std::chrono::seconds(30);
   // Deadline for establishing one TCP connection.
   std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
+  // Fixed addresses for host:port pairs, instead of DNS (--resolve).
+  std::vector<ResolveOverride> resolve_overrides;
   // Certificate verification and client certificates for https targets.
   TlsOptions tls;
   // Largest response header block accepted, in bytes.
