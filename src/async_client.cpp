@@ -149,12 +149,20 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
   do {
     ResponseParser parser(cfg.max_header_size);
     if (cfg.head_request) parser.skip(true);
-    auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
-    t.ec = read_ec;
-    t.bytes += n;
+    // The header first, so that a large body is read with a large buffer from its first byte.
+    auto [header_ec, header_bytes] =
+        co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    t.ec = header_ec;
+    t.bytes += header_bytes;
+    if (!t.ec && !parser.is_done()) {
+      grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
+      auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+      t.ec = read_ec;
+      t.bytes += n;
+    }
     t.got_response_bytes = t.got_response_bytes || parser.got_some();
     t.status = parser.status();
-    t.keep_alive = parser.keep_alive();
+    t.keep_alive = parser.is_header_done() && parser.keep_alive();
   } while (!t.ec && is_interim_status(t.status));
   co_return t;
 }

@@ -125,10 +125,15 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig
   do {
     ResponseParser parser(cfg.max_header_size);
     if (cfg.head_request) parser.skip(true);
-    t.bytes += http::read(stream, buffer, parser, t.ec);
+    // The header first, so that a large body is read with a large buffer from its first byte.
+    t.bytes += http::read_header(stream, buffer, parser, t.ec);
+    if (!t.ec && !parser.is_done()) {
+      grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
+      t.bytes += http::read(stream, buffer, parser, t.ec);
+    }
     t.got_response_bytes = t.got_response_bytes || parser.got_some();
     t.status = parser.status();
-    t.keep_alive = parser.keep_alive();
+    t.keep_alive = parser.is_header_done() && parser.keep_alive();
   } while (!t.ec && is_interim_status(t.status));
   return t;
 }
