@@ -117,13 +117,15 @@ net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, 
     conn.close();
     co_return false;
   }
+  const auto handshake_start = Clock::now();
   auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
   if (hs_ec) {
     recorder.record_failure(classify(hs_ec, Phase::handshake), describe_error(hs_ec));
     conn.close();
     co_return false;
   }
-  recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1);
+  recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1,
+                            elapsed_ns(handshake_start, Clock::now()));
   co_return true;
 }
 

@@ -47,6 +47,7 @@ void Recorder::merge(const Recorder& other) {
   latency_.merge(other.latency_);
   service_time_.merge(other.service_time_);
   connect_time_.merge(other.connect_time_);
+  tls_handshake_time_.merge(other.tls_handshake_time_);
 }
 
 }  // namespace httpbench

@@ -187,7 +187,8 @@ json::object run_json(const RunResult& r) {
   run["ended_at"] = r.ended_at;
   if (r.tls_full_handshakes + r.tls_resumed_handshakes != 0) {
     run["tls"] = json::object{{"full_handshakes", r.tls_full_handshakes},
-                              {"resumed_handshakes", r.tls_resumed_handshakes}};
+                              {"resumed_handshakes", r.tls_resumed_handshakes},
+                              {"handshake_ms", latency_json(r.tls_handshake_time)}};
   }
   if (r.open_loop) {
     run["schedule"] = json::object{{"target_rate", r.target_rate},

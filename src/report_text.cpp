@@ -123,8 +123,9 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
                    r.after_deadline);
   }
   if (r.tls_full_handshakes + r.tls_resumed_handshakes != 0) {
-    fmt::format_to(out, "  tls        {} full handshakes, {} resumed\n", r.tls_full_handshakes,
-                   r.tls_resumed_handshakes);
+    fmt::format_to(out, "  tls        {} full handshakes, {} resumed; handshake mean {}  p99 {}\n",
+                   r.tls_full_handshakes, r.tls_resumed_handshakes,
+                   format_ms(r.tls_handshake_time.mean), format_ms(r.tls_handshake_time.p99));
   }
   if (r.reconnects != 0) {
     fmt::format_to(out, "  reconnects {} (kept-alive connections the server had closed)\n",

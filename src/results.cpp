@@ -61,6 +61,8 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.histogram = rec.latency();
   r.service_histogram = rec.service_time();
   r.connect_histogram = rec.connect_time();
+  r.tls_handshake_time = summarize_latency(rec.tls_handshake_time());
+  r.tls_handshake_histogram = rec.tls_handshake_time();
   r.started_at = timing.started_at;
   r.ended_at = timing.ended_at;
   r.interrupted = timing.interrupted;

@@ -229,11 +229,13 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
       recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
       if (cfg.tls) {
         s.stream.arm(connect_deadline, stop);
+        const auto handshake_start = Clock::now();
         s.tls.emplace(s.stream, *cfg.tls);
         error_code ec = prepare_tls(s.tls->native_handle(), cfg, s.session);
         if (!ec) s.tls->handshake(ssl::stream_base::client, ec);
         if (ec) return fail(ec, Phase::handshake);
-        recorder.record_handshake(SSL_session_reused(s.tls->native_handle()) == 1);
+        recorder.record_handshake(SSL_session_reused(s.tls->native_handle()) == 1,
+                                  elapsed_ns(handshake_start, Clock::now()));
       }
     }
 

@@ -140,6 +140,7 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
     total.histogram.merge(r.histogram);
     total.service_histogram.merge(r.service_histogram);
     total.connect_histogram.merge(r.connect_histogram);
+    total.tls_handshake_histogram.merge(r.tls_handshake_histogram);
     latency.emplace_back(r.latency, r.histogram.count());
     service.emplace_back(r.service_time, r.service_histogram.count());
     connect.emplace_back(r.connect_time, r.connect_histogram.count());
@@ -162,6 +163,7 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
   total.latency = combine_latency(total.histogram, latency);
   total.service_time = combine_latency(total.service_histogram, service);
   total.connect_time = combine_latency(total.connect_histogram, connect);
+  total.tls_handshake_time = summarize_latency(total.tls_handshake_histogram);
   return total;
 }
 

@@ -36,7 +36,10 @@ class Recorder {
     connect_time_.record(connect_ns);
   }
   // A TLS handshake completed; `resumed` when the server accepted a saved session.
-  void record_handshake(bool resumed) { ++(resumed ? tls_resumed_ : tls_full_); }
+  void record_handshake(bool resumed, std::uint64_t handshake_ns) {
+    ++(resumed ? tls_resumed_ : tls_full_);
+    tls_handshake_time_.record(handshake_ns);
+  }
   // A reused connection turned out closed by the server; the request was resent on a new one.
   void record_reconnect() { ++reconnects_; }
   // A request ended after the run's --duration deadline.
@@ -74,6 +77,8 @@ class Recorder {
   bool open_loop() const { return open_loop_; }
   // Time to establish each TCP connection, nanoseconds.
   const Histogram& connect_time() const { return connect_time_; }
+  // Time of each TLS handshake, nanoseconds.
+  const Histogram& tls_handshake_time() const { return tls_handshake_time_; }
 
   // A start later than this behind schedule counts as a late start.
   static constexpr std::uint64_t kLateStartNs = 1'000'000;
@@ -114,6 +119,8 @@ class Recorder {
   Histogram service_time_;
   // TCP connect time, nanoseconds.
   Histogram connect_time_;
+  // TLS handshake time, nanoseconds.
+  Histogram tls_handshake_time_;
 };
 
 }  // namespace httpbench

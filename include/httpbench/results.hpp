@@ -76,12 +76,15 @@ struct RunResult {
   LatencySummary service_time;
   // TCP connect time of the connections opened.
   LatencySummary connect_time;
+  // TLS handshake time of the connections opened (https only).
+  LatencySummary tls_handshake_time;
   // The full latency distribution, nanoseconds.
   Histogram histogram;
   // The distributions behind `service_time` and `connect_time`, nanoseconds, so that runs merge
   // exactly.
   Histogram service_histogram;
   Histogram connect_histogram;
+  Histogram tls_handshake_histogram;
   // Wall-clock start and end of the measured phase, Unix seconds; 0 when unknown.
   double started_at = 0;
   double ended_at = 0;
