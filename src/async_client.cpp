@@ -18,6 +18,7 @@
 #include "httpbench/response_parser.hpp"
 #include "httpbench/results.hpp"
 #include "httpbench/tls_session.hpp"
+#include "httpbench/transfer.hpp"
 
 namespace httpbench {
 
@@ -128,16 +129,6 @@ net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, 
                             elapsed_ns(handshake_start, Clock::now()));
   co_return true;
 }
-
-// What one request-response exchange on an open connection produced.
-struct Transfer {
-  error_code ec;
-  Phase phase = Phase::write;
-  bool got_response_bytes = false;
-  std::uint64_t bytes = 0;
-  unsigned status = 0;
-  bool keep_alive = false;
-};
 
 // Writes the request and reads the response, past interim 1xx responses.
 template <class Stream>

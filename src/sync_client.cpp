@@ -17,6 +17,7 @@
 #include "httpbench/recorder.hpp"
 #include "httpbench/response_parser.hpp"
 #include "httpbench/tls_session.hpp"
+#include "httpbench/transfer.hpp"
 
 namespace httpbench {
 
@@ -44,16 +45,6 @@ error_code wait_ready(int fd, short events, Clock::time_point deadline,
     if (rc < 0 && errno != EINTR) return {errno, boost::system::system_category()};
   }
 }
-
-// What one request-response exchange on an open connection produced.
-struct Transfer {
-  error_code ec;
-  Phase phase = Phase::write;
-  bool got_response_bytes = false;
-  std::uint64_t bytes = 0;
-  unsigned status = 0;
-  bool keep_alive = false;
-};
 
 bool would_block(const error_code& ec) {
   return ec == net::error::would_block || ec == net::error::try_again;

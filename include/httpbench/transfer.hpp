@@ -1,0 +1,27 @@
+// What one request-response exchange on an open connection produced, for both clients.
+#pragma once
+
+#include <cstdint>
+
+#include <boost/system/error_code.hpp>
+
+#include "httpbench/error.hpp"
+
+namespace httpbench {
+
+struct Transfer {
+  // Empty when a final response was read completely.
+  boost::system::error_code ec;
+  // The step `ec` happened in.
+  Phase phase = Phase::write;
+  // Some response byte arrived: the request reached the server, so it is not retried.
+  bool got_response_bytes = false;
+  // Response bytes (headers and body, interim responses included) consumed by the parser.
+  std::uint64_t bytes = 0;
+  // Status of the final response.
+  unsigned status = 0;
+  // The final response allows the connection to be reused.
+  bool keep_alive = false;
+};
+
+}  // namespace httpbench
