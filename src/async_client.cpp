@@ -15,6 +15,7 @@
 #include "httpbench/clock.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/recorder.hpp"
+#include "httpbench/redirect.hpp"
 #include "httpbench/response_parser.hpp"
 #include "httpbench/results.hpp"
 #include "httpbench/tls_session.hpp"
@@ -133,15 +134,16 @@ net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, 
 // Writes the request and reads the response, past interim 1xx responses.
 template <class Stream>
 net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
-                                  const ClientConfig& cfg) {
+                                  const ClientConfig& cfg, std::string_view request) {
   Transfer t;
-  auto [ec, written] = co_await net::async_write(stream, net::buffer(cfg.request), use_tuple);
+  auto [ec, written] = co_await net::async_write(stream, net::buffer(request), use_tuple);
   t.ec = ec;
   if (t.ec) co_return t;
   t.phase = Phase::read;
   do {
     ResponseParser parser(cfg.max_header_size);
     if (cfg.head_request) parser.skip(true);
+    if (cfg.redirects) parser.keep_location();
     // The header first, so that a large body is read with a large buffer from its first byte.
     auto [header_ec, header_bytes] =
         co_await http::async_read_header(stream, buffer, parser, use_tuple);
@@ -156,6 +158,7 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
     t.got_response_bytes = t.got_response_bytes || parser.got_some();
     t.status = parser.status();
     t.keep_alive = parser.is_header_done() && parser.keep_alive();
+    if (cfg.redirects) t.location = parser.location();
   } while (!t.ec && is_interim_status(t.status));
   co_return t;
 }
@@ -169,6 +172,11 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
   recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
+  // Redirect hops replace the request; the common case sends cfg.request and allocates nothing.
+  std::string_view request = cfg.request;
+  std::string redirect_request;
+  unsigned redirects_left = cfg.redirects ? cfg.redirects->limit() : 0;
+  std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = conn.is_open();
     if (!reused && !co_await open_connection(conn, cfg, recorder,
@@ -176,8 +184,14 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
       co_return false;
     }
     conn.tcp.expires_at(deadline);
-    const Transfer t = conn.tls ? co_await transfer(*conn.tls, conn.buffer, cfg)
-                                : co_await transfer(conn.tcp, conn.buffer, cfg);
+    // Not a conditional expression: g++ 12 destroys the temporary of a `c ? co_await a :
+    // co_await b` twice.
+    Transfer t;
+    if (conn.tls) {
+      t = co_await transfer(*conn.tls, conn.buffer, cfg, request);
+    } else {
+      t = co_await transfer(conn.tcp, conn.buffer, cfg, request);
+    }
     if (t.ec) {
       conn.close();
       if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
@@ -188,10 +202,21 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
       co_return false;
     }
 
-    const auto end = Clock::now();
-    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), t.bytes);
+    bytes += t.bytes;
     if (conn.tls) conn.session.save(conn.tls->native_handle());
     if (!cfg.keep_alive || !t.keep_alive) conn.close();
+    if (redirects_left > 0 && is_redirect_status(t.status)) {
+      if (auto next = cfg.redirects->follow(t.status, t.location)) {
+        --redirects_left;
+        recorder.record_redirect();
+        redirect_request = std::move(*next);
+        request = redirect_request;
+        continue;
+      }
+    }
+
+    const auto end = Clock::now();
+    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes);
     co_return true;
   }
 }

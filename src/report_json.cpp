@@ -179,6 +179,7 @@ json::object run_json(const RunResult& r) {
                    {"histogram", std::move(histogram)},
                    {"after_deadline", r.after_deadline},
                    {"reconnects", r.reconnects},
+                   {"redirects", r.redirects},
                    {"cpu_s", r.cpu_s},
                    {"interrupted", r.interrupted}};
   run["connect_histogram"] = histogram_json(r.connect_histogram);

@@ -11,6 +11,7 @@
 #include "httpbench/clock.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/recorder.hpp"
+#include "httpbench/redirect.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/sync_client.hpp"
@@ -157,6 +158,7 @@ ClientConfig make_client_config(const Options& options,
   c.timeout = options.timeout;
   c.connect_timeout = options.connect_timeout;
   c.max_header_size = options.max_header_size;
+  if (options.follow_redirects > 0) c.redirects = std::make_shared<RedirectPolicy>(options);
   if (options.target.scheme == "https") {
     c.tls = make_client_tls_context(options.tls);
     c.server_name = options.target.host;

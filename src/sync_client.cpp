@@ -15,6 +15,7 @@
 
 #include "httpbench/clock.hpp"
 #include "httpbench/recorder.hpp"
+#include "httpbench/redirect.hpp"
 #include "httpbench/response_parser.hpp"
 #include "httpbench/tls_session.hpp"
 #include "httpbench/transfer.hpp"
@@ -108,14 +109,16 @@ class DeadlineStream {
 
 // Writes the request and reads the response, past interim 1xx responses.
 template <class Stream>
-Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig& cfg) {
+Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig& cfg,
+                  std::string_view request) {
   Transfer t;
-  net::write(stream, net::buffer(cfg.request), t.ec);
+  net::write(stream, net::buffer(request), t.ec);
   if (t.ec) return t;
   t.phase = Phase::read;
   do {
     ResponseParser parser(cfg.max_header_size);
     if (cfg.head_request) parser.skip(true);
+    if (cfg.redirects) parser.keep_location();
     // The header first, so that a large body is read with a large buffer from its first byte.
     t.bytes += http::read_header(stream, buffer, parser, t.ec);
     if (!t.ec && !parser.is_done()) {
@@ -125,6 +128,7 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig
     t.got_response_bytes = t.got_response_bytes || parser.got_some();
     t.status = parser.status();
     t.keep_alive = parser.is_header_done() && parser.keep_alive();
+    if (cfg.redirects) t.location = parser.location();
   } while (!t.ec && is_interim_status(t.status));
   return t;
 }
@@ -211,6 +215,11 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     return true;
   };
 
+  // Redirect hops replace the request; the common case sends cfg.request and allocates nothing.
+  std::string_view request = cfg.request;
+  std::string redirect_request;
+  unsigned redirects_left = cfg.redirects ? cfg.redirects->limit() : 0;
+  std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = s.socket.is_open();
     if (!reused) {
@@ -231,7 +240,8 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     }
 
     s.stream.arm(deadline, stop);
-    const Transfer t = s.tls ? transfer(*s.tls, s.buffer, cfg) : transfer(s.stream, s.buffer, cfg);
+    const Transfer t = s.tls ? transfer(*s.tls, s.buffer, cfg, request)
+                             : transfer(s.stream, s.buffer, cfg, request);
     if (t.ec) {
       if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
         s.close();
@@ -241,10 +251,21 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
       return fail(t.ec, t.phase);
     }
 
-    const auto end = Clock::now();
-    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), t.bytes);
+    bytes += t.bytes;
     if (s.tls) s.session.save(s.tls->native_handle());
     if (!cfg.keep_alive || !t.keep_alive) s.close();
+    if (redirects_left > 0 && is_redirect_status(t.status)) {
+      if (auto next = cfg.redirects->follow(t.status, t.location)) {
+        --redirects_left;
+        recorder.record_redirect();
+        redirect_request = std::move(*next);
+        request = redirect_request;
+        continue;
+      }
+    }
+
+    const auto end = Clock::now();
+    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes);
     return true;
   }
 }

@@ -31,6 +31,7 @@ bool HostileConnection::read_request() {
   for (;;) {
     const auto end = pending_.find("\r\n\r\n");
     if (end != std::string::npos) {
+      head_ = pending_.substr(0, end + 4);
       pending_.erase(0, end + 4);
       return true;
     }
@@ -40,6 +41,18 @@ bool HostileConnection::read_request() {
     if (n <= 0) return false;
     pending_.append(buf, static_cast<std::size_t>(n));
   }
+}
+
+bool HostileConnection::read_body(std::size_t n) {
+  while (pending_.size() < n) {
+    if (!wait_readable(fd_, stopping_)) return false;
+    char buf[4096];
+    const ssize_t got = ::recv(fd_, buf, sizeof buf, 0);
+    if (got <= 0) return false;
+    pending_.append(buf, static_cast<std::size_t>(got));
+  }
+  pending_.erase(0, n);
+  return true;
 }
 
 bool HostileConnection::send(std::string_view bytes) {

@@ -21,6 +21,10 @@ class HostileConnection {
 
   // Reads one request head, through the blank line; false on EOF, error or server stop.
   bool read_request();
+  // Reads exactly `n` bytes of request body (after read_request); false when the peer is gone.
+  bool read_body(std::size_t n);
+  // The head read last, request line first.
+  const std::string& request_head() const { return head_; }
   // Sends all of `bytes`; false when the peer is gone.
   bool send(std::string_view bytes);
   // Closes with a TCP reset (SO_LINGER 0) instead of a FIN.
@@ -36,6 +40,7 @@ class HostileConnection {
   std::uint64_t index_;
   const std::atomic<bool>& stopping_;
   std::string pending_;
+  std::string head_;
 };
 
 class HostileServer {

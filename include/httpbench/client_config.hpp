@@ -16,6 +16,8 @@ class context;
 
 namespace httpbench {
 
+class RedirectPolicy;
+
 // Beast reads at most what the buffer has room for (at least 512 bytes), so 16 KiB bodies took
 // 32 reads. A connection grows its buffer to this once, when a body larger than the buffer
 // arrives; small-response connections stay small, which keeps ten thousand connections cheap.
@@ -40,6 +42,8 @@ struct ClientConfig {
   std::uint32_t max_header_size = 1024 * 1024;
   // The request is a HEAD: its response has no body, whatever Content-Length says.
   bool head_request = false;
+  // Set with --follow: builds the requests that follow redirects.
+  std::shared_ptr<const RedirectPolicy> redirects;
   // Set for https targets: every connection does a TLS handshake with this context.
   std::shared_ptr<boost::asio::ssl::context> tls;
   // Host name sent as SNI and checked against the certificate (unless verification is off).

@@ -47,6 +47,8 @@ struct Options {
   std::optional<std::string> basic_auth;
   // Send HTTP/1.0 requests instead of HTTP/1.1.
   bool http10 = false;
+  // Same-origin redirects followed per request (--follow); 0: a 3xx is the result.
+  unsigned follow_redirects = 0;
   // The modes to run, in order; the first is the comparison baseline when there are several.
   std::vector<Mode> modes = {Mode::async};
   // True for --mode compare: print a comparison table and speedups.

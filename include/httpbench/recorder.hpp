@@ -40,6 +40,8 @@ class Recorder {
     ++(resumed ? tls_resumed_ : tls_full_);
     tls_handshake_time_.record(handshake_ns);
   }
+  // A redirect was followed (counted per hop).
+  void record_redirect() { ++redirects_; }
   // A reused connection turned out closed by the server; the request was resent on a new one.
   void record_reconnect() { ++reconnects_; }
   // A request ended after the run's --duration deadline.
@@ -65,6 +67,7 @@ class Recorder {
   std::uint64_t connections() const { return connections_; }
   std::uint64_t after_deadline() const { return after_deadline_; }
   std::uint64_t reconnects() const { return reconnects_; }
+  std::uint64_t redirects() const { return redirects_; }
   std::uint64_t tls_full_handshakes() const { return tls_full_; }
   std::uint64_t tls_resumed_handshakes() const { return tls_resumed_; }
   std::uint64_t late_starts() const { return late_starts_; }
@@ -106,6 +109,8 @@ class Recorder {
   std::uint64_t after_deadline_ = 0;
   // Requests resent because their reused connection had been closed by the server.
   std::uint64_t reconnects_ = 0;
+  // Redirects followed, all hops counted.
+  std::uint64_t redirects_ = 0;
   // TLS handshakes, full and resumed from a saved session.
   std::uint64_t tls_full_ = 0;
   std::uint64_t tls_resumed_ = 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <boost/beast/http/basic_parser.hpp>
 
@@ -16,6 +17,9 @@ class ResponseParser : public boost::beast::http::basic_parser<false> {
   }
 
   unsigned status() const { return status_; }
+  // The Location header, when keep_location() was asked for.
+  const std::string& location() const { return location_; }
+  void keep_location() { keep_location_ = true; }
   // Body bytes after any chunked framing is removed.
   std::uint64_t body_bytes() const { return body_bytes_; }
 
@@ -29,7 +33,10 @@ class ResponseParser : public boost::beast::http::basic_parser<false> {
   void on_response_impl(int code, string_view, int, error_code&) override {
     status_ = static_cast<unsigned>(code);
   }
-  void on_field_impl(field, string_view, string_view, error_code&) override {}
+  void on_field_impl(field name, string_view, string_view value, error_code&) override {
+    // Kept only when redirects are followed, so that plain runs allocate nothing here.
+    if (keep_location_ && name == field::location) location_.assign(value.data(), value.size());
+  }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
   std::size_t on_body_impl(string_view body, error_code&) override {
@@ -44,6 +51,8 @@ class ResponseParser : public boost::beast::http::basic_parser<false> {
   void on_finish_impl(error_code&) override {}
 
   unsigned status_ = 0;
+  bool keep_location_ = false;
+  std::string location_;
   std::uint64_t body_bytes_ = 0;
 };
 

@@ -93,6 +93,8 @@ struct RunResult {
   std::uint64_t tls_resumed_handshakes = 0;
   // Requests resent on a new connection because the server had closed their kept-alive one.
   std::uint64_t reconnects = 0;
+  // Redirects followed (--follow), all hops counted.
+  std::uint64_t redirects = 0;
   // Requests that ended after the --duration deadline (let finish up to --timeout).
   std::uint64_t after_deadline = 0;
   // Open loop: requests sent at a fixed rate, whatever the responses did.

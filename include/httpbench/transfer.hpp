@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <boost/system/error_code.hpp>
 
@@ -22,6 +23,8 @@ struct Transfer {
   unsigned status = 0;
   // The final response allows the connection to be reused.
   bool keep_alive = false;
+  // Its Location header, kept only when redirects are followed.
+  std::string location;
 };
 
 }  // namespace httpbench

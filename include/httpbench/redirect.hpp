@@ -1,0 +1,36 @@
+// Following redirects: which responses redirect, where to, and the request that follows.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "httpbench/options.hpp"
+
+namespace httpbench {
+
+inline bool is_redirect_status(unsigned status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Builds the requests that follow redirects for one run; shared, read-only, by all clients.
+class RedirectPolicy {
+ public:
+  explicit RedirectPolicy(const Options& options);
+
+  // Redirects followed per request at most (0: redirects are results).
+  unsigned limit() const { return limit_; }
+
+  // The request bytes for following a `status` redirect to `location`, or nullopt when it is not
+  // followed (another origin without --follow-cross-origin, or a Location that is not a URL).
+  // 307 and 308 keep the method and body; 301, 302 and 303 turn into a GET without a body, as
+  // browsers and curl do.
+  std::optional<std::string> follow(unsigned status, std::string_view location) const;
+
+ private:
+  Options options_;
+  unsigned limit_ = 0;
+};
+
+}  // namespace httpbench
