@@ -172,10 +172,7 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
   recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
-  // Redirect hops replace the request; the common case sends cfg.request and allocates nothing.
-  std::string_view request = cfg.request;
-  std::string redirect_request;
-  unsigned redirects_left = cfg.redirects ? cfg.redirects->limit() : 0;
+  RedirectChain chain(cfg);
   std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = conn.is_open();
@@ -188,9 +185,9 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
     // co_await b` twice.
     Transfer t;
     if (conn.tls) {
-      t = co_await transfer(*conn.tls, conn.buffer, cfg, request);
+      t = co_await transfer(*conn.tls, conn.buffer, cfg, chain.request());
     } else {
-      t = co_await transfer(conn.tcp, conn.buffer, cfg, request);
+      t = co_await transfer(conn.tcp, conn.buffer, cfg, chain.request());
     }
     if (t.ec) {
       conn.close();
@@ -205,14 +202,9 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
     bytes += t.bytes;
     if (conn.tls) conn.session.save(conn.tls->native_handle());
     if (!cfg.keep_alive || !t.keep_alive) conn.close();
-    if (redirects_left > 0 && is_redirect_status(t.status)) {
-      if (auto next = cfg.redirects->follow(t.status, t.location)) {
-        --redirects_left;
-        recorder.record_redirect();
-        redirect_request = std::move(*next);
-        request = redirect_request;
-        continue;
-      }
+    if (chain.advance(t.status, t.location)) {
+      recorder.record_redirect();
+      continue;
     }
 
     const auto end = Clock::now();

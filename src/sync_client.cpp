@@ -215,10 +215,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     return true;
   };
 
-  // Redirect hops replace the request; the common case sends cfg.request and allocates nothing.
-  std::string_view request = cfg.request;
-  std::string redirect_request;
-  unsigned redirects_left = cfg.redirects ? cfg.redirects->limit() : 0;
+  RedirectChain chain(cfg);
   std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = s.socket.is_open();
@@ -240,8 +237,8 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     }
 
     s.stream.arm(deadline, stop);
-    const Transfer t = s.tls ? transfer(*s.tls, s.buffer, cfg, request)
-                             : transfer(s.stream, s.buffer, cfg, request);
+    const Transfer t = s.tls ? transfer(*s.tls, s.buffer, cfg, chain.request())
+                             : transfer(s.stream, s.buffer, cfg, chain.request());
     if (t.ec) {
       if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
         s.close();
@@ -254,14 +251,9 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     bytes += t.bytes;
     if (s.tls) s.session.save(s.tls->native_handle());
     if (!cfg.keep_alive || !t.keep_alive) s.close();
-    if (redirects_left > 0 && is_redirect_status(t.status)) {
-      if (auto next = cfg.redirects->follow(t.status, t.location)) {
-        --redirects_left;
-        recorder.record_redirect();
-        redirect_request = std::move(*next);
-        request = redirect_request;
-        continue;
-      }
+    if (chain.advance(t.status, t.location)) {
+      recorder.record_redirect();
+      continue;
     }
 
     const auto end = Clock::now();

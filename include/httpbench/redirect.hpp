@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "httpbench/client_config.hpp"
 #include "httpbench/options.hpp"
 
 namespace httpbench {
@@ -31,6 +32,36 @@ class RedirectPolicy {
  private:
   Options options_;
   unsigned limit_ = 0;
+};
+
+// The request of one exchange and the redirects it may still follow. Without --follow it only
+// hands out the run's request, so the common case allocates nothing.
+class RedirectChain {
+ public:
+  explicit RedirectChain(const ClientConfig& config)
+      : policy_(config.redirects.get()),
+        request_(config.request),
+        left_(policy_ ? policy_->limit() : 0) {}
+
+  std::string_view request() const { return request_; }
+
+  // After a complete response: true when it is a redirect to follow, and request() is then the
+  // next hop's request.
+  bool advance(unsigned status, std::string_view location) {
+    if (left_ == 0 || !is_redirect_status(status)) return false;
+    auto next = policy_->follow(status, location);
+    if (!next) return false;
+    --left_;
+    next_ = std::move(*next);
+    request_ = next_;
+    return true;
+  }
+
+ private:
+  const RedirectPolicy* policy_;
+  std::string_view request_;
+  std::string next_;
+  unsigned left_;
 };
 
 }  // namespace httpbench
