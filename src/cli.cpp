@@ -154,6 +154,9 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                "reuse connections (default) or open a new one per request");
   app.add_option("--timeout", raw.timeout, "per-request deadline, e.g. 500ms, 30s (default 30s)");
   app.add_option("--connect-timeout", raw.connect_timeout, "TCP connect deadline (default 10s)");
+  app.add_option("-t,--threads", o.io_threads,
+                 "async mode: event loops (io_contexts), each on its own thread, the connections "
+                 "split among them (default 1)");
   app.add_option("--follow", o.follow_redirects,
                  "follow up to N same-origin redirects per request (default 0: a 3xx is the "
                  "result)");

@@ -30,6 +30,7 @@ Mode parse_mode(std::string_view name) {
 void Options::validate() const {
   if (requests == 0) throw UsageError("--requests must be at least 1");
   if (concurrency == 0) throw UsageError("--concurrency must be at least 1");
+  if (io_threads == 0 || io_threads > 1024) throw UsageError("--threads must be 1..1024");
   if (concurrency > 1'000'000) throw UsageError("--concurrency must be at most 1000000");
   if (modes.empty()) throw UsageError("no mode to run");
   for (std::size_t i = 0; i < modes.size(); ++i) {

@@ -138,13 +138,47 @@ RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomi
   return summarize_run(Mode::threads, total, timing);
 }
 
-RunResult run_async(const ClientConfig& config, const RunPlan& plan, const std::atomic<bool>& stop,
-                    Progress* progress) {
-  Recorder recorder(plan.main.open_loop());
+// The share of `total` that part `index` of `parts` takes: exact, the first `total % parts`
+// parts take one more.
+std::uint64_t share(std::uint64_t total, std::uint64_t parts, std::uint64_t index) {
+  if (total == Schedule::kUnlimited) return total;
+  return total / parts + (index < total % parts ? 1 : 0);
+}
+
+// One io_context per thread (wrk's model), each with its share of the connections, requests
+// and rate and its own Recorder; the recorders are merged after the join, so the threads share
+// nothing while they run. One thread (the default) runs on the calling thread.
+RunResult run_async(const Options& options, const ClientConfig& config, const RunPlan& plan,
+                    const std::atomic<bool>& stop, Progress* progress) {
+  const std::uint64_t n = std::min<std::uint64_t>(options.io_threads, plan.workers);
+  std::vector<Recorder> recorders(n, Recorder(plan.main.open_loop()));
+  std::vector<RunTiming> timings(n);
+  auto run_part = [&](std::uint64_t i) {
+    RunPlan part = plan;
+    part.workers = share(plan.workers, n, i);
+    part.warmup_requests = share(plan.warmup_requests, n, i);
+    part.main = Schedule(share(options.requests, n, i), options.duration,
+                         options.rate / static_cast<double>(n));
+    run_async_connections(config, part, recorders[i], timings[i], stop, progress);
+  };
+  if (n == 1) {
+    run_part(0);
+  } else {
+    std::vector<std::jthread> threads;
+    for (std::uint64_t i = 0; i < n; ++i)
+      threads.emplace_back(run_part, i);
+  }
+  Recorder total(plan.main.open_loop());
   RunTiming timing;
-  run_async_connections(config, plan, recorder, timing, stop, progress);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    total.merge(recorders[i]);
+    // The parts start together and run side by side: the run lasts as long as the slowest.
+    timing.elapsed = std::max(timing.elapsed, timings[i].elapsed);
+    timing.cpu += timings[i].cpu;
+    timing.interrupted = timing.interrupted || timings[i].interrupted;
+  }
   stamp_wall_clock(timing);
-  return summarize_run(Mode::async, recorder, timing);
+  return summarize_run(Mode::async, total, timing);
 }
 
 }  // namespace
@@ -190,7 +224,7 @@ RunResult run_mode(Mode mode, const Options& options, const ClientConfig& config
       result = run_threads(config, plan, stop, progress);
       break;
     case Mode::async:
-      result = run_async(config, plan, stop, progress);
+      result = run_async(options, config, plan, stop, progress);
       break;
   }
   result.open_loop = options.rate > 0;

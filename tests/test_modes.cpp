@@ -157,3 +157,18 @@ TEST(Output, WritesTheJsonFileAtomically) {
   auto doc = boost::json::parse(text).as_object();
   EXPECT_EQ(doc.at("runs").as_array().at(0).at("succeeded").as_int64(), 5);
 }
+
+TEST(AsyncThreads, SplitsConnectionsAndRequestsExactlyOverEventLoops) {
+  auto server = start_server(1ms);
+  Outcome o = run_inprocess({"--mode", "async", "-t", "2", "-n", "101", "-c", "6", "--warmup", "6",
+                             "--json", server->url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  auto run = first_run(o);
+  EXPECT_EQ(run.at("requests").as_int64(), 101);
+  EXPECT_EQ(run.at("succeeded").as_int64(), 101);
+  // Six warm-up requests open the six connections; the measured ones reuse them.
+  EXPECT_EQ(server->requests_received(), 107u);
+  EXPECT_EQ(server->connections_accepted(), 6u);
+  EXPECT_EQ(run.at("connections").as_int64(), 0);
+  EXPECT_EQ(run_inprocess({"-t", "0", server->url()}).code, kExitUsage);
+}

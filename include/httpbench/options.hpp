@@ -63,6 +63,8 @@ struct Options {
   std::uint64_t warmup_requests = 0;
   // Or: warm up for this long.
   std::optional<std::chrono::nanoseconds> warmup_duration;
+  // io_contexts (each on its own thread) the async mode splits its connections over.
+  std::uint64_t io_threads = 1;
   // Requests in flight for threads and async.
   std::uint64_t concurrency = 100;
   // Reuse connections (true) or open a fresh one for every request.
