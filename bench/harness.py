@@ -373,6 +373,15 @@ http {{
         raise RuntimeError(f"httpbench serve did not start: {out_file.read_text()[-2000:]}")
 
 
+def machine_busy_s() -> float:
+    """CPU seconds all CPUs have spent busy since boot (user, nice, system, irq, softirq)."""
+    try:
+        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+        return (f[0] + f[1] + f[2] + f[5] + f[6]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
 def proc_tree_cpu_s(pid: int) -> float:
     """user + sys seconds so far of pid and its direct children (nginx's worker)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -410,6 +419,9 @@ class Result:
     maxrss_kib: int = 0
     wall_s: float = 0.0
     server_cpu_us_per_req: float | None = None
+    # CPU used by neither client nor server during the run, in % of one CPU: other work on the
+    # machine (a build) or kernel time charged to no process. High values mean a skewed run.
+    other_cpu_pct: float | None = None
     failed: str = ""  # why the run produced no numbers
     note: str = ""
     extra: dict = field(default_factory=dict)
@@ -421,17 +433,42 @@ class Bench:
         self.servers = servers
         self.client_pin = args.client_pin
         self.calibrated: dict[tuple[str, str], int] = {}
+        self.idle_budget_s = float(args.wait_idle)
+
+    def wait_idle(self) -> None:
+        """With --wait-idle: holds the next run while other work keeps the machine busy.
+
+        On a shared 2-core machine a build running alongside halves everyone's numbers; waiting
+        for a quiet moment, within a total budget, gives clean runs without a fully quiet hour.
+        """
+        waited = 0.0
+        while self.idle_budget_s > 0:
+            b0, t0 = machine_busy_s(), time.monotonic()
+            time.sleep(0.5)
+            dt = time.monotonic() - t0
+            if (machine_busy_s() - b0) / dt < 0.1:  # idle servers and this loop use ~nothing
+                break
+            waited += dt
+            self.idle_budget_s -= dt
+        if waited:
+            log(f"    (waited {waited:.0f} s for the machine to be idle; "
+                f"{max(self.idle_budget_s, 0):.0f} s of --wait-idle left)")
 
     def run_once(self, client: Client, url: str, n: int, rnd: int,
                  server_pid: int | None = None, timeout_s: float | None = None) -> Result:
         argv = [*self.client_pin, *client.build(url, n, self.args.duration)]
         if timeout_s is None:
             timeout_s = self.args.duration * 4 + 30
+        self.wait_idle()
         srv0 = proc_tree_cpu_s(server_pid) if server_pid else 0.0
+        busy0 = machine_busy_s()
         p = run_measured(argv, timeout_s, self.args.workdir, self.servers)
+        busy1 = machine_busy_s()
         srv1 = proc_tree_cpu_s(server_pid) if server_pid else 0.0
         r = Result(tool=client.name, round=rnd, argv=argv, wall_s=p.wall_s,
                    maxrss_kib=p.maxrss_kib)
+        if server_pid and p.wall_s > 0:
+            r.other_cpu_pct = max(0.0, (busy1 - busy0) - p.cpu_s - (srv1 - srv0)) * 100 / p.wall_s
         if p.timed_out:
             r.failed = f"killed after {timeout_s:.0f} s"
             return r
@@ -495,7 +532,9 @@ class Bench:
                     log(f"    round {rnd} {c.name:<28} {r.rps:>10.0f} req/s  "
                         f"{r.cpu_us_per_req:>7.1f} us cpu/req  {r.maxrss_kib / 1024:>6.1f} MiB"
                         + (f"  errors {r.errors}" if r.errors else "")
-                        + (f"  ({r.note})" if r.note else ""))
+                        + (f"  ({r.note})" if r.note else "")
+                        + (f"  [other CPU use {r.other_cpu_pct:.0f}%]"
+                           if r.other_cpu_pct is not None and r.other_cpu_pct > 15 else ""))
         return results
 
 
@@ -529,14 +568,14 @@ def display_cmd(argv: list[str], pin: list[str]) -> str:
 
 def tool_table(results: list[Result], pin: list[str]) -> list[str]:
     lines = ["| client | command (last round) | req/s median (min–max) | client CPU µs/req | "
-             "server CPU µs/req | client peak RSS MiB | errors (all rounds) |",
-             "|---|---|---|---|---|---|---|"]
+             "server CPU µs/req | client peak RSS MiB | errors (all rounds) | other CPU % (max) |",
+             "|---|---|---|---|---|---|---|---|"]
     for tool in dict.fromkeys(r.tool for r in results):
         rs = [r for r in results if r.tool == tool]
         good = [r for r in rs if not r.failed]
         failed = [r for r in rs if r.failed]
         if not good:
-            lines.append(f"| {tool} | | failed: {failed[0].failed[:120]} | | | | |")
+            lines.append(f"| {tool} | | failed: {failed[0].failed[:120]} | | | | | |")
             continue
         rps = [r.rps for r in good]
         notes = "; ".join(dict.fromkeys(r.note for r in good if r.note))
@@ -547,7 +586,8 @@ def tool_table(results: list[Result], pin: list[str]) -> list[str]:
             f"| {tool} | `{display_cmd(good[-1].argv, pin)}` | {fmt(median(rps))} "
             f"({fmt(min(rps))}–{fmt(max(rps))}) | {fmt(median([r.cpu_us_per_req for r in good]), 1)} "
             f"| {fmt(median([r.server_cpu_us_per_req for r in good]), 1)} "
-            f"| {fmt(median([r.maxrss_kib / 1024 for r in good]), 1)} | {err} |")
+            f"| {fmt(median([r.maxrss_kib / 1024 for r in good]), 1)} | {err} "
+            f"| {fmt(max((r.other_cpu_pct for r in good if r.other_cpu_pct is not None), default=None))} |")
     return lines
 
 
@@ -822,6 +862,7 @@ class Scenarios:
             for rnd in range(1, self.args.rounds + 1):
                 argv = [*self.bench.client_pin, str(self.hb), "--mode", "compare", "--compare",
                         "sync,threads,async", "-n", str(n), "-c", str(c), "--json", url]
+                self.bench.wait_idle()
                 p = run_measured(argv, 120, self.args.workdir, self.servers)
                 try:
                     doc = json.loads(p.out)
@@ -835,6 +876,7 @@ class Scenarios:
                 for label, (py, variant) in py_tools.items():
                     argv = [*self.bench.client_pin, py, str(BENCH_DIR / "py_clients.py"), variant,
                             url, "-n", str(n), "-c", str(c)]
+                    self.bench.wait_idle()
                     q = run_measured(argv, 120, self.args.workdir, self.servers)
                     try:
                         res = json.loads(q.out)
@@ -917,7 +959,8 @@ class Scenarios:
                     r = self.bench.run_once(wrk(name), url, 0, rnd, pid)
                     results.append(r)
                     log(f"    round {rnd} {name:<24} {r.rps:>10.0f} req/s  server cpu "
-                        f"{fmt(r.server_cpu_us_per_req, 1)} us/req" + (f"  FAILED {r.failed}" if r.failed else "")
+                        f"{fmt(r.server_cpu_us_per_req, 1)} us/req  other CPU {fmt(r.other_cpu_pct)}%"
+                        + (f"  FAILED {r.failed}" if r.failed else "")
                         + (f"  errors {r.errors} ({r.note})" if r.errors else ""))
         finally:
             self.servers.stop(spid)
@@ -971,16 +1014,28 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--only", help="comma-separated scenarios to run, e.g. 1,5 (default all: "
                                    + ",".join(s[0] for s in SCENARIOS) + ")")
     ap.add_argument("--c10k", type=int, default=10000, help="connections for scenario 4 (default 10000)")
+    ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                    help="before each run, wait until no other process uses CPU, spending at "
+                         "most SECONDS in all (default 0: never wait)")
     ap.add_argument("--no-pin", action="store_true", help="do not pin server and client with taskset")
     ap.add_argument("--out", help="markdown report (default bench/results/latest.md, "
                                   "--quick: bench/results/quick.md); a .json beside it keeps raw runs")
     ap.add_argument("--workdir", help=argparse.SUPPRESS)  # given by run.sh
     ap.add_argument("--pidfile", help=argparse.SUPPRESS)  # read by run.sh's EXIT trap
     args = ap.parse_args()
+    # The options as the user gave them, for the report: not run.sh's internal ones.
+    args.user_argv, skip = [], False
+    for a in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif a in ("--workdir", "--pidfile"):
+            skip = True
+        elif not a.startswith(("--workdir=", "--pidfile=")):
+            args.user_argv.append(a)
     args.rounds = args.rounds or (1 if args.quick else 3)
     args.duration = args.duration or (1.0 if args.quick else 5.0)
-    if args.rounds < 1 or args.duration <= 0 or args.c10k < 1:
-        ap.error("--rounds, --duration and --c10k must be positive")
+    if args.rounds < 1 or args.duration <= 0 or args.c10k < 1 or args.wait_idle < 0:
+        ap.error("--rounds, --duration and --c10k must be positive, --wait-idle not negative")
     if args.duration != int(args.duration):
         ap.error("--duration must be whole seconds (wrk, h2load and hey take whole seconds)")
     args.duration = int(args.duration)
@@ -1083,8 +1138,11 @@ def main() -> int:
         f"open files {nofile}; work dir {args.workdir}")
     for tool, path in tools.items():
         log(f"  {tool:<15} {path or 'not installed: skipped'}")
-    if float(load_start if load_start != "?" else 0) > 0.5:
-        log(f"  WARNING: load average {load_start}: something else is running, numbers will be off")
+    # Not the load average: it lags by a minute, so a run just before would trip it.
+    b0 = machine_busy_s()
+    time.sleep(1)
+    if machine_busy_s() - b0 > 0.2:
+        log("  WARNING: other processes are using CPU: numbers will be off (see --wait-idle)")
 
     sections: list[str] = []
     raw: dict = {}
@@ -1125,13 +1183,15 @@ def main() -> int:
     summary.append("")
     header = [
         "# httpbench benchmark results", "",
-        f"Generated by `bench/run.sh{' --quick' if args.quick else ''}` "
+        f"Generated by `{shlex.join(['bench/run.sh', *args.user_argv])}` "
         f"({args.rounds} round(s), {args.duration} s per run, tools alternated run by run, "
         f"total {total / 60:.1f} min). Lower CPU µs/req and RSS are better; ratios are "
         "httpbench / peer per round (req/s: > 1 means httpbench is faster). CPU and RSS are "
         "those of the whole client process: user + sys from `wait4`, divided by successful "
         "requests, and peak RSS from GNU time's %M; server CPU (user + sys of the server "
-        "process and its workers) is read from /proc around each run.", "",
+        "process and its workers) is read from /proc around each run. \"Other CPU %\" is the "
+        "CPU the machine spent on anything but client and server during a run (in % of one "
+        "CPU, worst round): near 0 on a quiet machine, high when something else was running.", "",
         "## Machine", "", *machine_info(), f"- pinning: {pin_note}",
         f"- load average (1 min) at start {load_start}, at end {loadavg()}: other work on the "
         "machine skews everything", "", "## Tools", "",
@@ -1142,7 +1202,8 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(header + summary + sections).rstrip() + "\n")
     args.out.with_suffix(".json").write_text(json.dumps(jsonable(
-        {"args": {k: v for k, v in vars(args).items() if k != "scenarios"}, "tools": tools,
+        {"args": {k: v for k, v in vars(args).items() if k not in ("scenarios", "user_argv")},
+         "command": ["bench/run.sh", *args.user_argv], "tools": tools,
          "scenarios": raw}), indent=1) + "\n")
     log(f"\nwrote {args.out} and {args.out.with_suffix('.json').name} in {total:.0f} s")
     return 0
