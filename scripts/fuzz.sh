@@ -5,9 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 scripts/install-deps.sh
-if ! command -v clang++ >/dev/null || ! dpkg-query -W libclang-rt-14-dev >/dev/null 2>&1; then
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+if ! command -v clang++ >/dev/null || ! installed libclang-rt-14-dev; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev
 fi
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DHTTPBENCH_FUZZ=ON -DHTTPBENCH_BUILD_TESTS=OFF \
