@@ -168,12 +168,7 @@ const std::string kUrl = "http://127.0.0.1:9/";
 }  // namespace
 
 TEST_P(RejectsBadRequestInput, ExitsTwoWithOneLine) {
-  Outcome o = run_inprocess(GetParam().args);
-  EXPECT_EQ(o.code, kExitUsage);
-  EXPECT_TRUE(o.out.empty()) << o.out;
-  EXPECT_EQ(o.err.rfind("httpbench: ", 0), 0u) << o.err;
-  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
-  EXPECT_NE(o.err.find(GetParam().expected), std::string::npos) << o.err;
+  expect_usage_error(GetParam().args, GetParam().expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(

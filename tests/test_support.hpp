@@ -1,6 +1,9 @@
 // Helpers shared by the tests: in-process runs of the program, and child processes of the binary.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <sstream>
@@ -39,6 +42,17 @@ std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay = std::chron
 
 // The first entry of "runs" in a JSON report on `o.out`.
 boost::json::object first_run(const Outcome& o);
+
+// Runs `args` in process and expects exit 2, nothing on stdout, and one stderr line
+// "httpbench: ..." that contains `fragment`.
+inline void expect_usage_error(const std::vector<std::string>& args, const std::string& fragment) {
+  Outcome o = run_inprocess(args);
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_TRUE(o.out.empty()) << o.out;
+  EXPECT_EQ(o.err.rfind("httpbench: ", 0), 0u) << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  EXPECT_NE(o.err.find(fragment), std::string::npos) << o.err;
+}
 
 // A host name that cannot resolve without any packet leaving the machine: a DNS label longer than
 // 63 characters cannot be encoded, so the resolver fails before sending a query.
