@@ -93,7 +93,7 @@ TEST(Baseline, WithoutIntervalsANoiseBandDecides) {
 
 TEST(Baseline, SlowerTargetFailsTheRegressionGateFasterPasses) {
   auto server = start_server(2ms);
-  const std::string saved = ::testing::TempDir() + "/httpbench_baseline.json";
+  const std::string saved = private_temp_path("baseline.json");
   std::remove(saved.c_str());
   Outcome first = run_inprocess(
       {"-n", "20", "-c", "4", "--trials", "3", "-q", "--save-baseline", saved, server->url()});

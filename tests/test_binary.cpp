@@ -61,7 +61,7 @@ TEST(Binary, UsageErrorExitsTwo) {
 TEST(Binary, CtrlCPrintsAndWritesPartialResultsAndExits130) {
   auto [serve, url] = start_serve({"--delay", "20ms"});
   ASSERT_FALSE(url.empty());
-  const std::string path = ::testing::TempDir() + "/httpbench_interrupted.json";
+  const std::string path = private_temp_path("interrupted.json");
   std::remove(path.c_str());
   Child run({"--mode", "sync", "-n", "100000", "-o", path, url});
   std::this_thread::sleep_for(700ms);

@@ -30,8 +30,8 @@ std::vector<std::string> split(const std::string& text, char sep) {
 
 TEST(Merge, TwoRealRunsEqualOneRunOfTheCombinedCount) {
   auto server = start_server(1ms);
-  const std::string a = ::testing::TempDir() + "/httpbench_merge_a.json";
-  const std::string b = ::testing::TempDir() + "/httpbench_merge_b.json";
+  const std::string a = private_temp_path("merge_a.json");
+  const std::string b = private_temp_path("merge_b.json");
   ASSERT_EQ(run_inprocess({"-n", "120", "-c", "6", "-q", "-o", a, server->url()}).code, kExitOk);
   ASSERT_EQ(run_inprocess({"-n", "80", "-c", "4", "-q", "-o", b, server->url()}).code, kExitOk);
 
@@ -82,8 +82,8 @@ TEST(Merge, TwoRealRunsEqualOneRunOfTheCombinedCount) {
 TEST(Merge, RejectsOtherTargetsAndOtherFiles) {
   auto one = start_server(0ms);
   auto two = start_server(0ms);
-  const std::string a = ::testing::TempDir() + "/httpbench_merge_t1.json";
-  const std::string b = ::testing::TempDir() + "/httpbench_merge_t2.json";
+  const std::string a = private_temp_path("merge_t1.json");
+  const std::string b = private_temp_path("merge_t2.json");
   ASSERT_EQ(run_inprocess({"-n", "5", "-q", "-o", a, one->url()}).code, kExitOk);
   ASSERT_EQ(run_inprocess({"-n", "5", "-q", "-o", b, two->url()}).code, kExitOk);
   Outcome o = run_inprocess({"merge", a, b});

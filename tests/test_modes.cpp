@@ -147,7 +147,7 @@ TEST(Serve, LargeBodiesAreCountedNotStored) {
 
 TEST(Output, WritesTheJsonFileAtomically) {
   auto server = start_server();
-  const std::string path = ::testing::TempDir() + "/httpbench_out.json";
+  const std::string path = private_temp_path("out.json");
   std::remove(path.c_str());
   Outcome o = run_inprocess({"-n", "5", "-q", "-o", path, server->url()});
   ASSERT_EQ(o.code, kExitOk) << o.err;

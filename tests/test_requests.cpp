@@ -217,7 +217,7 @@ TEST(RequestCli, UnexpectedArgumentsAreCountedAndOptionsNamed) {
 
 TEST(Redaction, CredentialsNeverAppearInTextOrJson) {
   auto server = start_server();
-  const std::string file = ::testing::TempDir() + "/httpbench_redaction.json";
+  const std::string file = private_temp_path("redaction.json");
   std::remove(file.c_str());
   const std::vector<std::string> secrets = {"s3cret", base64_encode("alice:s3cret")};
   auto expect_clean = [&](const std::string& text) {
@@ -284,10 +284,10 @@ namespace {
 
 class RequestsInEveryMode : public ::testing::TestWithParam<const char*> {};
 
-// The body, written once for all modes.
+// The body, written once per test process.
 const std::string& body_file() {
   static const std::string path = [] {
-    std::string p = ::testing::TempDir() + "/httpbench_body_1MiB.bin";
+    std::string p = private_temp_path("body_1MiB.bin");
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     std::string block(1024, '\0');
     for (std::size_t i = 0; i < block.size(); ++i)

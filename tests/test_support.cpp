@@ -124,6 +124,10 @@ std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay) {
   return server;
 }
 
+std::string private_temp_path(const std::string& name) {
+  return ::testing::TempDir() + "/httpbench_" + std::to_string(::getpid()) + "_" + name;
+}
+
 boost::json::object first_run(const Outcome& o) {
   return boost::json::parse(o.out).at("runs").as_array().at(0).as_object();
 }

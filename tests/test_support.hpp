@@ -40,6 +40,11 @@ inline Outcome run_inprocess(const std::vector<std::string>& args) {
 // The built-in server on a free loopback port, answering after `delay`, on its own thread.
 std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay = std::chrono::nanoseconds{0});
 
+// A path under the test temp directory private to this process. ctest runs tests in parallel,
+// one process each, and parameterised tests share their code: a fixed name lets one process
+// truncate a file another is reading.
+std::string private_temp_path(const std::string& name);
+
 // The first entry of "runs" in a JSON report on `o.out`.
 boost::json::object first_run(const Outcome& o);
 

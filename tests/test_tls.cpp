@@ -28,7 +28,7 @@ struct TestPki {
 const TestPki& pki() {
   static const TestPki p = [] {
     TestPki t;
-    t.dir = ::testing::TempDir() + "/httpbench_tls_" + std::to_string(::getpid());
+    t.dir = private_temp_path("tls");
     std::filesystem::create_directories(t.dir);
     const std::string script = "cd '" + t.dir + "' && (" + R"(
       openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
