@@ -16,14 +16,18 @@
 #include "httpbench/cli.hpp"
 #include "httpbench/clock.hpp"
 #include "httpbench/error.hpp"
+#include "httpbench/first_contact.hpp"
+#include "httpbench/manifest.hpp"
 #include "httpbench/merge.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/report.hpp"
+#include "httpbench/report_html.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/resolve.hpp"
 #include "httpbench/runner.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/serve.hpp"
+#include "httpbench/sweep.hpp"
 
 namespace httpbench {
 
@@ -145,7 +149,8 @@ std::string failure_summary(const Report& report) {
 // Prints the report in its format, writes the files, and turns failures, failed checks and
 // regressions into the exit code with one stderr line each.
 int finish_report(const Report& report, std::optional<AtomicFile>& output_file,
-                  std::optional<AtomicFile>& baseline_out, std::ostream& out, std::ostream& err) {
+                  std::optional<AtomicFile>& baseline_out, std::ostream& out, std::ostream& err,
+                  std::optional<AtomicFile>* html_out = nullptr) {
   const Options& options = report.options;
   const std::string json =
       (options.json || output_file || baseline_out) ? format_json(report) : std::string{};
@@ -166,6 +171,10 @@ int finish_report(const Report& report, std::optional<AtomicFile>& output_file,
       err << fmt::format("httpbench: cannot write output file '{}'\n", **path);
       code = report.interrupted ? kExitInterrupted : kExitUsage;
     }
+  }
+  if (html_out && *html_out && !(*html_out)->commit(format_html(report))) {
+    err << fmt::format("httpbench: cannot write report file '{}'\n", *options.report_file);
+    code = report.interrupted ? kExitInterrupted : kExitUsage;
   }
   // Text output already shows these; scripts reading stdout as data still get told on stderr.
   const bool data_on_stdout = options.quiet || options.json || options.csv;
@@ -193,11 +202,15 @@ int run_merge(const CommandLine& cl, std::ostream& out, std::ostream& err) {
   std::optional<AtomicFile> output_file;
   if (cl.options.output_file) output_file.emplace(*cl.options.output_file);
   std::optional<AtomicFile> no_baseline;
-  Report report = merge_result_files(cl.merge_files);
+  std::optional<AtomicFile> html_out;
+  if (cl.options.report_file) html_out.emplace(*cl.options.report_file);
+  Report report = merge_result_files(cl.merge_files, cl.merge_require_complete);
   report.options.json = cl.options.json;
   report.options.csv = cl.options.csv;
   report.options.output_file = cl.options.output_file;
-  return finish_report(report, output_file, no_baseline, out, err);
+  report.options.report_file = cl.options.report_file;
+  report.manifest = collect_manifest(cl.options.command_line);
+  return finish_report(report, output_file, no_baseline, out, err, &html_out);
 }
 
 int run_serve(const ServeOptions& options, std::ostream& out, const std::atomic<bool>& stop) {
@@ -247,33 +260,77 @@ void check_open_file_limit(const Options& options) {
   }
 }
 
+// Sleeps until the wall-clock instant `start_at` (Unix seconds), or until Ctrl-C. Returns how late
+// it woke, milliseconds (negative only when interrupted early). The wait is in short steps so
+// that Ctrl-C ends it promptly.
+double wait_until(double start_at, const std::atomic<bool>& stop, std::ostream* err) {
+  using namespace std::chrono;
+  const auto now = [] { return duration<double>(system_clock::now().time_since_epoch()).count(); };
+  const double wait_s = start_at - now();
+  if (err && wait_s > 1) {
+    *err << fmt::format("httpbench: waiting {:.1f} s for --start-at\n", wait_s);
+    err->flush();
+  }
+  for (double left = wait_s; left > 0 && !stop.load(); left = start_at - now()) {
+    std::this_thread::sleep_for(duration<double>(std::min(left, 0.05)));
+  }
+  return (now() - start_at) * 1e3;
+}
+
 }  // namespace
 
 int run_benchmark(Options options, std::ostream& out, std::ostream& err,
                   const std::atomic<bool>& stop) {
   options.validate();
-  check_open_file_limit(options);
   const std::vector<Check> checks = parse_checks(options);
   std::optional<Baseline> baseline;
   if (options.baseline_file) baseline = load_baseline(*options.baseline_file);
   // Read once, before any request: every request sends these bytes from memory.
   if (options.body_file) options.body = read_body_file(*options.body_file);
+  // `options` describe the whole run; a shard runs its part of it (a copy only then: the body
+  // may be large).
+  std::optional<Options> shard_part;
+  if (options.shard) shard_part = options_for_shard(options, *options.shard);
+  const Options& part = shard_part ? *shard_part : options;
+  check_open_file_limit(part);
   std::optional<AtomicFile> output_file;
   if (options.output_file) output_file.emplace(*options.output_file);
   std::optional<AtomicFile> baseline_out;
   if (options.save_baseline_file) baseline_out.emplace(*options.save_baseline_file);
+  std::optional<AtomicFile> html_out;
+  if (options.report_file) html_out.emplace(*options.report_file);
   const auto dns_start = Clock::now();
   auto endpoints = resolve_target(options.target, options.resolve_overrides);
   const double dns_ms = static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
-  const ClientConfig config = make_client_config(options, std::move(endpoints));
+  const ClientConfig config = make_client_config(part, std::move(endpoints));
 
   Report report;
   report.dns_ms = dns_ms;
   report.version = kVersion;
   report.options = options;
+  if (options.shard) {
+    report.shard = options.shard;
+    report.shard_options = part;
+  }
+  if (options.start_at) {
+    report.start_at = options.start_at;
+    report.start_skew_ms = wait_until(*options.start_at, stop, options.quiet ? nullptr : &err);
+  }
   Progress progress;
   std::optional<ProgressPrinter> printer;
-  if (options.progress && !options.quiet) printer.emplace(progress, options.requests, err);
+  if (options.progress && !options.quiet) printer.emplace(progress, part.requests, err);
+  report.manifest = collect_manifest(options.command_line);
+  if (!options.sweep.empty()) {
+    // --sweep: the async mode once per level; each level's run goes into report.runs.
+    report.sweep = run_sweep(part, config, stop, printer ? &progress : nullptr, report.runs,
+                             [&](std::uint64_t) {
+                               if (printer) printer->begin(Mode::async);
+                             });
+    if (printer) printer->finish();
+    report.interrupted = stop.load();
+    add_target_facts(*report.manifest, config.endpoints, config.first_contact.get());
+    return finish_report(report, output_file, baseline_out, out, err, &html_out);
+  }
   // Trial by trial, every mode once per trial (ABAB...), so drift on the machine or the target
   // hits every mode alike.
   report.trials.assign(options.modes.size(), {});
@@ -281,7 +338,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
     for (std::size_t m = 0; m < options.modes.size() && !stop.load(); ++m) {
       if (printer) printer->begin(options.modes[m]);
       report.trials[m].push_back(
-          run_mode(options.modes[m], options, config, stop, printer ? &progress : nullptr));
+          run_mode(options.modes[m], part, config, stop, printer ? &progress : nullptr));
       if (printer) printer->finish();
     }
   }
@@ -289,17 +346,19 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   for (const auto& runs : report.trials)
     report.runs.push_back(combine_runs(runs));
   report.interrupted = stop.load();
+  add_target_facts(*report.manifest, config.endpoints, config.first_contact.get());
   if (options.compare) report.comparison = compare_runs(report.runs);
   report.trial_stats = summarize_trials(report.trials, options.compare);
   if (baseline) report.baseline = compare_with_baseline(*baseline, figures_of(report));
   report.checks = evaluate_checks(checks, report);
-  return finish_report(report, output_file, baseline_out, out, err);
+  return finish_report(report, output_file, baseline_out, out, err, &html_out);
 }
 
 int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
              const std::atomic<bool>& stop) {
   try {
     CommandLine cl = parse_command_line(args);
+    cl.options.command_line = args;
     switch (cl.command) {
       case Command::info:
         out << cl.message;

@@ -45,7 +45,8 @@ struct AsyncRun {
         stop(s),
         progress(pr),
         gate(ioc),
-        stop_timer(ioc) {}
+        stop_timer(ioc),
+        probe_timer(ioc) {}
 
   const ClientConfig& config;
   const RunPlan& plan;
@@ -65,6 +66,8 @@ struct AsyncRun {
   net::steady_timer gate;
   // Wakes the stop watcher early when the last connection finishes.
   net::steady_timer stop_timer;
+  // The event-loop lag probe's timer.
+  net::steady_timer probe_timer;
   Clock::time_point start{};
   Clock::time_point finished_at{};
   std::chrono::nanoseconds cpu_start{0};
@@ -128,6 +131,7 @@ net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, 
   }
   recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1,
                             elapsed_ns(handshake_start, Clock::now()));
+  if (cfg.first_contact) cfg.first_contact->offer_tls(conn.tls->native_handle());
   co_return true;
 }
 
@@ -136,6 +140,8 @@ template <class Stream>
 net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
                                   const ClientConfig& cfg, std::string_view request) {
   Transfer t;
+  const auto write_start = Clock::now();
+  auto header_done = write_start;
   auto [ec, written] = co_await net::async_write(stream, net::buffer(request), use_tuple);
   t.ec = ec;
   if (t.ec) co_return t;
@@ -144,11 +150,13 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
     ResponseParser parser(cfg.max_header_size);
     if (cfg.head_request) parser.skip(true);
     if (cfg.redirects) parser.keep_location();
+    parser.offer_server_to(cfg.first_contact.get());
     // The header first, so that a large body is read with a large buffer from its first byte.
     auto [header_ec, header_bytes] =
         co_await http::async_read_header(stream, buffer, parser, use_tuple);
     t.ec = header_ec;
     t.bytes += header_bytes;
+    header_done = Clock::now();
     if (!t.ec && !parser.is_done()) {
       grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
       auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
@@ -160,6 +168,8 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
     t.keep_alive = parser.is_header_done() && parser.keep_alive();
     if (cfg.redirects) t.location = parser.location();
   } while (!t.ec && is_interim_status(t.status));
+  t.ttfb_ns = elapsed_ns(write_start, header_done);
+  t.body_ns = elapsed_ns(header_done, Clock::now());
   co_return t;
 }
 
@@ -169,6 +179,7 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
                               Clock::time_point intended) {
   recorder.record_started();
   const auto start = Clock::now();
+  const Recorder::InFlight in_flight(recorder, start);
   recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
@@ -176,6 +187,7 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
   std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = conn.is_open();
+    if (reused && first_attempt) recorder.record_reuse();
     if (!reused && !co_await open_connection(conn, cfg, recorder,
                                              std::min(deadline, start + cfg.connect_timeout))) {
       co_return false;
@@ -208,7 +220,9 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
     }
 
     const auto end = Clock::now();
-    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes);
+    recorder.record_phases(t.ttfb_ns, t.body_ns);
+    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes,
+                            end);
     co_return true;
   }
 }
@@ -226,6 +240,7 @@ net::awaitable<void> run_connection(AsyncRun& run, std::uint64_t index) {
   }
   if (++run.at_gate == run.spawned) {
     run.start = Clock::now();
+    run.recorder.start_timeline(run.start, run.plan.interval);
     run.cpu_start = thread_cpu_time();
     run.schedule.begin(run.start);
     run.gate.cancel();
@@ -251,6 +266,7 @@ net::awaitable<void> run_connection(AsyncRun& run, std::uint64_t index) {
   if (--run.active == 0) {
     run.finished_at = Clock::now();
     run.stop_timer.cancel();
+    run.probe_timer.cancel();
   }
 }
 
@@ -263,6 +279,19 @@ net::awaitable<void> watch_stop(net::io_context& ioc, AsyncRun& run) {
       ioc.stop();
       co_return;
     }
+  }
+}
+
+// Every 10 ms, how late the timer fired: a busy event loop serves its timers (and its sockets)
+// late, so a large lag says the client, not the server, set the pace. Measured phase only.
+net::awaitable<void> probe_loop_lag(AsyncRun& run) {
+  constexpr auto kPeriod = std::chrono::milliseconds(10);
+  while (run.active > 0) {
+    const auto due = Clock::now() + kPeriod;
+    run.probe_timer.expires_at(due);
+    auto [ec] = co_await run.probe_timer.async_wait(use_tuple);
+    if (ec || run.active == 0) break;
+    if (run.at_gate == run.spawned) run.recorder.record_loop_lag(elapsed_ns(due, Clock::now()));
   }
 }
 
@@ -282,6 +311,7 @@ void run_async_connections(const ClientConfig& config, const RunPlan& plan, Reco
     net::co_spawn(ioc, run_connection(*run, i), net::detached);
   }
   net::co_spawn(ioc, watch_stop(ioc, *run), net::detached);
+  net::co_spawn(ioc, probe_loop_lag(*run), net::detached);
   ioc.run();
   const bool finished = run->active == 0;
   const auto end = finished ? run->finished_at : Clock::now();

@@ -96,6 +96,7 @@ Baseline load_baseline(const std::string& path) {
   Baseline b;
   b.path = path;
   const json::object doc = load_result_document(path);
+  std::vector<RunResult> runs;
   try {
     if (const json::value* url = doc.if_contains("url"); url && url->is_string()) {
       b.url = url->get_string();
@@ -109,7 +110,9 @@ Baseline load_baseline(const std::string& path) {
       m.p50 = figure_value(run.latency.p50, saved_interval(doc, run.mode, "p50_ms"));
       m.p99 = figure_value(run.latency.p99, saved_interval(doc, run.mode, "p99_ms"));
       b.modes.push_back(m);
+      runs.push_back(run);
     }
+    b.runs = std::make_shared<const std::vector<RunResult>>(std::move(runs));
   } catch (const UsageError& e) {
     throw UsageError(fmt::format("baseline '{}': {}", path, e.what()));
   }
@@ -146,6 +149,7 @@ BaselineComparison compare_with_baseline(const Baseline& baseline,
                                          const std::vector<BaselineMode>& current) {
   BaselineComparison c;
   c.path = baseline.path;
+  c.runs = baseline.runs;
   for (const BaselineMode& now : current) {
     const BaselineMode* before = nullptr;
     for (const BaselineMode& b : baseline.modes) {

@@ -8,6 +8,7 @@
 #include "httpbench/error.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
+#include "httpbench/sweep.hpp"
 #include "httpbench/units.hpp"
 
 namespace httpbench {
@@ -33,11 +34,18 @@ struct RawOptions {
   std::string jitter = "0";
   std::string body_size = "2";
   std::string demo_delay = "50ms";
+  std::string sweep;
+  std::string max_concurrent;
+  // -c was given (the cap of --sweep auto).
+  bool concurrency_given = false;
   std::string trials;
   std::string format;
   std::string max_regression;
+  std::string interval;
   std::string method = "GET";
   std::vector<std::string> headers;
+  std::string shard;
+  std::string start_at;
 };
 
 std::vector<Mode> parse_mode_list(const std::string& text) {
@@ -174,8 +182,17 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  "largest response header block accepted (default 1m)");
   app.add_flag("--json", o.json, "print the results as JSON on stdout");
   app.add_option("-o,--output", o.output_file, "also write the JSON results to FILE");
+  app.add_option("--report", o.report_file,
+                 "also write a self-contained HTML report with charts to FILE");
+  app.add_option("--interval", raw.interval,
+                 "timeline slot width (JSON \"timeline\" and --report charts), e.g. 500ms "
+                 "(default 1s)");
   app.add_flag("-q,--quiet", o.quiet, "print nothing but errors");
   app.add_option("--format", raw.format, "text (default), json, or csv (a row per mode and trial)");
+  app.add_option("--sweep", raw.sweep,
+                 "concurrency sweep of the async mode: auto (1,2,4,... up to -c, or 256) or "
+                 "levels like 1,2,4,8; reports throughput and p99 per level, a USL fit and "
+                 "the knee");
   app.add_option("--trials", raw.trials,
                  "run each mode K times, modes alternating, and report medians with intervals "
                  "(default 1)");
@@ -190,11 +207,25 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  "threshold checked after the run, repeatable: p99<200ms, rps>5000, errors<1%, "
                  "speedup>2, async:p50<=20ms; exit 1 when one fails")
       ->allow_extra_args(false);
+  app.add_option("--shard", raw.shard,
+                 "run shard I of N (I from 0) of the work: -n, -c and --rate split, --duration "
+                 "kept; also HTTPBENCH_SHARD, or JOB_COMPLETION_INDEX with HTTPBENCH_SHARDS");
+  app.add_option("--start-at", raw.start_at,
+                 "wait until this wall-clock time before sending (RFC 3339 or Unix seconds), so "
+                 "shards start together");
   add_request_options(app, raw, o);
 }
 
-void finish_benchmark_options(RawOptions& raw, Options& o) {
+void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLookup& getenv) {
   o.target = parse_target(raw.url);
+  if (!raw.shard.empty()) {
+    o.shard = with_option_name("--shard", raw.shard, parse_shard);
+  } else {
+    o.shard = shard_from_environment(getenv);
+  }
+  if (!raw.start_at.empty()) {
+    o.start_at = with_option_name("--start-at", raw.start_at, parse_start_time);
+  }
   for (const std::string& r : raw.resolve)
     o.resolve_overrides.push_back(parse_resolve_override(r));
   if (!raw.duration.empty()) {
@@ -224,6 +255,9 @@ void finish_benchmark_options(RawOptions& raw, Options& o) {
   }
   o.max_header_size = static_cast<std::uint32_t>(header);
   if (!raw.trials.empty()) o.trials = with_option_name("--trials", raw.trials, parse_count);
+  if (!raw.interval.empty()) {
+    o.interval = with_option_name("--interval", raw.interval, parse_duration);
+  }
   if (!raw.max_regression.empty()) {
     o.max_regression_pct = with_option_name("--max-regression", raw.max_regression, parse_percent);
   }
@@ -237,12 +271,14 @@ void finish_benchmark_options(RawOptions& raw, Options& o) {
   } else {
     o.modes = {with_option_name("--mode", raw.mode, parse_mode)};
   }
+  if (!raw.sweep.empty()) apply_sweep_option(raw.sweep, raw.concurrency_given, o);
   o.validate();
 }
 
 }  // namespace
 
-CommandLine parse_command_line(const std::vector<std::string>& args) {
+CommandLine parse_command_line(const std::vector<std::string>& args,
+                               const EnvironmentLookup& getenv) {
   CommandLine cl;
   RawOptions raw;
   CLI::App app{"httpbench: HTTP load benchmarker comparing sync, threads and async clients",
@@ -257,6 +293,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   serve->add_option("--delay", raw.delay, "delay before each response (default 0)");
   serve->add_option("--jitter", raw.jitter, "extra uniform random delay up to this (default 0)");
   serve->add_option("--body-size", raw.body_size, "response body bytes (default 2)");
+  serve->add_option("--max-concurrent", raw.max_concurrent,
+                    "handle at most N requests at once; more wait in a queue (default: no limit)");
+  serve->add_flag("--shed", cl.serve.shed,
+                  "with --max-concurrent: answer 503 at once when all slots are taken, instead of "
+                  "queueing");
   serve->add_option("--tls-cert", cl.serve.tls_cert, "serve https with this certificate (PEM)");
   serve->add_option("--tls-key", cl.serve.tls_key, "private key for --tls-cert (PEM)");
 
@@ -269,7 +310,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   merge->add_option("files", cl.merge_files, "JSON result files (from --json, -o)")->required();
   merge->add_flag("--json", cl.options.json, "print the merged results as JSON on stdout");
   merge->add_option("-o,--output", cl.options.output_file, "also write the merged JSON to FILE");
+  merge->add_option("--report", cl.options.report_file,
+                    "also write a self-contained HTML report of the merged runs to FILE");
   merge->add_option("--format", raw.format, "text (default), json or csv");
+  merge->add_flag("--require-complete", cl.merge_require_complete,
+                  "refuse shard files unless every shard of the run is there");
   app.require_subcommand(0, 1);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -297,6 +342,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     cl.serve.delay = with_option_name("--delay", raw.delay, parse_duration);
     cl.serve.jitter = with_option_name("--jitter", raw.jitter, parse_duration);
     cl.serve.body_size = with_option_name("--body-size", raw.body_size, parse_size);
+    if (!raw.max_concurrent.empty()) {
+      cl.serve.max_concurrent =
+          with_option_name("--max-concurrent", raw.max_concurrent, parse_count);
+      if (cl.serve.max_concurrent == 0) throw UsageError("--max-concurrent: must be at least 1");
+    }
     cl.serve.validate();
     return cl;
   }
@@ -320,7 +370,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     return cl;
   }
   if (raw.url.empty()) throw UsageError("missing URL (try --help)");
-  finish_benchmark_options(raw, cl.options);
+  raw.concurrency_given = app.count("--concurrency") != 0;
+  finish_benchmark_options(raw, cl.options, getenv);
   return cl;
 }
 

@@ -5,13 +5,17 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "httpbench/error.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
+#include "httpbench/timeline_json.hpp"
 #include "httpbench/trials.hpp"
 
 namespace httpbench {
@@ -102,6 +106,99 @@ Histogram histogram_from_json(const json::object& run, std::string_view key) {
   return h;
 }
 
+// A file's "shard" object, nullopt when the file is not a shard's result.
+std::optional<Shard> shard_from_json(const json::object& doc) {
+  const json::value* v = doc.if_contains("shard");
+  if (!v) return std::nullopt;
+  if (!v->is_object()) bad_key("shard", "is not an object");
+  Shard s;
+  s.index = count(v->get_object(), "index");
+  s.count = count(v->get_object(), "count");
+  if (s.count == 0 || s.index >= s.count) bad_key("shard", "has an index outside 0..count-1");
+  return s;
+}
+
+// The first key whose value differs between two "options" objects, as "key=a" vs "key=b".
+std::pair<std::string, std::string> first_difference(const json::object& a,
+                                                     const json::object& b) {
+  for (const auto& [key, value] : a) {
+    const json::value* other = b.if_contains(key);
+    if (!other) return {fmt::format("{}={}", std::string_view(key), json::serialize(value)),
+                        fmt::format("no {}", std::string_view(key))};
+    if (*other != value) {
+      return {fmt::format("{}={}", std::string_view(key), json::serialize(value)),
+              fmt::format("{}={}", std::string_view(key), json::serialize(*other))};
+    }
+  }
+  for (const auto& [key, value] : b) {
+    if (!a.contains(key)) {
+      return {fmt::format("no {}", std::string_view(key)),
+              fmt::format("{}={}", std::string_view(key), json::serialize(value))};
+    }
+  }
+  return {};
+}
+
+std::string shard_name(const Shard& s) {
+  return fmt::format("{}/{}", s.index, s.count);
+}
+
+// Checks that shard files belong together: all shards of one run, none twice, same options.
+class ShardSet {
+ public:
+  void add(const std::string& path, const std::optional<Shard>& shard,
+           const json::object& options) {
+    if (first_path_.empty()) {
+      first_path_ = path;
+      first_shard_ = shard;
+      first_options_ = options;
+      if (shard) owners_.assign(shard->count, std::string{});
+    } else if (shard.has_value() != first_shard_.has_value()) {
+      const bool this_one = shard.has_value();
+      throw UsageError(fmt::format(
+          "'{}' is shard {} but '{}' is not a shard's result: merge the shard files of one run "
+          "together",
+          this_one ? path : first_path_, shard_name(this_one ? *shard : *first_shard_),
+          this_one ? first_path_ : path));
+    }
+    if (!shard) return;
+    if (shard->count != first_shard_->count) {
+      throw UsageError(fmt::format("'{}' is shard {} but '{}' is shard {}: the shard counts differ",
+                                   path, shard_name(*shard), first_path_,
+                                   shard_name(*first_shard_)));
+    }
+    std::string& owner = owners_[shard->index];
+    if (!owner.empty()) {
+      throw UsageError(fmt::format("'{}' and '{}' are both shard {}: the shard sets overlap", owner,
+                                   path, shard_name(*shard)));
+    }
+    owner = path;
+    if (options != first_options_) {
+      auto [mine, theirs] = first_difference(options, first_options_);
+      throw UsageError(fmt::format("the options of the shards differ: '{}' has {}, '{}' has {}",
+                                   path, mine, first_path_, theirs));
+    }
+  }
+
+  bool sharded() const { return first_shard_.has_value(); }
+  std::uint64_t count() const { return first_shard_ ? first_shard_->count : 0; }
+
+  // Shard indexes no file covered.
+  std::vector<std::uint64_t> missing() const {
+    std::vector<std::uint64_t> out;
+    for (std::size_t i = 0; i < owners_.size(); ++i)
+      if (owners_[i].empty()) out.push_back(i);
+    return out;
+  }
+
+ private:
+  std::string first_path_;
+  std::optional<Shard> first_shard_;
+  json::object first_options_;
+  // The file of each shard index, empty while none.
+  std::vector<std::string> owners_;
+};
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(fmt::format("cannot read result file '{}'", path));
@@ -172,6 +269,30 @@ RunResult run_from_json(const json::object& o) {
   r.histogram = histogram_from_json(o, "histogram");
   r.service_histogram = histogram_from_json(o, "service_histogram");
   r.connect_histogram = histogram_from_json(o, "connect_histogram");
+  // The insight figures (absent from files of older versions: zero).
+  r.ttfb_histogram = histogram_from_json(o, "ttfb_histogram");
+  r.body_histogram = histogram_from_json(o, "body_histogram");
+  r.tls_handshake_histogram = histogram_from_json(o, "tls_handshake_histogram");
+  r.loop_lag_histogram = histogram_from_json(o, "loop_lag_histogram");
+  r.ttfb_time = summarize_latency(r.ttfb_histogram);
+  r.body_time = summarize_latency(r.body_histogram);
+  r.tls_handshake_time = summarize_latency(r.tls_handshake_histogram);
+  r.loop_lag = summarize_latency(r.loop_lag_histogram);
+  if (const json::value* c = o.if_contains("concurrency"); c && c->is_object()) {
+    r.concurrency_requested = count_or(c->get_object(), "requested", 0);
+    r.concurrency_mean = number_or(c->get_object(), "achieved_mean", 0);
+    r.concurrency_peak = count_or(c->get_object(), "achieved_peak", 0);
+  }
+  if (const json::value* c = o.if_contains("connection_use"); c && c->is_object()) {
+    r.connections_reused = count_or(c->get_object(), "reused", 0);
+  }
+  if (const json::value* c = o.if_contains("client"); c && c->is_object()) {
+    r.client_threads = count_or(c->get_object(), "threads", 1);
+  }
+  if (const json::value* m = o.if_contains("resources"); m && m->is_object()) {
+    r.rss_start_kb = count_or(m->get_object(), "rss_start_kb", 0);
+    r.rss_peak_kb = count_or(m->get_object(), "rss_peak_kb", 0);
+  }
   r.after_deadline = count_or(o, "after_deadline", 0);
   r.reconnects = count_or(o, "reconnects", 0);
   if (const json::value* s = o.if_contains("schedule"); s && s->is_object()) {
@@ -182,13 +303,15 @@ RunResult run_from_json(const json::object& o) {
   }
   r.started_at = number_or(o, "started_at", 0);
   r.ended_at = number_or(o, "ended_at", 0);
+  r.timeline = timeline_from_json(o);
   const json::value* interrupted = o.if_contains("interrupted");
   r.interrupted = interrupted && interrupted->is_bool() && interrupted->get_bool();
   return r;
 }
 
-Report merge_result_files(const std::vector<std::string>& paths) {
+Report merge_result_files(const std::vector<std::string>& paths, bool require_complete) {
   if (paths.empty()) throw UsageError("merge: no result files given");
+  ShardSet shards;
   Report report;
   report.version = kVersion;
   report.merged_from = paths;
@@ -196,7 +319,11 @@ Report merge_result_files(const std::vector<std::string>& paths) {
   std::string url;
   for (const std::string& path : paths) {
     const json::object doc = load_result_document(path);
+    std::optional<Shard> shard;
+    std::optional<double> skew;
     try {
+      shard = shard_from_json(doc);
+      if (doc.contains("start_at")) skew = number(doc, "start_skew_ms");
       const json::value& u = at(doc, "url");
       if (!u.is_string()) bad_key("url", "is not a string");
       if (url.empty()) {
@@ -223,6 +350,10 @@ Report merge_result_files(const std::vector<std::string>& paths) {
       for (const json::value& v : at(doc, "runs").get_array()) {
         if (!v.is_object()) bad_key("runs", "holds an entry that is not an object");
         RunResult run = run_from_json(v.get_object());
+        if (shard) {
+          report.shard_rows.push_back(
+              ShardRow{path, *shard, run.mode, run.requests, run.failed, run.rps, skew});
+        }
         auto slot = std::find_if(by_mode.begin(), by_mode.end(),
                                  [&](const auto& runs) { return runs.front().mode == run.mode; });
         if (slot == by_mode.end()) {
@@ -238,7 +369,23 @@ Report merge_result_files(const std::vector<std::string>& paths) {
     } catch (const UsageError& e) {
       throw UsageError(fmt::format("'{}': {}", path, e.what()));
     }
+    shards.add(path, shard, object(doc, "options"));
   }
+  if (require_complete && !shards.sharded()) {
+    throw UsageError("--require-complete: the files are not shard results (run with --shard)");
+  }
+  if (const auto missing = shards.missing(); require_complete && !missing.empty()) {
+    std::string names;
+    for (std::uint64_t i : missing)
+      names += fmt::format("{}{}/{}", names.empty() ? "" : ", ", i, shards.count());
+    throw UsageError(fmt::format("incomplete: shard{} {} missing (--require-complete)",
+                                 missing.size() == 1 ? "" : "s", names));
+  }
+  report.shard_count = shards.count();
+  std::sort(report.shard_rows.begin(), report.shard_rows.end(),
+            [](const ShardRow& a, const ShardRow& b) {
+              return std::tie(a.shard.index, a.file) < std::tie(b.shard.index, b.file);
+            });
   report.options.modes.clear();
   for (const auto& runs : by_mode) {
     RunResult merged = combine_runs(runs);
@@ -247,6 +394,12 @@ Report merge_result_files(const std::vector<std::string>& paths) {
     const bool stamped = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) {
       return r.started_at > 0 && r.ended_at >= r.started_at;
     });
+    // Side by side too: the timelines add up aligned by their start times.
+    merged.timeline = Timeline{};
+    for (const RunResult& r : runs) {
+      const double offset_s = stamped ? r.started_at - merged.started_at : 0.0;
+      merged.timeline.add(r.timeline, std::chrono::nanoseconds(std::llround(offset_s * 1e9)));
+    }
     if (stamped) {
       merged.elapsed_s = merged.ended_at - merged.started_at;
     } else {
@@ -255,6 +408,16 @@ Report merge_result_files(const std::vector<std::string>& paths) {
         merged.elapsed_s = std::max(merged.elapsed_s, r.elapsed_s);
     }
     merged.rps = merged.elapsed_s > 0 ? static_cast<double>(merged.requests) / merged.elapsed_s : 0;
+    // In flight side by side: the processes' requests add up over the common span.
+    double in_flight_area = 0;
+    merged.concurrency_requested = 0;
+    merged.concurrency_peak = 0;
+    for (const RunResult& r : runs) {
+      in_flight_area += r.concurrency_mean * r.elapsed_s;
+      merged.concurrency_requested += r.concurrency_requested;
+      merged.concurrency_peak += r.concurrency_peak;
+    }
+    merged.concurrency_mean = merged.elapsed_s > 0 ? in_flight_area / merged.elapsed_s : 0;
     report.options.modes.push_back(merged.mode);
     report.runs.push_back(std::move(merged));
   }

@@ -54,8 +54,25 @@ void Options::validate() const {
   if (trials > 1000) throw UsageError("--trials must be at most 1000");
   if (json && csv) throw UsageError("--json and --format csv exclude each other");
   if (max_regression_pct && !baseline_file) throw UsageError("--max-regression needs --baseline");
+  if (interval < std::chrono::milliseconds(1) || interval > std::chrono::hours(1)) {
+    throw UsageError("--interval must be between 1ms and 1h");
+  }
   validate_request(*this);
   parse_checks(*this);
+  if (!sweep.empty()) {
+    if (compare) throw UsageError("--sweep and --compare exclude each other");
+    if (modes.size() != 1 || modes.front() != Mode::async) {
+      throw UsageError(
+          fmt::format("--sweep runs the async mode only, not --mode {}", mode_name(modes.front())));
+    }
+    if (trials > 1) throw UsageError("--sweep and --trials exclude each other");
+    if (!checks.empty()) throw UsageError("--sweep and --check exclude each other");
+    if (baseline_file || save_baseline_file) {
+      throw UsageError("--sweep and --baseline/--save-baseline exclude each other");
+    }
+    if (shard) throw UsageError("--sweep and --shard exclude each other");
+  }
+  if (shard) options_for_shard(*this, *shard);
 }
 
 }  // namespace httpbench

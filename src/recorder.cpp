@@ -5,7 +5,8 @@
 namespace httpbench {
 
 void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::uint64_t service_ns,
-                              std::uint64_t bytes) {
+                              std::uint64_t bytes, Clock::time_point end) {
+  timeline_.record_success(end, latency_ns, bytes);
   ++succeeded_;
   if (status < kStatusSlots) ++status_[status];
   bytes_ += bytes;
@@ -22,6 +23,7 @@ void Recorder::record_failure(ErrorKind kind, std::string_view message) {
   const auto k = static_cast<std::size_t>(kind);
   ++failed_;
   ++errors_[k];
+  if (timeline_.started()) timeline_.record_failure(Clock::now());
   if (first_error_[k].empty()) first_error_[k] = message;
 }
 
@@ -49,6 +51,14 @@ void Recorder::merge(const Recorder& other) {
   service_time_.merge(other.service_time_);
   connect_time_.merge(other.connect_time_);
   tls_handshake_time_.merge(other.tls_handshake_time_);
+  reused_ += other.reused_;
+  // Workers run side by side, so their peaks add up (an upper bound of the joint peak).
+  peak_in_flight_ += other.peak_in_flight_;
+  in_flight_area_ns_ += other.in_flight_area_ns_;
+  ttfb_.merge(other.ttfb_);
+  body_time_.merge(other.body_time_);
+  loop_lag_.merge(other.loop_lag_);
+  timeline_.merge(other.timeline_);
 }
 
 }  // namespace httpbench

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "httpbench/report.hpp"
+#include "httpbench/report_sweep.hpp"
 
 namespace httpbench {
 
@@ -25,6 +26,7 @@ void write_row(Out out, const RunResult& r, std::size_t trial) {
 }  // namespace
 
 std::string format_csv(const Report& report) {
+  if (report.sweep) return format_sweep_csv(*report.sweep);
   fmt::memory_buffer buf;
   Out out(buf);
   fmt::format_to(out,

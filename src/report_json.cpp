@@ -2,8 +2,11 @@
 #include <boost/json/serialize.hpp>
 
 #include "httpbench/report.hpp"
+#include "httpbench/report_insight.hpp"
+#include "httpbench/report_sweep.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
+#include "httpbench/timeline_json.hpp"
 
 namespace httpbench {
 
@@ -183,9 +186,21 @@ json::object run_json(const RunResult& r) {
                    {"cpu_s", r.cpu_s},
                    {"interrupted", r.interrupted}};
   run["connect_histogram"] = histogram_json(r.connect_histogram);
+  run["ttfb_histogram"] = histogram_json(r.ttfb_histogram);
+  run["body_histogram"] = histogram_json(r.body_histogram);
+  if (r.tls_handshake_histogram.count() != 0) {
+    run["tls_handshake_histogram"] = histogram_json(r.tls_handshake_histogram);
+  }
+  if (r.loop_lag_histogram.count() != 0) {
+    run["loop_lag_histogram"] = histogram_json(r.loop_lag_histogram);
+  }
   if (r.open_loop) run["service_histogram"] = histogram_json(r.service_histogram);
   run["started_at"] = r.started_at;
   run["ended_at"] = r.ended_at;
+  if (r.timeline.started()) {
+    run["timeline_interval_s"] = static_cast<double>(r.timeline.interval().count()) / 1e9;
+    run["timeline"] = timeline_json(r.timeline);
+  }
   if (r.tls_full_handshakes + r.tls_resumed_handshakes != 0) {
     run["tls"] = json::object{{"full_handshakes", r.tls_full_handshakes},
                               {"resumed_handshakes", r.tls_resumed_handshakes},
@@ -200,12 +215,51 @@ json::object run_json(const RunResult& r) {
   return run;
 }
 
+// A shard's part of the run, beside the whole run's "options".
+json::object shard_json(const Shard& shard, const Options& part) {
+  json::value requests = nullptr;
+  if (part.requests != Schedule::kUnlimited) requests = part.requests;
+  return {{"index", shard.index},
+          {"count", shard.count},
+          {"requests", std::move(requests)},
+          {"concurrency", part.concurrency},
+          {"rate", part.rate},
+          {"warmup_requests", part.warmup_requests}};
+}
+
+json::object merged_shards_json(const Report& report) {
+  json::array rows;
+  std::vector<bool> present(report.shard_count, false);
+  for (const ShardRow& r : report.shard_rows) {
+    if (r.shard.index < present.size()) present[r.shard.index] = true;
+    json::value skew = nullptr;
+    if (r.start_skew_ms) skew = *r.start_skew_ms;
+    rows.push_back(json::object{{"file", r.file},
+                                {"index", r.shard.index},
+                                {"mode", mode_name(r.mode)},
+                                {"requests", r.requests},
+                                {"failed", r.failed},
+                                {"rps", r.rps},
+                                {"start_skew_ms", std::move(skew)}});
+  }
+  json::array missing;
+  for (std::size_t i = 0; i < present.size(); ++i)
+    if (!present[i]) missing.emplace_back(i);
+  return {{"count", report.shard_count},
+          {"complete", missing.empty()},
+          {"missing", std::move(missing)},
+          {"rows", std::move(rows)}};
+}
+
 }  // namespace
 
 std::string format_json(const Report& report) {
   json::array runs;
-  for (const RunResult& r : report.runs)
-    runs.push_back(run_json(r));
+  for (const RunResult& r : report.runs) {
+    json::object run = run_json(r);
+    add_insight_json(report, r, run);
+    runs.push_back(std::move(run));
+  }
   json::object doc{{"tool", "httpbench"},       {"schema_version", 1},
                    {"version", report.version}, {"url", report.options.target.url()},
                    {"dns_ms", report.dns_ms},   {"options", options_json(report.options)},
@@ -221,6 +275,17 @@ std::string format_json(const Report& report) {
                                      {"speedup", std::move(speedup)},
                                      {"time_saved_pct", std::move(time_saved)}};
   }
+  add_report_insight_json(report, doc);
+  if (report.shard && report.shard_options) {
+    doc["shard"] = shard_json(*report.shard, *report.shard_options);
+  }
+  if (report.start_at) {
+    doc["start_at"] = *report.start_at;
+    doc["start_skew_ms"] = report.start_skew_ms;
+  }
+  if (report.shard_count != 0) doc["shards"] = merged_shards_json(report);
+  if (report.sweep) doc["sweep"] = sweep_json(*report.sweep);
+  if (report.manifest) doc["manifest"] = manifest_json(*report.manifest);
   if (report.trial_stats) doc["trials"] = trials_json(report);
   if (!report.options.checks.empty() || !report.checks.empty()) {
     doc["checks"] = checks_json(report.checks);

@@ -8,6 +8,8 @@
 #include <fmt/ranges.h>
 
 #include "httpbench/report.hpp"
+#include "httpbench/report_insight.hpp"
+#include "httpbench/report_sweep.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
 
@@ -262,9 +264,46 @@ void write_request(Out out, const Options& o) {
     fmt::format_to(out, "  {}\n", display_header(h));
 }
 
+// A shard's part of the whole run, and how punctually it started.
+void write_shard(Out out, const Report& report) {
+  if (report.shard && report.shard_options) {
+    const Options& part = *report.shard_options;
+    fmt::format_to(out, "shard {}/{}: this process ran ", report.shard->index, report.shard->count);
+    if (part.requests != Schedule::kUnlimited) {
+      fmt::format_to(out, "{} of the {} requests, ", part.requests, report.options.requests);
+    }
+    fmt::format_to(out, "concurrency {} of {}", part.concurrency, report.options.concurrency);
+    if (part.rate > 0) fmt::format_to(out, ", rate {:.1f} of {:.1f} req/s", part.rate,
+                                      report.options.rate);
+    fmt::format_to(out, "\n");
+  }
+  if (report.start_at) {
+    fmt::format_to(out, "started {} after --start-at\n", format_ms(report.start_skew_ms));
+  }
+}
+
+// httpbench merge of shard files: a row per shard and mode.
+void write_shard_rows(Out out, const Report& report) {
+  std::vector<bool> present(report.shard_count, false);
+  for (const ShardRow& r : report.shard_rows)
+    present[r.shard.index] = true;
+  const auto n = static_cast<std::size_t>(std::count(present.begin(), present.end(), true));
+  fmt::format_to(out, "\nShards: {} of {}{}\n", n, report.shard_count,
+                 n == report.shard_count ? "" : " (incomplete: totals cover only these)");
+  fmt::format_to(out, "  {:>7}  {:<8} {:>10} {:>8} {:>12} {:>12}  {}\n", "shard", "mode",
+                 "requests", "failed", "req/s", "start skew", "file");
+  for (const ShardRow& r : report.shard_rows) {
+    fmt::format_to(out, "  {:>7}  {:<8} {:>10} {:>8} {:>12.1f} {:>12}  {}\n",
+                   fmt::format("{}/{}", r.shard.index, r.shard.count), mode_name(r.mode),
+                   r.requests, r.failed, r.rps, r.start_skew_ms ? format_ms(*r.start_skew_ms) : "-",
+                   r.file);
+  }
+}
+
 }  // namespace
 
 std::string format_text(const Report& report, const TextStyle& style) {
+  if (report.sweep) return format_sweep_text(report);
   fmt::memory_buffer buf;
   Out out(buf);
   const Options& o = report.options;
@@ -276,6 +315,7 @@ std::string format_text(const Report& report, const TextStyle& style) {
       if (i) fmt::format_to(out, "\n");
       write_run(out, report.runs[i], style);
     }
+    if (report.shard_count != 0) write_shard_rows(out, report);
     if (report.comparison) write_comparison(out, report);
     return fmt::to_string(buf);
   }
@@ -301,12 +341,14 @@ std::string format_text(const Report& report, const TextStyle& style) {
   }
   fmt::format_to(out, "\n");
   write_request(out, o);
+  write_shard(out, report);
   fmt::format_to(out, "DNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));
   for (std::size_t i = 0; i < report.runs.size(); ++i) {
     if (i) fmt::format_to(out, "\n");
     write_run(out, report.runs[i], style);
   }
   if (report.comparison) write_comparison(out, report);
+  fmt::format_to(out, "{}", format_insight_text(report));
   if (report.trial_stats && report.trial_stats->count > 1) write_trials(out, report);
   if (report.baseline) write_baseline(out, *report.baseline);
   if (!report.checks.empty()) write_checks(out, report.checks);

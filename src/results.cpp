@@ -64,10 +64,39 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.connect_histogram = rec.connect_time();
   r.tls_handshake_time = summarize_latency(rec.tls_handshake_time());
   r.tls_handshake_histogram = rec.tls_handshake_time();
+  r.ttfb_time = summarize_latency(rec.ttfb());
+  r.body_time = summarize_latency(rec.body_time());
+  r.ttfb_histogram = rec.ttfb();
+  r.body_histogram = rec.body_time();
+  r.concurrency_mean =
+      timing.elapsed.count() > 0
+          ? rec.in_flight_area_ns() / static_cast<double>(timing.elapsed.count())
+          : 0;
+  r.concurrency_peak = rec.peak_in_flight();
+  r.connections_reused = rec.reused();
+  r.client_threads = timing.client_threads;
+  r.loop_lag = summarize_latency(rec.loop_lag());
+  r.loop_lag_histogram = rec.loop_lag();
+  r.rss_start_kb = timing.rss_start_kb;
+  r.rss_peak_kb = timing.rss_peak_kb;
+  r.timeline = rec.timeline();
+  r.timeline.finish(timing.elapsed);
   r.started_at = timing.started_at;
   r.ended_at = timing.ended_at;
   r.interrupted = timing.interrupted;
   return r;
+}
+
+std::uint64_t successful_responses(const RunResult& r) {
+  std::uint64_t ok = 0;
+  for (const auto& [status, count] : r.status_codes) {
+    if (status >= 200 && status < 400) ok += count;
+  }
+  return ok;
+}
+
+double successful_rps(const RunResult& r) {
+  return r.elapsed_s > 0 ? static_cast<double>(successful_responses(r)) / r.elapsed_s : 0;
 }
 
 std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs) {
@@ -76,13 +105,16 @@ std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs) {
   const RunResult& base = runs.front();
   c.baseline = base.mode;
   for (std::size_t i = 1; i < runs.size(); ++i) {
-    // Per-request time rather than total time, so runs that ended different numbers of requests
-    // (an interruption) still compare fairly.
+    // Successful responses per second rather than total time, so that runs that ended different
+    // numbers of requests (an interruption) still compare fairly, and quick errors (429, 503,
+    // resets) do not pass for speed.
     Speedup s;
     s.mode = runs[i].mode;
-    if (base.rps > 0 && runs[i].rps > 0) {
-      s.factor = runs[i].rps / base.rps;
-      s.time_saved_pct = (1.0 - base.rps / runs[i].rps) * 100.0;
+    const double base_rate = successful_rps(base);
+    const double rate = successful_rps(runs[i]);
+    if (base_rate > 0 && rate > 0) {
+      s.factor = rate / base_rate;
+      s.time_saved_pct = (1.0 - base_rate / rate) * 100.0;
     }
     c.speedups.push_back(s);
   }

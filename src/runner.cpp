@@ -9,6 +9,8 @@
 
 #include "httpbench/async_client.hpp"
 #include "httpbench/clock.hpp"
+#include "httpbench/first_contact.hpp"
+#include "httpbench/process_memory.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
@@ -76,6 +78,7 @@ RunResult run_sync(const ClientConfig& config, RunPlan plan, const std::atomic<b
   std::atomic<std::uint64_t> next{0};
   const auto cpu_start = thread_cpu_time();
   const auto start = Clock::now();
+  recorder.start_timeline(start, plan.interval);
   plan.main.begin(start);
   blocking_phase(client, recorder, next, plan.main, stop, progress);
   RunTiming timing{Clock::now() - start, thread_cpu_time() - cpu_start, stopped(stop)};
@@ -98,6 +101,9 @@ RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomi
   std::barrier phase_gate(static_cast<std::ptrdiff_t>(n_threads), [&]() noexcept {
     start = Clock::now();
     plan.main.begin(start);
+    // One time base for every worker, so their timelines line up when merged.
+    for (Recorder& r : recorders)
+      r.start_timeline(start, plan.interval);
   });
   {
     std::vector<std::jthread> workers;
@@ -135,6 +141,7 @@ RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomi
     total_cpu += cpu[t];
   }
   timing.cpu = total_cpu;
+  timing.client_threads = n_threads;
   return summarize_run(Mode::threads, total, timing);
 }
 
@@ -178,6 +185,7 @@ RunResult run_async(const Options& options, const ClientConfig& config, const Ru
     timing.interrupted = timing.interrupted || timings[i].interrupted;
   }
   stamp_wall_clock(timing);
+  timing.client_threads = n;
   return summarize_run(Mode::async, total, timing);
 }
 
@@ -199,6 +207,7 @@ ClientConfig make_client_config(const Options& options,
     c.verify_host = !options.tls.insecure;
   }
   c.head_request = options.method == "HEAD";
+  c.first_contact = std::make_shared<FirstContact>();
   return c;
 }
 
@@ -208,6 +217,7 @@ RunPlan make_run_plan(Mode mode, const Options& options) {
   plan.warmup_requests = options.warmup_requests;
   plan.warmup_duration = options.warmup_duration;
   plan.main = Schedule(options.requests, options.duration, options.rate);
+  plan.interval = options.interval;
   return plan;
 }
 
@@ -215,6 +225,9 @@ RunResult run_mode(Mode mode, const Options& options, const ClientConfig& config
                    const std::atomic<bool>& stop, Progress* progress) {
   if (progress) progress->reset();
   RunPlan plan = make_run_plan(mode, options);
+  // The peak resident memory during this mode alone, from the memory it started with.
+  reset_peak_resident();
+  const std::uint64_t rss_start = resident_kb();
   RunResult result;
   switch (mode) {
     case Mode::sync:
@@ -229,6 +242,9 @@ RunResult run_mode(Mode mode, const Options& options, const ClientConfig& config
   }
   result.open_loop = options.rate > 0;
   result.target_rate = options.rate;
+  result.concurrency_requested = mode == Mode::sync ? 1 : options.concurrency;
+  result.rss_start_kb = rss_start;
+  result.rss_peak_kb = std::max(peak_resident_kb(), rss_start);
   return result;
 }
 

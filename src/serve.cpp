@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -59,6 +60,7 @@ struct Reply {
 }  // namespace
 
 void ServeOptions::validate() const {
+  if (shed && max_concurrent == 0) throw UsageError("--shed needs --max-concurrent");
   if (body_size > kMaxBodySize) throw UsageError("--body-size is too large");
   if (tls_cert.has_value() != tls_key.has_value()) {
     throw UsageError("--tls-cert and --tls-key go together");
@@ -156,12 +158,59 @@ struct Server::State {
     }
   }
 
-  // Writes the response for `req`; returns false when the connection should end.
+  // Takes a handling slot, waiting in line when --max-concurrent are taken. The server runs one
+  // thread, so the count and the line need no lock; a waiter is woken by cancelling its timer.
+  net::awaitable<void> acquire_slot(const net::any_io_executor& executor) {
+    if (options.max_concurrent == 0 || in_flight < options.max_concurrent) {
+      ++in_flight;
+      if (in_flight > peak_in_flight.load(std::memory_order_relaxed)) {
+        peak_in_flight.store(in_flight, std::memory_order_relaxed);
+      }
+      co_return;
+    }
+    net::steady_timer turn(executor, std::chrono::steady_clock::time_point::max());
+    waiting.push_back(&turn);
+    co_await turn.async_wait(use_tuple);
+    // release_slot handed its slot over: `in_flight` still counts it, now for this request.
+  }
+
+  // Hands the slot to the request waiting longest, or frees it. Not called for requests abandoned
+  // when the server stops (their frames are destroyed with the io_context, never resumed).
+  void release_slot() {
+    if (!waiting.empty()) {
+      net::steady_timer* next = waiting.front();
+      waiting.pop_front();
+      next->cancel();
+      return;
+    }
+    --in_flight;
+  }
+
+  // Answers `req` within a handling slot; returns false when the connection should end.
   template <class Stream>
   net::awaitable<bool> respond(Stream& stream, beast::tcp_stream& tcp,
                                const http::request<http::empty_body>& req,
                                fmt::memory_buffer& head) {
-    Reply reply = plan_reply(req);
+    if (options.shed && options.max_concurrent != 0 && in_flight >= options.max_concurrent) {
+      shed_count.fetch_add(1, std::memory_order_relaxed);
+      Reply busy;
+      busy.status = 503;
+      co_return co_await write_response(stream, tcp, req, head, busy);
+    }
+    co_await acquire_slot(stream.get_executor());
+    const bool keep = co_await write_response(stream, tcp, req, head);
+    release_slot();
+    co_return keep;
+  }
+
+  // Writes the response for `req` (or the `forced` one); returns false when the connection should
+  // end.
+  template <class Stream>
+  net::awaitable<bool> write_response(Stream& stream, beast::tcp_stream& tcp,
+                                      const http::request<http::empty_body>& req,
+                                      fmt::memory_buffer& head,
+                                      std::optional<Reply> forced = std::nullopt) {
+    Reply reply = forced ? *forced : plan_reply(req);
     if (!reply.error.empty()) {
       reply = Reply{400, std::chrono::nanoseconds{0}, 0, reply.close, reply.error};
     }
@@ -242,6 +291,14 @@ struct Server::State {
   // steady_clock nanoseconds until which responses are held (stall_for).
   std::atomic<std::int64_t> stalled_until{0};
   std::atomic<std::uint64_t> connections{0};
+  // Requests being handled now, and those waiting for a --max-concurrent slot, oldest first; only
+  // touched on the server's thread.
+  std::uint64_t in_flight = 0;
+  std::deque<net::steady_timer*> waiting;
+  // The largest `in_flight` seen.
+  std::atomic<std::uint64_t> peak_in_flight{0};
+  // Requests answered 503 at once because every slot was taken (shed).
+  std::atomic<std::uint64_t> shed_count{0};
   std::thread thread;
   std::atomic<bool> stopped{false};
 };
@@ -310,6 +367,10 @@ std::uint64_t Server::request_body_bytes() const {
 
 std::uint64_t Server::connections_accepted() const {
   return state_->connections.load(std::memory_order_relaxed);
+}
+
+std::uint64_t Server::peak_in_flight() const {
+  return state_->peak_in_flight.load(std::memory_order_relaxed);
 }
 
 }  // namespace httpbench

@@ -112,6 +112,8 @@ template <class Stream>
 Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig& cfg,
                   std::string_view request) {
   Transfer t;
+  const auto write_start = Clock::now();
+  auto header_done = write_start;
   net::write(stream, net::buffer(request), t.ec);
   if (t.ec) return t;
   t.phase = Phase::read;
@@ -119,8 +121,10 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig
     ResponseParser parser(cfg.max_header_size);
     if (cfg.head_request) parser.skip(true);
     if (cfg.redirects) parser.keep_location();
+    parser.offer_server_to(cfg.first_contact.get());
     // The header first, so that a large body is read with a large buffer from its first byte.
     t.bytes += http::read_header(stream, buffer, parser, t.ec);
+    header_done = Clock::now();
     if (!t.ec && !parser.is_done()) {
       grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
       t.bytes += http::read(stream, buffer, parser, t.ec);
@@ -130,6 +134,8 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig
     t.keep_alive = parser.is_header_done() && parser.keep_alive();
     if (cfg.redirects) t.location = parser.location();
   } while (!t.ec && is_interim_status(t.status));
+  t.ttfb_ns = elapsed_ns(write_start, header_done);
+  t.body_ns = elapsed_ns(header_done, Clock::now());
   return t;
 }
 
@@ -205,6 +211,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
   const ClientConfig& cfg = s.config;
   recorder.record_started();
   const auto start = Clock::now();
+  const Recorder::InFlight in_flight(recorder, start);
   recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
@@ -219,6 +226,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
   std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = s.socket.is_open();
+    if (reused && first_attempt) recorder.record_reuse();
     if (!reused) {
       const auto connect_deadline = std::min(deadline, start + cfg.connect_timeout);
       const auto connect_start = Clock::now();
@@ -233,6 +241,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
         if (ec) return fail(ec, Phase::handshake);
         recorder.record_handshake(SSL_session_reused(s.tls->native_handle()) == 1,
                                   elapsed_ns(handshake_start, Clock::now()));
+        if (cfg.first_contact) cfg.first_contact->offer_tls(s.tls->native_handle());
       }
     }
 
@@ -257,7 +266,9 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     }
 
     const auto end = Clock::now();
-    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes);
+    recorder.record_phases(t.ttfb_ns, t.body_ns);
+    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes,
+                            end);
     return true;
   }
 }

@@ -105,8 +105,10 @@ TrialStats summarize_trials(const std::vector<std::vector<RunResult>>& trials, b
     SpeedupTrialStats s;
     s.mode = trials[m].front().mode;
     for (std::size_t t = 0; t < std::min(base.size(), trials[m].size()); ++t) {
-      if (base[t].rps > 0 && trials[m][t].rps > 0) {
-        s.per_trial.push_back(trials[m][t].rps / base[t].rps);
+      const double base_rate = successful_rps(base[t]);
+      const double rate = successful_rps(trials[m][t]);
+      if (base_rate > 0 && rate > 0) {
+        s.per_trial.push_back(rate / base_rate);
       }
     }
     s.factor = median_interval(s.per_trial);
@@ -141,6 +143,22 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
     total.service_histogram.merge(r.service_histogram);
     total.connect_histogram.merge(r.connect_histogram);
     total.tls_handshake_histogram.merge(r.tls_handshake_histogram);
+    total.ttfb_histogram.merge(r.ttfb_histogram);
+    total.body_histogram.merge(r.body_histogram);
+    total.loop_lag_histogram.merge(r.loop_lag_histogram);
+    // Trials ran one after another: the mean in flight weighs each by its duration.
+    total.concurrency_mean += r.concurrency_mean * r.elapsed_s;
+    total.concurrency_peak = std::max(total.concurrency_peak, r.concurrency_peak);
+    total.concurrency_requested = std::max(total.concurrency_requested, r.concurrency_requested);
+    total.connections_reused += r.connections_reused;
+    total.client_threads = std::max(total.client_threads, r.client_threads);
+    if (r.rss_start_kb != 0) {
+      total.rss_start_kb =
+          total.rss_start_kb != 0 ? std::min(total.rss_start_kb, r.rss_start_kb) : r.rss_start_kb;
+    }
+    total.rss_peak_kb = std::max(total.rss_peak_kb, r.rss_peak_kb);
+    // Trials ran one after another: their timelines follow each other.
+    total.timeline.append(r.timeline);
     latency.emplace_back(r.latency, r.histogram.count());
     service.emplace_back(r.service_time, r.service_histogram.count());
     connect.emplace_back(r.connect_time, r.connect_histogram.count());
@@ -165,6 +183,10 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
   total.service_time = combine_latency(total.service_histogram, service);
   total.connect_time = combine_latency(total.connect_histogram, connect);
   total.tls_handshake_time = summarize_latency(total.tls_handshake_histogram);
+  total.ttfb_time = summarize_latency(total.ttfb_histogram);
+  total.body_time = summarize_latency(total.body_histogram);
+  total.loop_lag = summarize_latency(total.loop_lag_histogram);
+  total.concurrency_mean = total.elapsed_s > 0 ? total.concurrency_mean / total.elapsed_s : 0;
   return total;
 }
 

@@ -13,7 +13,8 @@
 
 namespace httpbench::test {
 
-Child::Child(const std::vector<std::string>& args) {
+Child::Child(const std::vector<std::string>& args, const std::vector<std::string>& environment,
+             const std::function<void()>& in_child) {
   int out_pipe[2];
   int err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
@@ -23,6 +24,13 @@ Child::Child(const std::vector<std::string>& args) {
   for (auto& a : full)
     argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_strings(environment);
+  for (char** e = environ; *e; ++e)
+    env_strings.emplace_back(*e);
+  std::vector<char*> envp;
+  for (auto& e : env_strings)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -30,7 +38,8 @@ Child::Child(const std::vector<std::string>& args) {
     ::dup2(err_pipe[1], STDERR_FILENO);
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
-    ::execv(argv[0], argv.data());
+    if (in_child) in_child();
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(out_pipe[1]);

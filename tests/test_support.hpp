@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -68,7 +69,11 @@ inline std::string unresolvable_host() {
 // A child process running the httpbench binary, with stdout and stderr captured.
 class Child {
  public:
-  explicit Child(const std::vector<std::string>& args);
+  // `environment`: "NAME=value" entries added to this process's environment for the child.
+  // `in_child` runs in the child between fork and exec (system calls only: affinity, priority).
+  explicit Child(const std::vector<std::string>& args,
+                 const std::vector<std::string>& environment = {},
+                 const std::function<void()>& in_child = {});
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;

@@ -126,3 +126,15 @@ TEST(Tls, BadSettingsAreUsageErrors) {
   EXPECT_EQ(run_inprocess({"--cert", pki().cert(), "https://127.0.0.1:9/"}).code, kExitUsage);
   EXPECT_EQ(run_inprocess({"serve", "--tls-cert", pki().cert()}).code, kExitUsage);
 }
+
+TEST_P(TlsInEveryMode, ManifestNamesTheNegotiatedTlsVersion) {
+  auto server = start_tls_server(pki().cert(), pki().key());
+  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "4", "-c", "2", "--cacert", pki().ca(),
+                             "--json", server->url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const auto m = boost::json::parse(o.out).as_object().at("manifest").as_object();
+  EXPECT_EQ(m.at("tls_version").as_string().subview().substr(0, 6), "TLSv1.") << m;
+  // The built-in server does not select an ALPN protocol.
+  EXPECT_TRUE(m.at("alpn").is_null()) << m;
+  EXPECT_EQ(m.at("server_header").as_string(), "httpbench");
+}

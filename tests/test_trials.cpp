@@ -15,6 +15,7 @@ RunResult fake_run(Mode mode, double rps, std::uint64_t requests = 100) {
   RunResult r;
   r.mode = mode;
   r.requests = r.succeeded = requests;
+  r.status_codes[200] = requests;
   r.elapsed_s = static_cast<double>(requests) / rps;
   r.rps = rps;
   return r;

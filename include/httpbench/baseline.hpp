@@ -2,6 +2,7 @@
 // --max-regression gate over that comparison.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 namespace httpbench {
 
 struct Report;
+struct RunResult;
 
 // Without intervals on both sides, a change of at most this many percent is within noise.
 inline constexpr double kNoiseBandPct = 5.0;
@@ -45,6 +47,9 @@ struct Baseline {
   std::string path;
   std::string url;
   std::vector<BaselineMode> modes;
+  // The saved runs themselves (histograms and timelines included), for the HTML report; shared
+  // (and declared with RunResult incomplete here) so copies are cheap.
+  std::shared_ptr<const std::vector<RunResult>> runs;
 };
 
 // Reads a file written by --save-baseline, -o or --json. Throws UsageError when it cannot be read
@@ -79,6 +84,8 @@ struct BaselineComparison {
   std::vector<FigureChange> changes;
   // Modes run now but not in the baseline file.
   std::vector<Mode> missing;
+  // The baseline's saved runs, drawn beside the current ones by the HTML report; may be null.
+  std::shared_ptr<const std::vector<RunResult>> runs;
 };
 
 BaselineComparison compare_with_baseline(const Baseline& baseline,

@@ -1,11 +1,13 @@
 // Turns argv into a command and its options. The only file that knows about CLI11.
 #pragma once
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "httpbench/options.hpp"
 #include "httpbench/serve.hpp"
+#include "httpbench/shard.hpp"
 
 namespace httpbench {
 
@@ -25,11 +27,15 @@ struct CommandLine {
   std::chrono::nanoseconds demo_delay = std::chrono::milliseconds(50);
   // Result files for Command::merge.
   std::vector<std::string> merge_files;
+  // merge --require-complete: refuse a set of shard files with a shard missing.
+  bool merge_require_complete = false;
   // Help or version text for Command::info.
   std::string message;
 };
 
-// Parses and validates the arguments (argv[0] excluded). Throws UsageError with a one-line message.
-CommandLine parse_command_line(const std::vector<std::string>& args);
+// Parses and validates the arguments (argv[0] excluded); the shard may also come from the
+// environment (see shard.hpp). Throws UsageError with a one-line message.
+CommandLine parse_command_line(const std::vector<std::string>& args,
+                               const EnvironmentLookup& getenv = std::getenv);
 
 }  // namespace httpbench

@@ -16,6 +16,7 @@ class context;
 
 namespace httpbench {
 
+class FirstContact;
 class RedirectPolicy;
 
 // Beast reads at most what the buffer has room for (at least 512 bytes), so 16 KiB bodies took
@@ -49,6 +50,9 @@ struct ClientConfig {
   // Host name sent as SNI and checked against the certificate (unless verification is off).
   std::string server_name;
   bool verify_host = true;
+  // Captures the first response's Server header and the first TLS handshake's version and ALPN,
+  // for the manifest; shared by every client of the run (each field is written once).
+  std::shared_ptr<FirstContact> first_contact;
 };
 
 }  // namespace httpbench

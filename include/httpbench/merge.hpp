@@ -23,7 +23,9 @@ RunResult run_from_json(const boost::json::object& run);
 // Merges files of the same target: runs of the same mode add up (counts and histograms exactly),
 // the wall time is the span from the earliest start to the latest end (the longest elapsed_s when
 // a file has no timestamps), requests/s is recomputed, percentiles come from the merged histogram.
-// Throws UsageError when the files name different targets.
-Report merge_result_files(const std::vector<std::string>& paths);
+// Shard files (--shard) must all be shards of one run: the same shard count, no index twice, the
+// same options; with `require_complete` every index must be there.
+// Throws UsageError when the files name different targets or the shard checks fail.
+Report merge_result_files(const std::vector<std::string>& paths, bool require_complete = false);
 
 }  // namespace httpbench

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "httpbench/resolve.hpp"
+#include "httpbench/shard.hpp"
 #include "httpbench/tls.hpp"
 #include "httpbench/url.hpp"
 
@@ -97,6 +98,21 @@ struct Options {
   std::optional<double> max_regression_pct;
   // --check expressions, as given; validate() parses them.
   std::vector<std::string> checks;
+  // Width of the timeline's slots: completions, errors and latency per interval (--interval).
+  std::chrono::nanoseconds interval = std::chrono::seconds(1);
+  // Also write a self-contained HTML report with charts to this file (--report).
+  std::optional<std::string> report_file;
+  // This process runs one shard of the work (--shard, or from the environment); the other fields
+  // describe the whole run.
+  std::optional<Shard> shard;
+  // Wall-clock instant to start sending at, Unix seconds (--start-at).
+  std::optional<double> start_at;
+  // --sweep: run the async mode at each of these concurrency levels, increasing; empty: no sweep.
+  std::vector<std::uint64_t> sweep;
+  // --sweep auto: the levels were generated, and the sweep may stop two levels past the knee.
+  bool sweep_auto = false;
+  // The arguments as given (argv without argv[0]), for the manifest; redacted before printing.
+  std::vector<std::string> command_line;
   // Show a live progress line on stderr (only set when stderr is a terminal).
   bool progress = false;
 

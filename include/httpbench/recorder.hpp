@@ -2,13 +2,16 @@
 // one, and they are merged after the workers have stopped.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "httpbench/clock.hpp"
 #include "httpbench/error.hpp"
 #include "httpbench/histogram.hpp"
+#include "httpbench/timeline.hpp"
 
 namespace httpbench {
 
@@ -21,12 +24,17 @@ class Recorder {
   // actual send) is kept apart too; in closed loop the two are the same and only one is kept.
   explicit Recorder(bool open_loop = false) : open_loop_(open_loop) {}
 
+  // The measured phase began at `origin` (the same instant for every worker of a run): the
+  // timeline counts from there in slots of `interval`. Recorders never started keep no timeline.
+  void start_timeline(Clock::time_point origin, std::chrono::nanoseconds interval) {
+    timeline_.start(origin, interval);
+  }
   // A request was handed to a client.
   void record_started() { ++started_; }
-  // A complete response was read. `latency_ns` runs from the request's intended start (equal to
-  // its actual start in closed loop), `service_ns` from its actual start.
+  // A complete response was read at `end`. `latency_ns` runs from the request's intended start
+  // (equal to its actual start in closed loop), `service_ns` from its actual start.
   void record_success(unsigned status, std::uint64_t latency_ns, std::uint64_t service_ns,
-                      std::uint64_t bytes);
+                      std::uint64_t bytes, Clock::time_point end = Clock::now());
   // The request ended without a complete response. `message` is kept for the first failure of
   // each kind, so the report can say why.
   void record_failure(ErrorKind kind, std::string_view message);
@@ -40,6 +48,27 @@ class Recorder {
     ++(resumed ? tls_resumed_ : tls_full_);
     tls_handshake_time_.record(handshake_ns);
   }
+  // A request began or ended at `now`: the requests in flight over time give the achieved
+  // concurrency (their time-weighted mean and peak).
+  void request_began(Clock::time_point now) {
+    account_in_flight(now);
+    ++in_flight_;
+    peak_in_flight_ = std::max(peak_in_flight_, in_flight_);
+  }
+  void request_ended(Clock::time_point now) {
+    account_in_flight(now);
+    --in_flight_;
+  }
+  // A request went out on a connection kept open from an earlier one.
+  void record_reuse() { ++reused_; }
+  // A successful request's phases: from the start of writing it to its final response's header,
+  // and from there to the end of the body.
+  void record_phases(std::uint64_t ttfb_ns, std::uint64_t body_ns) {
+    ttfb_.record(ttfb_ns);
+    body_time_.record(body_ns);
+  }
+  // How late a periodic timer of the event loop fired: the loop was busy that long.
+  void record_loop_lag(std::uint64_t lag_ns) { loop_lag_.record(lag_ns); }
   // A redirect was followed (counted per hop).
   void record_redirect() { ++redirects_; }
   // A reused connection turned out closed by the server; the request was resent on a new one.
@@ -82,11 +111,41 @@ class Recorder {
   const Histogram& connect_time() const { return connect_time_; }
   // Time of each TLS handshake, nanoseconds.
   const Histogram& tls_handshake_time() const { return tls_handshake_time_; }
+  std::uint64_t reused() const { return reused_; }
+  // The most requests in flight at once (per worker; summed over merged workers).
+  std::uint64_t peak_in_flight() const { return peak_in_flight_; }
+  // Integral of the requests in flight over time, request-nanoseconds.
+  double in_flight_area_ns() const { return in_flight_area_ns_; }
+  const Histogram& ttfb() const { return ttfb_; }
+  const Histogram& body_time() const { return body_time_; }
+  const Histogram& loop_lag() const { return loop_lag_; }
+  // Completions, errors, bytes and latency per interval of the measured phase.
+  const Timeline& timeline() const { return timeline_; }
+
+  // Counts a request in flight from construction to destruction, whichever way it ends.
+  class InFlight {
+   public:
+    InFlight(Recorder& r, Clock::time_point start) : r_(r) { r_.request_began(start); }
+    ~InFlight() { r_.request_ended(Clock::now()); }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+   private:
+    Recorder& r_;
+  };
 
   // A start later than this behind schedule counts as a late start.
   static constexpr std::uint64_t kLateStartNs = 1'000'000;
 
  private:
+  void account_in_flight(Clock::time_point now) {
+    if (in_flight_ != 0) {
+      in_flight_area_ns_ +=
+          static_cast<double>(in_flight_) * static_cast<double>(elapsed_ns(last_change_, now));
+    }
+    last_change_ = now;
+  }
+
   // Latency runs from intended send times; service time is kept apart.
   bool open_loop_ = false;
   // Requests handed to a client.
@@ -126,6 +185,22 @@ class Recorder {
   Histogram connect_time_;
   // TLS handshake time, nanoseconds.
   Histogram tls_handshake_time_;
+  // Requests sent on a kept-open connection.
+  std::uint64_t reused_ = 0;
+  // Requests in flight now, the most at once, and their integral over time (request-ns) up to
+  // `last_change_`.
+  std::uint64_t in_flight_ = 0;
+  std::uint64_t peak_in_flight_ = 0;
+  double in_flight_area_ns_ = 0;
+  Clock::time_point last_change_{};
+  // Request write start to final response header, nanoseconds (successful requests).
+  Histogram ttfb_;
+  // Final response header to end of body, nanoseconds (successful requests).
+  Histogram body_time_;
+  // Lateness of the event loop's periodic probe timer, nanoseconds (async mode).
+  Histogram loop_lag_;
+  // Per-interval counts and latency since start_timeline().
+  Timeline timeline_;
 };
 
 }  // namespace httpbench

@@ -7,6 +7,8 @@
 
 #include <boost/beast/http/basic_parser.hpp>
 
+#include "httpbench/first_contact.hpp"
+
 namespace httpbench {
 
 class ResponseParser : public boost::beast::http::basic_parser<false> {
@@ -20,6 +22,10 @@ class ResponseParser : public boost::beast::http::basic_parser<false> {
   // The Location header, when keep_location() was asked for.
   const std::string& location() const { return location_; }
   void keep_location() { keep_location_ = true; }
+  // Offers the Server header to `first` while it still wants one (null: never).
+  void offer_server_to(FirstContact* first) {
+    if (first != nullptr && first->wants_server()) first_contact_ = first;
+  }
   // Body bytes after any chunked framing is removed.
   std::uint64_t body_bytes() const { return body_bytes_; }
 
@@ -36,6 +42,8 @@ class ResponseParser : public boost::beast::http::basic_parser<false> {
   void on_field_impl(field name, string_view, string_view value, error_code&) override {
     // Kept only when redirects are followed, so that plain runs allocate nothing here.
     if (keep_location_ && name == field::location) location_.assign(value.data(), value.size());
+    // Once per run: the first client to see a Server header copies it; later parsers skip this.
+    if (first_contact_ != nullptr && name == field::server) first_contact_->offer_server(value);
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
@@ -52,6 +60,7 @@ class ResponseParser : public boost::beast::http::basic_parser<false> {
 
   unsigned status_ = 0;
   bool keep_location_ = false;
+  FirstContact* first_contact_ = nullptr;
   std::string location_;
   std::uint64_t body_bytes_ = 0;
 };

@@ -13,7 +13,10 @@
 #include "httpbench/checks.hpp"
 #include "httpbench/error.hpp"
 #include "httpbench/histogram.hpp"
+#include "httpbench/manifest.hpp"
 #include "httpbench/options.hpp"
+#include "httpbench/timeline.hpp"
+#include "httpbench/scalability.hpp"
 #include "httpbench/trials.hpp"
 
 namespace httpbench {
@@ -41,6 +44,12 @@ struct RunTiming {
   // of separate processes can be merged over their span.
   double started_at = 0;
   double ended_at = 0;
+  // Client threads that ran the mode (the CPU time is theirs).
+  std::uint64_t client_threads = 1;
+  // Resident memory of the process when the mode started, and its peak during the mode, KiB;
+  // 0 when unknown.
+  std::uint64_t rss_start_kb = 0;
+  std::uint64_t rss_peak_kb = 0;
 };
 
 struct RunResult {
@@ -85,9 +94,32 @@ struct RunResult {
   Histogram service_histogram;
   Histogram connect_histogram;
   Histogram tls_handshake_histogram;
+  // Completions, errors, bytes and latency per interval of the measured phase (--interval).
+  Timeline timeline;
   // Wall-clock start and end of the measured phase, Unix seconds; 0 when unknown.
   double started_at = 0;
   double ended_at = 0;
+  // Phases of successful requests: from the start of writing the request to the final
+  // response's header (time to first byte), and from there to the end of the body.
+  LatencySummary ttfb_time;
+  LatencySummary body_time;
+  Histogram ttfb_histogram;
+  Histogram body_histogram;
+  // Requests in flight: as asked (-c; 1 for sync), their time-weighted mean over the run, and
+  // the most at once (summed over workers).
+  std::uint64_t concurrency_requested = 0;
+  double concurrency_mean = 0;
+  std::uint64_t concurrency_peak = 0;
+  // Requests sent on a connection kept open from an earlier request.
+  std::uint64_t connections_reused = 0;
+  // Client threads that ran the mode.
+  std::uint64_t client_threads = 1;
+  // How late the event loop's 10 ms probe timer fired (async only; empty otherwise).
+  LatencySummary loop_lag;
+  Histogram loop_lag_histogram;
+  // Resident memory when the mode started and its peak during the mode, KiB; 0 when unknown.
+  std::uint64_t rss_start_kb = 0;
+  std::uint64_t rss_peak_kb = 0;
   // TLS handshakes: full, and resumed from a session saved on an earlier connection.
   std::uint64_t tls_full_handshakes = 0;
   std::uint64_t tls_resumed_handshakes = 0;
@@ -112,6 +144,12 @@ struct RunResult {
 
 RunResult summarize_run(Mode mode, const Recorder& recorder, const RunTiming& timing);
 
+// Responses with a 2xx or 3xx status.
+std::uint64_t successful_responses(const RunResult& r);
+// Successful responses per second of wall time: what speedups compare, so that a mode does not
+// look faster for getting quick errors.
+double successful_rps(const RunResult& r);
+
 // One mode measured against the baseline.
 struct Speedup {
   Mode mode = Mode::async;
@@ -128,6 +166,18 @@ struct Comparison {
 
 // Compares every run with the first; nullopt with fewer than two runs.
 std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs);
+
+// httpbench merge of shard files: one file's run of one mode.
+struct ShardRow {
+  std::string file;
+  Shard shard;
+  Mode mode = Mode::async;
+  std::uint64_t requests = 0;
+  std::uint64_t failed = 0;
+  double rps = 0;
+  // How late the shard began sending after --start-at, milliseconds; nullopt without --start-at.
+  std::optional<double> start_skew_ms;
+};
 
 // Everything a reporter prints.
 struct Report {
@@ -149,6 +199,20 @@ struct Report {
   std::vector<CheckOutcome> checks;
   // httpbench merge: the files merged into `runs`.
   std::vector<std::string> merged_from;
+  // --sweep: the curve over the levels, whose runs are `runs` in the same order.
+  std::optional<SweepSummary> sweep;
+  // Versions, machine, target facts and command line; set for every run and merge.
+  std::optional<Manifest> manifest;
+  // --shard: this process ran this part of the work; `options` describe the whole run, and
+  // `shard_options` this part of it.
+  std::optional<Shard> shard;
+  std::optional<Options> shard_options;
+  // --start-at: the instant asked for, Unix seconds, and how late sending began, milliseconds.
+  std::optional<double> start_at;
+  double start_skew_ms = 0;
+  // httpbench merge of shard files: the shard count, and a row per file and mode.
+  std::uint64_t shard_count = 0;
+  std::vector<ShardRow> shard_rows;
 
   bool any_failed() const;
   bool any_check_failed() const;

@@ -66,6 +66,8 @@ struct RunPlan {
   // Or: every worker warms up for this long.
   std::optional<std::chrono::nanoseconds> warmup_duration;
   Schedule main{200, std::nullopt, 0};
+  // Width of the timeline's slots (--interval).
+  std::chrono::nanoseconds interval = std::chrono::seconds(1);
 
   // The warm-up of worker `index`, so that every connection is warm before measuring starts.
   Schedule warmup_for(std::uint64_t index) const {

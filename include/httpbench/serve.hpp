@@ -2,7 +2,9 @@
 //
 // Every request is answered after `delay` plus a uniform random share of `jitter`, with a body of
 // `body_size` bytes. The query string overrides per request: ?delay=50ms&status=503&size=1024
-// (and close=1 to close the connection after the response).
+// (and close=1 to close the connection after the response). With `max_concurrent`, at most that
+// many requests are handled at once and the rest queue, like a server with a fixed worker pool,
+// or (with `shed`) get an immediate 503, like a server that sheds load.
 #pragma once
 
 #include <chrono>
@@ -21,6 +23,12 @@ struct ServeOptions {
   std::chrono::nanoseconds delay{0};
   std::chrono::nanoseconds jitter{0};
   std::uint64_t body_size = 2;
+  // Requests handled at once, at most; further requests wait in a queue (first come, first served)
+  // until a slot frees. 0: no limit.
+  std::uint64_t max_concurrent = 0;
+  // With max_concurrent: answer 503 at once when every slot is taken instead of queueing, like a
+  // server that sheds load.
+  bool shed = false;
   // Serve https with this certificate chain and key (PEM files).
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
@@ -60,6 +68,9 @@ class Server {
   std::uint64_t request_body_bytes() const;
   // Connections accepted so far (thread-safe).
   std::uint64_t connections_accepted() const;
+  // The most requests handled at once so far: from the request read (and a --max-concurrent slot
+  // taken) to its response written (thread-safe).
+  std::uint64_t peak_in_flight() const;
 
  private:
   struct State;

@@ -23,6 +23,10 @@ struct Transfer {
   unsigned status = 0;
   // The final response allows the connection to be reused.
   bool keep_alive = false;
+  // From the start of the write to the final response's header, and from there to the end of its
+  // body, nanoseconds.
+  std::uint64_t ttfb_ns = 0;
+  std::uint64_t body_ns = 0;
   // Its Location header, kept only when redirects are followed.
   std::string location;
 };
