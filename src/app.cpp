@@ -24,6 +24,7 @@
 #include "httpbench/report_html.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/resolve.hpp"
+#include "httpbench/route.hpp"
 #include "httpbench/runner.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/serve.hpp"
@@ -215,7 +216,9 @@ int run_merge(const CommandLine& cl, std::ostream& out, std::ostream& err) {
 
 int run_serve(const ServeOptions& options, std::ostream& out, const std::atomic<bool>& stop) {
   Server server(options);
-  out << "listening on " << server.url() << std::endl;
+  out << "listening on " << server.url();
+  if (options.unix_socket) out << " at unix:" << *options.unix_socket;
+  out << std::endl;
   server.start();
   while (!stop.load())
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -300,8 +303,11 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   std::optional<AtomicFile> html_out;
   if (options.report_file) html_out.emplace(*options.report_file);
   const auto dns_start = Clock::now();
-  auto endpoints = resolve_target(options.target, options.resolve_overrides);
-  const double dns_ms = static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
+  // The Unix socket, the proxy (its host only) or the target.
+  auto endpoints = resolve_route(options);
+  const double dns_ms = options.unix_socket
+                            ? 0.0
+                            : static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
   const ClientConfig config = make_client_config(part, std::move(endpoints));
 
   Report report;

@@ -3,13 +3,15 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include "httpbench/clock.hpp"
@@ -18,6 +20,7 @@
 #include "httpbench/redirect.hpp"
 #include "httpbench/response_parser.hpp"
 #include "httpbench/results.hpp"
+#include "httpbench/route.hpp"
 #include "httpbench/tls_session.hpp"
 #include "httpbench/transfer.hpp"
 
@@ -73,9 +76,16 @@ struct AsyncRun {
   std::chrono::nanoseconds cpu_start{0};
 };
 
-// One connection's reusable parts: the TCP stream, the TLS layer over it (https, rebuilt for every
-// new connection, since an SSL object cannot be reused), the read buffer, the saved TLS session
-// for resumption, and the timer for open-loop waits.
+// The socket stream of a connection: a generic stream socket, opened as TCP or as a Unix domain
+// socket (--unix-socket) by the endpoint it connects to. One type for both (rather than a
+// template over the protocol or a variant) keeps a single connect, proxy and transfer path and
+// one instantiation of the coroutines; the protocol is a runtime value in the socket, so it costs
+// nothing per request.
+using SocketStream = beast::basic_stream<net::generic::stream_protocol>;
+
+// One connection's reusable parts: the socket stream, the TLS layer over it (https, rebuilt for
+// every new connection, since an SSL object cannot be reused), the read buffer, the saved TLS
+// session for resumption, and the timer for open-loop waits.
 struct Connection {
   Connection(const net::any_io_executor& ex, const ClientConfig& cfg) : tcp(ex), timer(ex) {
     (void)cfg;
@@ -92,27 +102,64 @@ struct Connection {
     buffer.clear();
   }
 
-  beast::tcp_stream tcp;
-  std::optional<ssl::stream<beast::tcp_stream&>> tls;
+  SocketStream tcp;
+  std::optional<ssl::stream<SocketStream&>> tls;
   TlsSession session;
   beast::flat_buffer buffer;
   net::steady_timer timer;
 };
 
-// Establishes TCP and, for https, TLS on `conn`. Records the connection and handshake; on failure
-// records it and returns false.
+// https through a proxy: sends the CONNECT request and reads the proxy's answer on the fresh
+// connection (the stream's deadline still running). Sets `status` to the answer's status.
+net::awaitable<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg,
+                                       unsigned& status) {
+  auto [write_ec, written] =
+      co_await net::async_write(conn.tcp, net::buffer(cfg.tunnel_request), use_tuple);
+  if (write_ec) co_return write_ec;
+  // A 2xx answer to CONNECT has no body, whatever its headers say; another one is a refusal and
+  // the connection is dropped, body unread.
+  ResponseParser parser(cfg.max_header_size);
+  parser.skip(true);
+  auto [read_ec, n] = co_await http::async_read_header(conn.tcp, conn.buffer, parser, use_tuple);
+  status = parser.status();
+  if (read_ec) co_return read_ec;
+  // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
+  if (tunnel_opened(status) && conn.buffer.size() != 0) co_return http::error::unexpected_body;
+  co_return error_code{};
+}
+
+// Establishes the connection (TCP or Unix socket; through a proxy, the CONNECT tunnel for https)
+// and, for https, TLS on `conn`. Records the connection and handshake; on failure records it and
+// returns false.
 net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
                                      Clock::time_point deadline) {
   const auto connect_start = Clock::now();
   conn.tcp.expires_at(deadline);
   auto [ec, endpoint] = co_await conn.tcp.async_connect(cfg.endpoints, use_tuple);
   if (ec) {
-    recorder.record_failure(classify(ec, Phase::connect), describe_error(ec));
+    recorder.record_failure(classify(ec, Phase::connect), connect_failure(cfg.connect_label, ec));
     conn.close();
     co_return false;
   }
-  error_code ignored;
-  conn.tcp.socket().set_option(tcp::no_delay(true), ignored);
+  if (endpoint.protocol().family() != AF_UNIX) {
+    error_code ignored;
+    conn.tcp.socket().set_option(tcp::no_delay(true), ignored);
+  }
+  if (!cfg.tunnel_request.empty()) {
+    // The tunnel is part of establishing the connection: its round trip counts as connect time.
+    unsigned status = 0;
+    if (error_code tunnel_ec = co_await open_tunnel(conn, cfg, status)) {
+      recorder.record_failure(classify(tunnel_ec, Phase::connect),
+                              connect_failure(cfg.connect_label, tunnel_ec));
+      conn.close();
+      co_return false;
+    }
+    if (!tunnel_opened(status)) {
+      recorder.record_failure(ErrorKind::connect, tunnel_refused(cfg.connect_label, status));
+      conn.close();
+      co_return false;
+    }
+  }
   recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
   if (!cfg.tls) co_return true;
 
@@ -148,7 +195,7 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
   t.phase = Phase::read;
   do {
     ResponseParser parser(cfg.max_header_size);
-    if (cfg.head_request) parser.skip(true);
+    if (is_head_request(request)) parser.skip(true);
     if (cfg.redirects) parser.keep_location();
     parser.offer_server_to(cfg.first_contact.get());
     // The header first, so that a large body is read with a large buffer from its first byte.
@@ -173,17 +220,21 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
   co_return t;
 }
 
-// One request on `conn`, connecting first when needed, and resending once on a new connection
-// when a reused one turns out closed by the server. Returns true when a response was read.
+// Request number `number` on `conn`, connecting first when needed, and resending once on a new
+// connection when a reused one turns out closed by the server. Returns true when a response was
+// read.
 net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
-                              Clock::time_point intended) {
+                              Clock::time_point intended, std::uint64_t number) {
   recorder.record_started();
+  const std::size_t line =
+      cfg.line_requests.empty() ? 0 : static_cast<std::size_t>(number % cfg.line_requests.size());
+  recorder.record_url_started(line);
   const auto start = Clock::now();
   const Recorder::InFlight in_flight(recorder, start);
   recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
-  RedirectChain chain(cfg);
+  RedirectChain chain(cfg, line);
   std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = conn.is_open();
@@ -221,6 +272,7 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
 
     const auto end = Clock::now();
     recorder.record_phases(t.ttfb_ns, t.body_ns);
+    recorder.record_url_response(line, t.status, elapsed_ns(intended, end), bytes);
     recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes,
                             end);
     co_return true;
@@ -236,7 +288,7 @@ net::awaitable<void> run_connection(AsyncRun& run, std::uint64_t index) {
   for (std::uint64_t k = 0;; ++k) {
     const auto when = warmup.intended(k, Clock::now());
     if (!when || run.stop.load(std::memory_order_relaxed)) break;
-    co_await exchange(conn, run.config, run.warmup_recorder, *when);
+    co_await exchange(conn, run.config, run.warmup_recorder, *when, k);
   }
   if (++run.at_gate == run.spawned) {
     run.start = Clock::now();
@@ -250,13 +302,14 @@ net::awaitable<void> run_connection(AsyncRun& run, std::uint64_t index) {
 
   for (;;) {
     const auto now = Clock::now();
-    const auto when = run.schedule.intended(run.next++, now);
+    const std::uint64_t number = run.next++;
+    const auto when = run.schedule.intended(number, now);
     if (!when) break;
     if (*when > now) {
       conn.timer.expires_at(*when);
       co_await conn.timer.async_wait(use_tuple);
     }
-    const bool ok = co_await exchange(conn, run.config, run.recorder, *when);
+    const bool ok = co_await exchange(conn, run.config, run.recorder, *when, number);
     if (run.schedule.end() && Clock::now() > *run.schedule.end()) {
       run.recorder.record_after_deadline();
     }

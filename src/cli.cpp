@@ -7,6 +7,7 @@
 
 #include "httpbench/error.hpp"
 #include "httpbench/request.hpp"
+#include "httpbench/route.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/sweep.hpp"
 #include "httpbench/units.hpp"
@@ -25,6 +26,7 @@ struct RawOptions {
   std::string rate;
   std::string warmup;
   std::vector<std::string> resolve;
+  std::optional<std::string> proxy;
   std::string concurrency = "100";
   std::string timeout = "30s";
   std::string connect_timeout = "10s";
@@ -46,6 +48,7 @@ struct RawOptions {
   std::vector<std::string> headers;
   std::string shard;
   std::string start_at;
+  std::string urls;
 };
 
 std::vector<Mode> parse_mode_list(const std::string& text) {
@@ -171,6 +174,15 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("--resolve", raw.resolve,
                  "HOST:PORT:ADDRESS: connect there instead of resolving HOST (repeatable)")
       ->allow_extra_args(false);
+  app.add_option("--unix-socket", o.unix_socket,
+                 "connect to this Unix domain socket instead of TCP; the URL gives the Host "
+                 "header and path");
+  app.add_option("--proxy", raw.proxy,
+                 "send requests through this HTTP proxy, http://HOST:PORT (https targets through "
+                 "a CONNECT tunnel)");
+  app.add_option("--proxy-user", o.proxy_user, "user:password for Proxy-Authorization: Basic");
+  app.add_flag("--proxy-from-env", o.proxy_from_env,
+               "take the proxy from http_proxy, https_proxy and no_proxy (either case)");
   app.add_flag("-k,--insecure", o.tls.insecure,
                "https: do not verify the server's certificate or host name");
   app.add_option("--cacert", o.tls.ca_file, "https: trust these CA certificates (PEM file)");
@@ -207,6 +219,9 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  "threshold checked after the run, repeatable: p99<200ms, rps>5000, errors<1%, "
                  "speedup>2, async:p50<=20ms; exit 1 when one fails")
       ->allow_extra_args(false);
+  app.add_option("--urls", raw.urls,
+                 "send the requests of FILE round-robin, one per line: [METHOD] URL [BODY_FILE] "
+                 "(one origin); results per line and in total");
   app.add_option("--shard", raw.shard,
                  "run shard I of N (I from 0) of the work: -n, -c and --rate split, --duration "
                  "kept; also HTTPBENCH_SHARD, or JOB_COMPLETION_INDEX with HTTPBENCH_SHARDS");
@@ -217,7 +232,16 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
 }
 
 void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLookup& getenv) {
-  o.target = parse_target(raw.url);
+  if (!raw.urls.empty()) {
+    if (!raw.url.empty()) {
+      throw UsageError("--urls: give the URLs in the file, not on the command line");
+    }
+    o.urls_file = raw.urls;
+    o.request_lines = read_request_lines(raw.urls);
+    o.target = o.request_lines.front().target;
+  } else {
+    o.target = parse_target(raw.url);
+  }
   if (!raw.shard.empty()) {
     o.shard = with_option_name("--shard", raw.shard, parse_shard);
   } else {
@@ -228,6 +252,15 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
   }
   for (const std::string& r : raw.resolve)
     o.resolve_overrides.push_back(parse_resolve_override(r));
+  if (raw.proxy) {
+    if (o.proxy_from_env) throw UsageError("--proxy and --proxy-from-env exclude each other");
+    std::optional<std::string> credentials;
+    o.proxy = with_option_name("--proxy", *raw.proxy, [&](const std::string& text) {
+      return parse_proxy_url(text, credentials);
+    });
+    if (credentials && !o.proxy_user) o.proxy_user = std::move(credentials);
+  }
+  apply_proxy_environment(o, getenv);
   if (!raw.duration.empty()) {
     o.duration = with_option_name("--duration", raw.duration, parse_duration);
   }
@@ -300,6 +333,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
                   "queueing");
   serve->add_option("--tls-cert", cl.serve.tls_cert, "serve https with this certificate (PEM)");
   serve->add_option("--tls-key", cl.serve.tls_key, "private key for --tls-cert (PEM)");
+  serve->add_option("--unix-socket", cl.serve.unix_socket,
+                    "listen on this Unix domain socket instead of TCP (replaced if stale)");
 
   CLI::App* demo =
       app.add_subcommand("demo", "reproduce the sync vs threads vs async benchmark offline");
@@ -336,6 +371,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
 
   if (serve->parsed()) {
     cl.command = Command::serve;
+    if (cl.serve.unix_socket && (serve->count("--address") != 0 || serve->count("--port") != 0)) {
+      throw UsageError("serve: --unix-socket excludes --address and --port");
+    }
     const std::uint64_t port = with_option_name("--port", raw.port, parse_count);
     if (port > 65535) throw UsageError("--port: must be 0..65535");
     cl.serve.port = static_cast<std::uint16_t>(port);
@@ -369,7 +407,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
     }
     return cl;
   }
-  if (raw.url.empty()) throw UsageError("missing URL (try --help)");
+  if (raw.url.empty() && raw.urls.empty()) throw UsageError("missing URL (try --help)");
   raw.concurrency_given = app.count("--concurrency") != 0;
   finish_benchmark_options(raw, cl.options, getenv);
   return cl;

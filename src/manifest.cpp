@@ -94,15 +94,24 @@ std::vector<std::string> redact_command_line(const std::vector<std::string>& arg
   std::vector<std::string> out;
   out.reserve(args.size());
   bool secret_next = false;
+  bool proxy_next = false;
   for (const std::string& arg : args) {
     if (secret_next) {
       out.emplace_back("***");
       secret_next = false;
-    } else if (arg == "--basic-auth") {
+    } else if (proxy_next) {
+      out.push_back(redact_proxy_argument(arg));
+      proxy_next = false;
+    } else if (arg == "--basic-auth" || arg == "--proxy-user") {
       out.push_back(arg);
       secret_next = true;
-    } else if (arg.rfind("--basic-auth=", 0) == 0) {
-      out.emplace_back("--basic-auth=***");
+    } else if (arg.rfind("--basic-auth=", 0) == 0 || arg.rfind("--proxy-user=", 0) == 0) {
+      out.push_back(arg.substr(0, arg.find('=')) + "=***");
+    } else if (arg == "--proxy") {
+      out.push_back(arg);
+      proxy_next = true;
+    } else if (arg.rfind("--proxy=", 0) == 0) {
+      out.push_back("--proxy=" + redact_proxy_argument(std::string_view(arg).substr(8)));
     } else {
       out.push_back(redact_argument(arg));
     }
@@ -129,16 +138,11 @@ Manifest collect_manifest(const std::vector<std::string>& args) {
   return m;
 }
 
-void add_target_facts(Manifest& manifest,
-                      const std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
+void add_target_facts(Manifest& manifest, const std::vector<ConnectEndpoint>& endpoints,
                       const FirstContact* first_contact) {
   manifest.resolved_addresses.clear();
-  for (const auto& ep : endpoints) {
-    const auto address = ep.address();
-    manifest.resolved_addresses.push_back(
-        address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), ep.port())
-                        : fmt::format("{}:{}", address.to_string(), ep.port()));
-  }
+  for (const auto& ep : endpoints)
+    manifest.resolved_addresses.push_back(endpoint_text(ep));
   if (first_contact == nullptr) return;
   manifest.server_header = first_contact->server();
   manifest.tls_version = first_contact->tls_version();

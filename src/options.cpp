@@ -5,6 +5,7 @@
 #include "httpbench/checks.hpp"
 #include "httpbench/error.hpp"
 #include "httpbench/request.hpp"
+#include "httpbench/route.hpp"
 
 namespace httpbench {
 
@@ -58,6 +59,7 @@ void Options::validate() const {
     throw UsageError("--interval must be between 1ms and 1h");
   }
   validate_request(*this);
+  validate_route(*this);
   parse_checks(*this);
   if (!sweep.empty()) {
     if (compare) throw UsageError("--sweep and --compare exclude each other");
@@ -73,6 +75,13 @@ void Options::validate() const {
     if (shard) throw UsageError("--sweep and --shard exclude each other");
   }
   if (shard) options_for_shard(*this, *shard);
+  if (!request_lines.empty()) {
+    if (follow_redirects > 0) throw UsageError("--urls cannot be combined with --follow yet");
+    if (body || body_file) {
+      throw UsageError("--urls gives each request's body in its file: drop --body/--body-file");
+    }
+    if (method != "GET") throw UsageError("--urls gives each request's method in its file: drop -X");
+  }
 }
 
 }  // namespace httpbench

@@ -52,6 +52,13 @@ void Recorder::merge(const Recorder& other) {
   connect_time_.merge(other.connect_time_);
   tls_handshake_time_.merge(other.tls_handshake_time_);
   reused_ += other.reused_;
+  if (urls_.size() < other.urls_.size()) urls_.resize(other.urls_.size());
+  for (std::size_t i = 0; i < other.urls_.size(); ++i) {
+    urls_[i].started += other.urls_[i].started;
+    for (std::size_t c = 0; c < urls_[i].status_classes.size(); ++c)
+      urls_[i].status_classes[c] += other.urls_[i].status_classes[c];
+    urls_[i].responses.add(other.urls_[i].responses);
+  }
   // Workers run side by side, so their peaks add up (an upper bound of the joint peak).
   peak_in_flight_ += other.peak_in_flight_;
   in_flight_area_ns_ += other.in_flight_area_ns_;

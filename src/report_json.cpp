@@ -3,8 +3,10 @@
 
 #include "httpbench/report.hpp"
 #include "httpbench/report_insight.hpp"
+#include "httpbench/report_urls.hpp"
 #include "httpbench/report_sweep.hpp"
 #include "httpbench/request.hpp"
+#include "httpbench/route.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/timeline_json.hpp"
 
@@ -54,7 +56,10 @@ json::object options_json(const Options& o) {
           {"method", o.method},
           {"headers", std::move(headers)},
           {"body_bytes", o.body ? o.body->size() : 0},
-          {"http_version", o.http10 ? "1.0" : "1.1"}};
+          {"http_version", o.http10 ? "1.0" : "1.1"},
+          // "http://HOST:PORT" ("http://***@HOST:PORT" with credentials) or null.
+          {"proxy", o.proxy ? json::value(display_proxy(o)) : json::value(nullptr)},
+          {"unix_socket", o.unix_socket ? json::value(*o.unix_socket) : json::value(nullptr)}};
 }
 
 // [[upper_bound_us, count], ...]: each bucket's upper bound, which merge reads back into the
@@ -258,6 +263,7 @@ std::string format_json(const Report& report) {
   for (const RunResult& r : report.runs) {
     json::object run = run_json(r);
     add_insight_json(report, r, run);
+    if (!r.urls.empty()) run["urls"] = urls_json(r);
     runs.push_back(std::move(run));
   }
   json::object doc{{"tool", "httpbench"},       {"schema_version", 1},
@@ -276,6 +282,12 @@ std::string format_json(const Report& report) {
                                      {"time_saved_pct", std::move(time_saved)}};
   }
   add_report_insight_json(report, doc);
+  if (!report.options.request_lines.empty()) {
+    json::array lines;
+    for (const RequestLine& line : report.options.request_lines)
+      lines.emplace_back(line.label());
+    doc["options"].as_object()["urls"] = std::move(lines);
+  }
   if (report.shard && report.shard_options) {
     doc["shard"] = shard_json(*report.shard, *report.shard_options);
   }

@@ -9,8 +9,10 @@
 
 #include "httpbench/report.hpp"
 #include "httpbench/report_insight.hpp"
+#include "httpbench/report_urls.hpp"
 #include "httpbench/report_sweep.hpp"
 #include "httpbench/request.hpp"
+#include "httpbench/route.hpp"
 #include "httpbench/schedule.hpp"
 
 namespace httpbench {
@@ -142,6 +144,7 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
                  r.connections, r.connections == 1 ? "" : "s");
   fmt::format_to(out, "  client cpu {} ({:.1f}us per request)\n", format_seconds(r.cpu_s),
                  r.requests ? r.cpu_s * 1e6 / static_cast<double>(r.requests) : 0.0);
+  fmt::format_to(out, "{}", format_urls_text(r));
   write_distribution(out, r.histogram, style.width);
 }
 
@@ -340,6 +343,11 @@ std::string format_text(const Report& report, const TextStyle& style) {
                    o.trials);
   }
   fmt::format_to(out, "\n");
+  if (o.proxy) {
+    fmt::format_to(out, "proxy      {}{}\n", display_proxy(o),
+                   o.target.scheme == "https" ? " (CONNECT tunnel)" : "");
+  }
+  if (o.unix_socket) fmt::format_to(out, "unix socket {}\n", redact_for_display(*o.unix_socket));
   write_request(out, o);
   write_shard(out, report);
   fmt::format_to(out, "DNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));

@@ -112,6 +112,11 @@ std::vector<Header> request_headers(const Options& o) {
                               {"User-Agent", fmt::format("httpbench/{}", kVersion)},
                               {"Accept", "*/*"}};
   if (o.basic_auth) headers.push_back({"Authorization", "Basic " + base64_encode(*o.basic_auth)});
+  // http through a proxy: the proxy reads this request. (https sends it in the CONNECT request
+  // only, never to the origin inside the tunnel.)
+  if (o.proxy && o.proxy_user && o.target.scheme == "http") {
+    headers.push_back({"Proxy-Authorization", "Basic " + base64_encode(*o.proxy_user)});
+  }
   if (o.body || o.content_type) {
     headers.push_back({"Content-Type", o.content_type.value_or("application/octet-stream")});
   }
@@ -139,7 +144,10 @@ std::vector<Header> request_headers(const Options& o) {
 
 std::string serialize_request(const Options& options) {
   const std::vector<Header> headers = request_headers(options);
-  std::string out = fmt::format("{} {} HTTP/{}\r\n", options.method, options.target.target,
+  // http through a proxy: absolute-form (RFC 9112 3.2.2), so the proxy knows where to forward.
+  const bool absolute_form = options.proxy && options.target.scheme == "http";
+  std::string out = fmt::format("{} {} HTTP/{}\r\n", options.method,
+                                absolute_form ? options.target.url() : options.target.target,
                                 options.http10 ? "1.0" : "1.1");
   for (const Header& h : headers) {
     out += h.name;

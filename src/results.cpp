@@ -74,6 +74,14 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
           : 0;
   r.concurrency_peak = rec.peak_in_flight();
   r.connections_reused = rec.reused();
+  for (const Recorder::UrlStats& u : rec.urls()) {
+    UrlResult line;
+    line.requests = u.started;
+    line.status_classes = u.status_classes;
+    line.histogram = u.responses;
+    summarize_url(line, r.elapsed_s);
+    r.urls.push_back(std::move(line));
+  }
   r.client_threads = timing.client_threads;
   r.loop_lag = summarize_latency(rec.loop_lag());
   r.loop_lag_histogram = rec.loop_lag();
@@ -85,6 +93,18 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.ended_at = timing.ended_at;
   r.interrupted = timing.interrupted;
   return r;
+}
+
+void summarize_url(UrlResult& line, double elapsed_s) {
+  const Timeline::Slot& h = line.histogram;
+  line.responses = h.completed;
+  line.failed = line.requests > line.responses ? line.requests - line.responses : 0;
+  line.rps = elapsed_s > 0 ? static_cast<double>(line.responses) / elapsed_s : 0;
+  line.p50 = to_ms(h.latency_at_quantile(0.5));
+  line.p90 = to_ms(h.latency_at_quantile(0.9));
+  line.p99 = to_ms(h.latency_at_quantile(0.99));
+  line.min = to_ms(h.min_ns);
+  line.max = to_ms(h.max_ns);
 }
 
 std::uint64_t successful_responses(const RunResult& r) {

@@ -44,14 +44,22 @@ void blocking_phase(SyncClient& client, Recorder& recorder, std::atomic<std::uin
                     const Schedule& schedule, const std::atomic<bool>& stop, Progress* progress) {
   while (!stopped(stop)) {
     const auto now = Clock::now();
-    const auto when = schedule.intended(next.fetch_add(1, std::memory_order_relaxed), now);
+    const std::uint64_t number = next.fetch_add(1, std::memory_order_relaxed);
+    const auto when = schedule.intended(number, now);
     if (!when) break;
     if (*when > now && !sleep_until(*when, stop)) break;
     const std::uint64_t failed_before = recorder.failed();
-    if (!client.run_one(recorder, stop, *when)) break;
+    if (!client.run_one(recorder, stop, *when, number)) break;
     if (schedule.end() && Clock::now() > *schedule.end()) recorder.record_after_deadline();
     if (progress) progress->add(recorder.failed() == failed_before);
   }
+}
+
+// A worker's Recorder for the measured phase (with per-line figures for --urls).
+Recorder measuring_recorder(const ClientConfig& config, const RunPlan& plan) {
+  Recorder r(plan.main.open_loop());
+  r.track_urls(config.line_requests.size());
+  return r;
 }
 
 // Places the measured phase, just ended, in wall-clock time (Unix seconds). steady_clock measured
@@ -72,7 +80,7 @@ void warm_up(SyncClient& client, Schedule warmup, const std::atomic<bool>& stop)
 
 RunResult run_sync(const ClientConfig& config, RunPlan plan, const std::atomic<bool>& stop,
                    Progress* progress) {
-  Recorder recorder(plan.main.open_loop());
+  Recorder recorder = measuring_recorder(config, plan);
   SyncClient client(config);
   warm_up(client, plan.warmup_for(0), stop);
   std::atomic<std::uint64_t> next{0};
@@ -91,7 +99,7 @@ RunResult run_sync(const ClientConfig& config, RunPlan plan, const std::atomic<b
 RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomic<bool>& stop,
                       Progress* progress) {
   const std::uint64_t n_threads = plan.workers;
-  std::vector<Recorder> recorders(n_threads, Recorder(plan.main.open_loop()));
+  std::vector<Recorder> recorders(n_threads, measuring_recorder(config, plan));
   std::vector<nanoseconds> cpu(n_threads, nanoseconds{0});
   std::atomic<std::uint64_t> next{0};
   Clock::time_point start;
@@ -158,7 +166,7 @@ std::uint64_t share(std::uint64_t total, std::uint64_t parts, std::uint64_t inde
 RunResult run_async(const Options& options, const ClientConfig& config, const RunPlan& plan,
                     const std::atomic<bool>& stop, Progress* progress) {
   const std::uint64_t n = std::min<std::uint64_t>(options.io_threads, plan.workers);
-  std::vector<Recorder> recorders(n, Recorder(plan.main.open_loop()));
+  std::vector<Recorder> recorders(n, measuring_recorder(config, plan));
   std::vector<RunTiming> timings(n);
   auto run_part = [&](std::uint64_t i) {
     RunPlan part = plan;
@@ -191,11 +199,22 @@ RunResult run_async(const Options& options, const ClientConfig& config, const Ru
 
 }  // namespace
 
-ClientConfig make_client_config(const Options& options,
-                                std::vector<boost::asio::ip::tcp::endpoint> endpoints) {
+ClientConfig make_client_config(const Options& options, std::vector<ConnectEndpoint> endpoints) {
   ClientConfig c;
   c.endpoints = std::move(endpoints);
+  c.tunnel_request = connect_request(options);
+  c.connect_label = connect_label(options);
   c.request = serialize_request(options);
+  if (!options.request_lines.empty()) {
+    Options one = options;
+    one.request_lines.clear();
+    for (const RequestLine& line : options.request_lines) {
+      one.method = line.method;
+      one.target = line.target;
+      one.body = line.body;
+      c.line_requests.push_back(serialize_request(one));
+    }
+  }
   c.keep_alive = options.keep_alive;
   c.timeout = options.timeout;
   c.connect_timeout = options.connect_timeout;
@@ -206,7 +225,6 @@ ClientConfig make_client_config(const Options& options,
     c.server_name = options.target.host;
     c.verify_host = !options.tls.insecure;
   }
-  c.head_request = options.method == "HEAD";
   c.first_contact = std::make_shared<FirstContact>();
   return c;
 }
@@ -243,6 +261,8 @@ RunResult run_mode(Mode mode, const Options& options, const ClientConfig& config
   result.open_loop = options.rate > 0;
   result.target_rate = options.rate;
   result.concurrency_requested = mode == Mode::sync ? 1 : options.concurrency;
+  for (std::size_t i = 0; i < result.urls.size() && i < options.request_lines.size(); ++i)
+    result.urls[i].label = options.request_lines[i].label();
   result.rss_start_kb = rss_start;
   result.rss_peak_kb = std::max(peak_resident_kb(), rss_start);
   return result;

@@ -1,6 +1,11 @@
 #include "httpbench/serve.hpp"
 
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <deque>
 #include <random>
@@ -11,8 +16,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -38,6 +45,9 @@ namespace http = beast::http;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
+// One listener and session type for TCP and Unix domain sockets (serve --unix-socket).
+using stream_protocol = net::generic::stream_protocol;
+using SocketStream = beast::basic_stream<stream_protocol>;
 
 namespace {
 
@@ -64,6 +74,11 @@ void ServeOptions::validate() const {
   if (body_size > kMaxBodySize) throw UsageError("--body-size is too large");
   if (tls_cert.has_value() != tls_key.has_value()) {
     throw UsageError("--tls-cert and --tls-key go together");
+  }
+  if (unix_socket && (unix_socket->empty() || unix_socket->size() >= sizeof(sockaddr_un::sun_path) ||
+                      unix_socket->find('\0') != std::string::npos)) {
+    throw UsageError(fmt::format("--unix-socket: the path must be 1 to {} bytes",
+                                 sizeof(sockaddr_un::sun_path) - 1));
   }
   error_code ec;
   net::ip::make_address(address, ec);
@@ -108,10 +123,10 @@ struct Server::State {
     return r;
   }
 
-  net::awaitable<void> session(tcp::socket socket) {
-    beast::tcp_stream tcp(std::move(socket));
+  net::awaitable<void> session(stream_protocol::socket socket) {
+    SocketStream tcp(std::move(socket));
     if (tls_context) {
-      ssl::stream<beast::tcp_stream&> tls(tcp, *tls_context);
+      ssl::stream<SocketStream&> tls(tcp, *tls_context);
       tcp.expires_after(std::chrono::seconds(30));
       auto [ec] = co_await tls.async_handshake(ssl::stream_base::server, use_tuple);
       tcp.expires_never();
@@ -122,13 +137,13 @@ struct Server::State {
       co_await serve_requests(tcp, tcp);
     }
     error_code ignored;
-    tcp.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp.socket().shutdown(net::socket_base::shutdown_send, ignored);
   }
 
   // Reads requests and answers them until the peer leaves or asks to close; `stream` is `tcp` or
   // the TLS layer over it.
   template <class Stream>
-  net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp) {
+  net::awaitable<void> serve_requests(Stream& stream, SocketStream& tcp) {
     beast::flat_buffer buffer;
     fmt::memory_buffer head;
     for (;;) {
@@ -188,7 +203,7 @@ struct Server::State {
 
   // Answers `req` within a handling slot; returns false when the connection should end.
   template <class Stream>
-  net::awaitable<bool> respond(Stream& stream, beast::tcp_stream& tcp,
+  net::awaitable<bool> respond(Stream& stream, SocketStream& tcp,
                                const http::request<http::empty_body>& req,
                                fmt::memory_buffer& head) {
     if (options.shed && options.max_concurrent != 0 && in_flight >= options.max_concurrent) {
@@ -206,7 +221,7 @@ struct Server::State {
   // Writes the response for `req` (or the `forced` one); returns false when the connection should
   // end.
   template <class Stream>
-  net::awaitable<bool> write_response(Stream& stream, beast::tcp_stream& tcp,
+  net::awaitable<bool> write_response(Stream& stream, SocketStream& tcp,
                                       const http::request<http::empty_body>& req,
                                       fmt::memory_buffer& head,
                                       std::optional<Reply> forced = std::nullopt) {
@@ -272,14 +287,14 @@ struct Server::State {
       }
       connections.fetch_add(1, std::memory_order_relaxed);
       error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
+      if (!options.unix_socket) socket.set_option(tcp::no_delay(true), ignored);
       net::co_spawn(ioc, session(std::move(socket)), net::detached);
     }
   }
 
   ServeOptions options;
   net::io_context ioc{1};
-  tcp::acceptor acceptor;
+  net::basic_socket_acceptor<stream_protocol> acceptor;
   // The bytes every body is made of.
   std::string filler;
   std::mt19937_64 rng{std::random_device{}()};
@@ -306,15 +321,34 @@ struct Server::State {
 Server::Server(const ServeOptions& options) : state_(std::make_unique<State>(options)) {
   options.validate();
   State& s = *state_;
-  const tcp::endpoint endpoint(net::ip::make_address(options.address), options.port);
   error_code ec;
-  s.acceptor.open(endpoint.protocol(), ec);
-  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor.bind(endpoint, ec);
-  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) {
-    throw std::runtime_error(
-        fmt::format("cannot listen on {}:{}: {}", options.address, options.port, ec.message()));
+  if (options.unix_socket) {
+    // A socket file left by a server that is gone would make bind fail; anything else at the
+    // path is not ours to remove.
+    struct stat st {};
+    if (::lstat(options.unix_socket->c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+      ::unlink(options.unix_socket->c_str());
+    }
+    const stream_protocol::endpoint endpoint{
+        net::local::stream_protocol::endpoint(*options.unix_socket)};
+    s.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) s.acceptor.bind(endpoint, ec);
+    if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      throw std::runtime_error(
+          fmt::format("cannot listen on unix socket {}: {}", *options.unix_socket, ec.message()));
+    }
+  } else {
+    const stream_protocol::endpoint endpoint{
+        tcp::endpoint(net::ip::make_address(options.address), options.port)};
+    s.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) s.acceptor.bind(endpoint, ec);
+    if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      throw std::runtime_error(
+          fmt::format("cannot listen on {}:{}: {}", options.address, options.port, ec.message()));
+    }
   }
   if (options.tls_cert)
     s.tls_context = make_server_tls_context(*options.tls_cert, *options.tls_key);
@@ -324,15 +358,34 @@ Server::Server(const ServeOptions& options) : state_(std::make_unique<State>(opt
 Server::~Server() {
   stop();
   if (state_->thread.joinable()) state_->thread.join();
+  if (state_->options.unix_socket) {
+    error_code ignored;
+    state_->acceptor.close(ignored);
+    ::unlink(state_->options.unix_socket->c_str());
+  }
 }
 
+namespace {
+
+// The TCP address a generic (TCP) endpoint holds.
+tcp::endpoint tcp_endpoint(const stream_protocol::endpoint& generic) {
+  tcp::endpoint ep;
+  std::memcpy(ep.data(), generic.data(), std::min<std::size_t>(generic.size(), ep.capacity()));
+  ep.resize(generic.size());
+  return ep;
+}
+
+}  // namespace
+
 std::uint16_t Server::port() const {
-  return state_->acceptor.local_endpoint().port();
+  if (state_->options.unix_socket) return 0;
+  return tcp_endpoint(state_->acceptor.local_endpoint()).port();
 }
 
 std::string Server::url() const {
-  const auto address = state_->acceptor.local_endpoint().address();
   const char* scheme = state_->tls_context ? "https" : "http";
+  if (state_->options.unix_socket) return fmt::format("{}://localhost/", scheme);
+  const auto address = tcp_endpoint(state_->acceptor.local_endpoint()).address();
   if (address.is_v6()) return fmt::format("{}://[{}]:{}/", scheme, address.to_string(), port());
   return fmt::format("{}://{}:{}/", scheme, address.to_string(), port());
 }

@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <optional>
 
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -17,6 +19,7 @@
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
 #include "httpbench/response_parser.hpp"
+#include "httpbench/route.hpp"
 #include "httpbench/tls_session.hpp"
 #include "httpbench/transfer.hpp"
 
@@ -28,6 +31,9 @@ namespace http = beast::http;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
+// A generic stream socket, opened as TCP or as a Unix domain socket by the endpoint it connects
+// to: one connect, proxy and transfer path for both (see async_client.cpp).
+using stream_protocol = net::generic::stream_protocol;
 
 namespace {
 
@@ -56,10 +62,10 @@ bool would_block(const error_code& ec) {
 class DeadlineStream {
  public:
   // What asio's ssl::stream needs of the layer below it.
-  using lowest_layer_type = tcp::socket;
-  using executor_type = tcp::socket::executor_type;
+  using lowest_layer_type = stream_protocol::socket;
+  using executor_type = stream_protocol::socket::executor_type;
 
-  explicit DeadlineStream(tcp::socket& socket) : socket_(socket) {}
+  explicit DeadlineStream(stream_protocol::socket& socket) : socket_(socket) {}
 
   // Sets the deadline and stop flag for the calls that follow, up to the next arm().
   void arm(Clock::time_point deadline, const std::atomic<bool>& stop) {
@@ -102,7 +108,7 @@ class DeadlineStream {
   }
 
  private:
-  tcp::socket& socket_;
+  stream_protocol::socket& socket_;
   Clock::time_point deadline_{};
   const std::atomic<bool>* stop_ = nullptr;
 };
@@ -119,7 +125,7 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig
   t.phase = Phase::read;
   do {
     ResponseParser parser(cfg.max_header_size);
-    if (cfg.head_request) parser.skip(true);
+    if (is_head_request(request)) parser.skip(true);
     if (cfg.redirects) parser.keep_location();
     parser.offer_server_to(cfg.first_contact.get());
     // The header first, so that a large body is read with a large buffer from its first byte.
@@ -159,7 +165,7 @@ struct SyncClient::State {
   // this is a non-blocking connect() followed by poll().
   error_code connect(Clock::time_point deadline, const std::atomic<bool>& stop) {
     error_code ec = net::error::host_not_found;
-    for (const tcp::endpoint& ep : config.endpoints) {
+    for (const ConnectEndpoint& ep : config.endpoints) {
       close();
       socket.open(ep.protocol(), ec);
       if (!ec) socket.non_blocking(true, ec);
@@ -180,8 +186,10 @@ struct SyncClient::State {
         ec = {};
       }
       if (!ec) {
-        error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
+        if (ep.protocol().family() != AF_UNIX) {
+          error_code ignored;
+          socket.set_option(tcp::no_delay(true), ignored);
+        }
         return ec;
       }
       if (ec == net::error::operation_aborted) break;
@@ -190,10 +198,30 @@ struct SyncClient::State {
     return ec;
   }
 
+  // https through a proxy: sends the CONNECT request and reads the proxy's answer on the fresh
+  // connection, by `deadline`. Sets `status` to the answer's status.
+  error_code open_tunnel(Clock::time_point deadline, const std::atomic<bool>& stop,
+                         unsigned& status) {
+    stream.arm(deadline, stop);
+    error_code ec;
+    net::write(stream, net::buffer(config.tunnel_request), ec);
+    if (ec) return ec;
+    // A 2xx answer to CONNECT has no body, whatever its headers say; another one is a refusal and
+    // the connection is dropped, body unread.
+    ResponseParser parser(config.max_header_size);
+    parser.skip(true);
+    http::read_header(stream, buffer, parser, ec);
+    status = parser.status();
+    if (ec) return ec;
+    // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
+    if (tunnel_opened(status) && buffer.size() != 0) return http::error::unexpected_body;
+    return {};
+  }
+
   const ClientConfig& config;
   // Asio sockets need an execution context even when used without it.
   net::io_context ioc{1};
-  tcp::socket socket;
+  stream_protocol::socket socket;
   DeadlineStream stream;
   // The TLS layer for https, rebuilt for every new connection.
   std::optional<ssl::stream<DeadlineStream&>> tls;
@@ -206,10 +234,13 @@ SyncClient::SyncClient(const ClientConfig& config) : state_(std::make_unique<Sta
 SyncClient::~SyncClient() = default;
 
 bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
-                         Clock::time_point intended) {
+                         Clock::time_point intended, std::uint64_t number) {
   State& s = *state_;
   const ClientConfig& cfg = s.config;
   recorder.record_started();
+  const std::size_t line =
+      cfg.line_requests.empty() ? 0 : static_cast<std::size_t>(number % cfg.line_requests.size());
+  recorder.record_url_started(line);
   const auto start = Clock::now();
   const Recorder::InFlight in_flight(recorder, start);
   recorder.record_start_lag(elapsed_ns(intended, start));
@@ -218,11 +249,13 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
   auto fail = [&](const error_code& ec, Phase phase) {
     s.close();
     if (ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed)) return false;
-    recorder.record_failure(classify(ec, phase), describe_error(ec));
+    recorder.record_failure(classify(ec, phase), phase == Phase::connect
+                                                     ? connect_failure(cfg.connect_label, ec)
+                                                     : describe_error(ec));
     return true;
   };
 
-  RedirectChain chain(cfg);
+  RedirectChain chain(cfg, line);
   std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
     const bool reused = s.socket.is_open();
@@ -231,6 +264,19 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
       const auto connect_deadline = std::min(deadline, start + cfg.connect_timeout);
       const auto connect_start = Clock::now();
       if (error_code ec = s.connect(connect_deadline, stop)) return fail(ec, Phase::connect);
+      if (!cfg.tunnel_request.empty()) {
+        // The tunnel is part of establishing the connection: its round trip counts as connect
+        // time.
+        unsigned status = 0;
+        if (error_code ec = s.open_tunnel(connect_deadline, stop, status)) {
+          return fail(ec, Phase::connect);
+        }
+        if (!tunnel_opened(status)) {
+          s.close();
+          recorder.record_failure(ErrorKind::connect, tunnel_refused(cfg.connect_label, status));
+          return true;
+        }
+      }
       recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
       if (cfg.tls) {
         s.stream.arm(connect_deadline, stop);
@@ -267,6 +313,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
 
     const auto end = Clock::now();
     recorder.record_phases(t.ttfb_ns, t.body_ns);
+    recorder.record_url_response(line, t.status, elapsed_ns(intended, end), bytes);
     recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes,
                             end);
     return true;

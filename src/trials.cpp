@@ -151,6 +151,15 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
     total.concurrency_peak = std::max(total.concurrency_peak, r.concurrency_peak);
     total.concurrency_requested = std::max(total.concurrency_requested, r.concurrency_requested);
     total.connections_reused += r.connections_reused;
+    if (total.urls.size() < r.urls.size()) total.urls.resize(r.urls.size());
+    for (std::size_t i = 0; i < r.urls.size(); ++i) {
+      UrlResult& line = total.urls[i];
+      line.label = r.urls[i].label;
+      line.requests += r.urls[i].requests;
+      for (std::size_t c = 0; c < line.status_classes.size(); ++c)
+        line.status_classes[c] += r.urls[i].status_classes[c];
+      line.histogram.add(r.urls[i].histogram);
+    }
     total.client_threads = std::max(total.client_threads, r.client_threads);
     if (r.rss_start_kb != 0) {
       total.rss_start_kb =
@@ -187,6 +196,8 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
   total.body_time = summarize_latency(total.body_histogram);
   total.loop_lag = summarize_latency(total.loop_lag_histogram);
   total.concurrency_mean = total.elapsed_s > 0 ? total.concurrency_mean / total.elapsed_s : 0;
+  for (UrlResult& line : total.urls)
+    summarize_url(line, total.elapsed_s);
   return total;
 }
 

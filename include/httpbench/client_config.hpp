@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
+#include "httpbench/route.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -33,16 +33,25 @@ void grow_for_large_responses(Buffer& buffer, std::uint64_t body_bytes) {
 }
 
 struct ClientConfig {
-  // Addresses to try in order when connecting; resolved once before the run.
-  std::vector<boost::asio::ip::tcp::endpoint> endpoints;
+  // Addresses to try in order when connecting, resolved once before the run: the target's, the
+  // proxy's, or one Unix socket. The clients' sockets are generic stream sockets, so TCP and Unix
+  // sockets share one connect and transfer path; the endpoint keeps its address inline (no
+  // allocation per connect).
+  std::vector<ConnectEndpoint> endpoints;
+  // https through a proxy: the CONNECT request sent first on every new connection; a 2xx answer
+  // opens the tunnel the TLS handshake then runs in. Empty otherwise.
+  std::string tunnel_request;
+  // Prefix of connect failure messages: "proxy HOST:PORT", "unix socket PATH", or empty.
+  std::string connect_label;
   // The serialised request, sent as is.
   std::string request;
   bool keep_alive = true;
   std::chrono::nanoseconds timeout{std::chrono::seconds(30)};
   std::chrono::nanoseconds connect_timeout{std::chrono::seconds(10)};
   std::uint32_t max_header_size = 1024 * 1024;
-  // The request is a HEAD: its response has no body, whatever Content-Length says.
-  bool head_request = false;
+  // --urls: one serialised request per line, sent round-robin by request number; empty: every
+  // request is `request`.
+  std::vector<std::string> line_requests;
   // Set with --follow: builds the requests that follow redirects.
   std::shared_ptr<const RedirectPolicy> redirects;
   // Set for https targets: every connection does a TLS handshake with this context.

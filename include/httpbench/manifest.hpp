@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/json/object.hpp>
+
+#include "httpbench/route.hpp"
 
 namespace httpbench {
 
@@ -30,7 +31,8 @@ struct Manifest {
   std::string kernel;
   // Soft RLIMIT_NOFILE during the run; nullopt when unlimited.
   std::optional<std::uint64_t> open_files_limit;
-  // The addresses resolved once before the run, "ADDRESS:PORT" (IPv6 bracketed).
+  // The addresses resolved once before the run, "ADDRESS:PORT" (IPv6 bracketed), or "unix:PATH";
+  // through a proxy, the proxy's.
   std::vector<std::string> resolved_addresses;
   // https: the TLS version and ALPN protocol of the first handshake.
   std::optional<std::string> tls_version;
@@ -45,12 +47,12 @@ struct Manifest {
 Manifest collect_manifest(const std::vector<std::string>& args);
 
 // Adds what a run learnt about its target.
-void add_target_facts(Manifest& manifest,
-                      const std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
+void add_target_facts(Manifest& manifest, const std::vector<ConnectEndpoint>& endpoints,
                       const FirstContact* first_contact);
 
-// `args` with credentials replaced by "***": the value of --basic-auth, the values of
-// Authorization, Proxy-Authorization and Cookie headers wherever they appear, and URL userinfo.
+// `args` with credentials replaced by "***": the values of --basic-auth and --proxy-user, the
+// values of Authorization, Proxy-Authorization and Cookie headers wherever they appear, and URL
+// userinfo (in a --proxy value also without a scheme).
 std::vector<std::string> redact_command_line(const std::vector<std::string>& args);
 
 boost::json::object manifest_json(const Manifest& manifest);

@@ -12,6 +12,7 @@
 #include "httpbench/shard.hpp"
 #include "httpbench/tls.hpp"
 #include "httpbench/url.hpp"
+#include "httpbench/url_list.hpp"
 
 namespace httpbench {
 
@@ -46,6 +47,10 @@ struct Options {
   std::optional<std::string> content_type;
   // "user:password" for an Authorization: Basic header; never printed.
   std::optional<std::string> basic_auth;
+  // --urls FILE: the requests sent round-robin instead of one (read while parsing the command
+  // line); `target` is the first line's.
+  std::optional<std::string> urls_file;
+  std::vector<RequestLine> request_lines;
   // Send HTTP/1.0 requests instead of HTTP/1.1.
   bool http10 = false;
   // Same-origin redirects followed per request (--follow); 0: a 3xx is the result.
@@ -76,6 +81,16 @@ struct Options {
   std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
   // Fixed addresses for host:port pairs, instead of DNS (--resolve).
   std::vector<ResolveOverride> resolve_overrides;
+  // Connect to this Unix domain socket instead of TCP (--unix-socket); the URL still gives the
+  // Host header and the request target. No DNS.
+  std::optional<std::string> unix_socket;
+  // The HTTP proxy (--proxy, or from the environment with --proxy-from-env): http targets are
+  // requested from it in absolute form, https targets through a CONNECT tunnel. See route.hpp.
+  std::optional<Target> proxy;
+  // "user:password" for Proxy-Authorization: Basic (--proxy-user, or the proxy URL); never printed.
+  std::optional<std::string> proxy_user;
+  // --proxy-from-env: take the proxy from http_proxy/https_proxy/no_proxy (either case).
+  bool proxy_from_env = false;
   // Certificate verification and client certificates for https targets.
   TlsOptions tls;
   // Largest response header block accepted, in bytes.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "httpbench/clock.hpp"
 #include "httpbench/error.hpp"
@@ -17,6 +18,15 @@ namespace httpbench {
 
 class Recorder {
  public:
+  // --urls: what one request line got. Responses (any status) with their coarse latency;
+  // requests that did not get one are `started` less the responses.
+  struct UrlStats {
+    std::uint64_t started = 0;
+    // Responses by status class: index 1..5 for 1xx..5xx, 0 for anything else.
+    std::array<std::uint64_t, 6> status_classes{};
+    Timeline::Slot responses;
+  };
+
   // Status codes 0..999 are counted; the parser accepts no others.
   static constexpr std::size_t kStatusSlots = 1000;
 
@@ -58,6 +68,19 @@ class Recorder {
   void request_ended(Clock::time_point now) {
     account_in_flight(now);
     --in_flight_;
+  }
+  // --urls: keeps per-line figures for `lines` request lines (allocated here, once).
+  void track_urls(std::size_t lines) { urls_.assign(lines, UrlStats{}); }
+  // Request line `line` was started / got a response.
+  void record_url_started(std::size_t line) {
+    if (line < urls_.size()) ++urls_[line].started;
+  }
+  void record_url_response(std::size_t line, unsigned status, std::uint64_t latency_ns,
+                           std::uint64_t bytes) {
+    if (line >= urls_.size()) return;
+    UrlStats& u = urls_[line];
+    ++u.status_classes[status >= 100 && status < 600 ? status / 100 : 0];
+    u.responses.record(latency_ns, bytes);
   }
   // A request went out on a connection kept open from an earlier one.
   void record_reuse() { ++reused_; }
@@ -112,6 +135,7 @@ class Recorder {
   // Time of each TLS handshake, nanoseconds.
   const Histogram& tls_handshake_time() const { return tls_handshake_time_; }
   std::uint64_t reused() const { return reused_; }
+  const std::vector<UrlStats>& urls() const { return urls_; }
   // The most requests in flight at once (per worker; summed over merged workers).
   std::uint64_t peak_in_flight() const { return peak_in_flight_; }
   // Integral of the requests in flight over time, request-nanoseconds.
@@ -199,6 +223,8 @@ class Recorder {
   Histogram body_time_;
   // Lateness of the event loop's periodic probe timer, nanoseconds (async mode).
   Histogram loop_lag_;
+  // --urls: per request line; empty otherwise.
+  std::vector<UrlStats> urls_;
   // Per-interval counts and latency since start_timeline().
   Timeline timeline_;
 };

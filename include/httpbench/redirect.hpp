@@ -35,12 +35,14 @@ class RedirectPolicy {
 };
 
 // The request of one exchange and the redirects it may still follow. Without --follow it only
-// hands out the run's request, so the common case allocates nothing.
+// hands out the run's request (of request line `line` with --urls), so the common case allocates
+// nothing.
 class RedirectChain {
  public:
-  explicit RedirectChain(const ClientConfig& config)
+  explicit RedirectChain(const ClientConfig& config, std::size_t line = 0)
       : policy_(config.redirects.get()),
-        request_(config.request),
+        request_(config.line_requests.empty() ? std::string_view(config.request)
+                                              : std::string_view(config.line_requests[line])),
         left_(policy_ ? policy_->limit() : 0) {}
 
   std::string_view request() const { return request_; }

@@ -15,8 +15,9 @@ inline constexpr const char* kVersion = "0.1.0";
 std::string serialize_request(const Options& options);
 
 // The headers sent, in order: Host, User-Agent, Accept, Authorization (--basic-auth),
-// Content-Type, Content-Length, Connection (as keep-alive and the HTTP version need), then the -H
-// headers. A -H header with the name of one of these (any case) takes its place instead.
+// Proxy-Authorization (--proxy-user, http targets through a proxy), Content-Type, Content-Length,
+// Connection (as keep-alive and the HTTP version need), then the -H headers. A -H header with the
+// name of one of these (any case) takes its place instead.
 std::vector<Header> request_headers(const Options& options);
 
 // Splits -H text "Name: value" and trims the value. Throws UsageError on a missing colon or an

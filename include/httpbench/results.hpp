@@ -32,6 +32,28 @@ struct LatencySummary {
 
 LatencySummary summarize_latency(const Histogram& h);
 
+// --urls: what one request line got in a run.
+struct UrlResult {
+  // "METHOD URL".
+  std::string label;
+  // Requests sent with this line, responses (any status) and requests without one.
+  std::uint64_t requests = 0;
+  std::uint64_t responses = 0;
+  std::uint64_t failed = 0;
+  // Responses per second of the run's wall time.
+  double rps = 0;
+  // Responses by class: 1xx..5xx at 1..5, anything else at 0.
+  std::array<std::uint64_t, 6> status_classes{};
+  // Latency of the responses, ms, from the coarse per-line histogram (within 6.25%; min and max
+  // exact).
+  double p50 = 0, p90 = 0, p99 = 0, min = 0, max = 0;
+  // The counts behind them, so that trials combine exactly.
+  Timeline::Slot histogram;
+};
+
+// Fills the figures of `line` from its counts, over `elapsed_s` of wall time.
+void summarize_url(UrlResult& line, double elapsed_s);
+
 // What the runner measured around a mode, beside the recorder.
 struct RunTiming {
   // Wall time from the first request sent to the last response, nanoseconds.
@@ -112,6 +134,8 @@ struct RunResult {
   std::uint64_t concurrency_peak = 0;
   // Requests sent on a connection kept open from an earlier request.
   std::uint64_t connections_reused = 0;
+  // --urls: one entry per request line, in file order; empty otherwise.
+  std::vector<UrlResult> urls;
   // Client threads that ran the mode.
   std::uint64_t client_threads = 1;
   // How late the event loop's 10 ms probe timer fired (async only; empty otherwise).

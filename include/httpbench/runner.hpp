@@ -13,8 +13,7 @@ namespace httpbench {
 struct Progress;
 
 // The ClientConfig for `options` with the already resolved `endpoints`.
-ClientConfig make_client_config(const Options& options,
-                                std::vector<boost::asio::ip::tcp::endpoint> endpoints);
+ClientConfig make_client_config(const Options& options, std::vector<ConnectEndpoint> endpoints);
 
 // The workers and phases of `mode` for `options`.
 RunPlan make_run_plan(Mode mode, const Options& options);

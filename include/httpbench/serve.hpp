@@ -32,6 +32,9 @@ struct ServeOptions {
   // Serve https with this certificate chain and key (PEM files).
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
+  // Listen on this Unix domain socket instead of TCP (`address` and `port` unused). A stale socket
+  // file at the path is replaced; the file is removed when the server is destroyed.
+  std::optional<std::string> unix_socket;
 
   // Throws UsageError on a value the server cannot use.
   void validate() const;
@@ -48,7 +51,8 @@ class Server {
 
   // The bound port (the chosen one when 0 was asked for).
   std::uint16_t port() const;
-  // "http://127.0.0.1:PORT/".
+  // "http://127.0.0.1:PORT/"; with a Unix socket "http://localhost/" (the URL to give with
+  // --unix-socket).
   std::string url() const;
 
   // Serves on a background thread until stop().

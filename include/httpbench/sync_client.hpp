@@ -21,10 +21,11 @@ class SyncClient {
   SyncClient(const SyncClient&) = delete;
   SyncClient& operator=(const SyncClient&) = delete;
 
-  // Sends one request and reads its response, recording the outcome; latency runs from
-  // `intended`. Returns false, recording nothing but the start, when `stop` was set while waiting.
+  // Sends request number `number` (its line with --urls) and reads its response, recording the
+  // outcome; latency runs from `intended`. Returns false, recording nothing but the start, when
+  // `stop` was set while waiting.
   bool run_one(Recorder& recorder, const std::atomic<bool>& stop,
-               std::chrono::steady_clock::time_point intended);
+               std::chrono::steady_clock::time_point intended, std::uint64_t number);
 
  private:
   struct State;

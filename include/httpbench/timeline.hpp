@@ -53,6 +53,15 @@ class Timeline {
     std::uint64_t latency_at_quantile(double q) const;
     // Adds the counts of `other`; spans add too (for slots covering consecutive times).
     void add(const Slot& other);
+    // A request completed after `latency_ns` with `bytes` of response.
+    void record(std::uint64_t latency_ns, std::uint64_t bytes) {
+      ++completed;
+      this->bytes += bytes;
+      if (completed == 1 || latency_ns < min_ns) min_ns = latency_ns;
+      if (latency_ns > max_ns) max_ns = latency_ns;
+      std::uint32_t& n = latency[bucket_of(latency_ns)];
+      if (n != UINT32_MAX) ++n;
+    }
   };
 
   Timeline() = default;
@@ -64,14 +73,7 @@ class Timeline {
 
   // A request completed at `end` after `latency_ns`, with `bytes` of response.
   void record_success(Clock::time_point end, std::uint64_t latency_ns, std::uint64_t bytes) {
-    if (Slot* s = slot_at(end)) {
-      ++s->completed;
-      s->bytes += bytes;
-      if (s->completed == 1 || latency_ns < s->min_ns) s->min_ns = latency_ns;
-      if (latency_ns > s->max_ns) s->max_ns = latency_ns;
-      std::uint32_t& n = s->latency[bucket_of(latency_ns)];
-      if (n != UINT32_MAX) ++n;
-    }
+    if (Slot* s = slot_at(end)) s->record(latency_ns, bytes);
   }
   // A request failed at `when`.
   void record_failure(Clock::time_point when) {
