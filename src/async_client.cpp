@@ -40,11 +40,12 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 // State shared by the connections of one run; touched only from the io_context's thread.
 struct AsyncRun {
   AsyncRun(net::io_context& ioc, const ClientConfig& c, const RunPlan& p, Recorder& r,
-           const std::atomic<bool>& s, Progress* pr)
+           Recorder& warmup, const std::atomic<bool>& s, Progress* pr)
       : config(c),
         plan(p),
         schedule(p.main),
         recorder(r),
+        warmup_recorder(warmup),
         stop(s),
         progress(pr),
         gate(ioc),
@@ -56,7 +57,7 @@ struct AsyncRun {
   Schedule schedule;
   Recorder& recorder;
   // Warm-up requests are recorded here and dropped.
-  Recorder warmup_recorder;
+  Recorder& warmup_recorder;
   const std::atomic<bool>& stop;
   Progress* progress;
   // Next measured request number.
@@ -353,10 +354,12 @@ net::awaitable<void> probe_loop_lag(AsyncRun& run) {
 void run_async_connections(const ClientConfig& config, const RunPlan& plan, Recorder& recorder,
                            RunTiming& timing, const std::atomic<bool>& stop, Progress* progress) {
   // An interruption leaves coroutine frames behind; they are destroyed, never resumed, with the
-  // io_context, so their reference to `run` is not used after `run` is gone.
+  // io_context, so their reference to `run` is not used after `run` is gone. Their destructors do
+  // touch the recorders (a request in flight ends), so both recorders outlive the io_context.
+  Recorder warmup_recorder;
   net::io_context ioc{1};
   std::optional<AsyncRun> run;
-  run.emplace(ioc, config, plan, recorder, stop, progress);
+  run.emplace(ioc, config, plan, recorder, warmup_recorder, stop, progress);
   run->gate.expires_at(Clock::time_point::max());
   for (std::uint64_t i = 0; i < plan.workers; ++i) {
     ++run->spawned;

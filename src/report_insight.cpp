@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "httpbench/insight.hpp"
+#include "httpbench/text_format.hpp"
 
 namespace httpbench {
 
@@ -22,9 +23,7 @@ unsigned cores() {
 }
 
 std::string ms(double v) {
-  if (v >= 1000) return fmt::format("{:.2f}s", v / 1000);
-  if (v >= 1) return fmt::format("{:.2f}ms", v);
-  return fmt::format("{:.1f}us", v * 1000);
+  return format_ms(v);
 }
 
 // A phase of a run: its summary, and whether the run has any sample of it.

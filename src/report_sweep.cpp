@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 
 #include "httpbench/schedule.hpp"
+#include "httpbench/text_format.hpp"
 
 namespace httpbench {
 
@@ -14,17 +15,6 @@ namespace json = boost::json;
 namespace {
 
 using Out = std::back_insert_iterator<fmt::memory_buffer>;
-
-std::string format_ms(double ms) {
-  if (ms >= 1000) return fmt::format("{:.2f}s", ms / 1000);
-  if (ms >= 1) return fmt::format("{:.2f}ms", ms);
-  return fmt::format("{:.1f}us", ms * 1000);
-}
-
-std::string format_seconds(double s) {
-  if (s >= 1) return fmt::format("{:.2f}s", s);
-  return fmt::format("{:.1f}ms", s * 1000);
-}
 
 constexpr const char* kKneeRule =
     "smallest concurrency whose next level gains less than 5% throughput while p99 grows";

@@ -10,6 +10,7 @@
 #include "httpbench/report.hpp"
 #include "httpbench/report_insight.hpp"
 #include "httpbench/report_urls.hpp"
+#include "httpbench/text_format.hpp"
 #include "httpbench/report_sweep.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/route.hpp"
@@ -21,24 +22,6 @@ namespace {
 
 using Out = std::back_insert_iterator<fmt::memory_buffer>;
 
-std::string format_bytes(std::uint64_t bytes) {
-  const double b = static_cast<double>(bytes);
-  if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.2f} GiB", b / (1024.0 * 1024 * 1024));
-  if (b >= 1024.0 * 1024) return fmt::format("{:.2f} MiB", b / (1024.0 * 1024));
-  if (b >= 1024.0) return fmt::format("{:.2f} KiB", b / 1024.0);
-  return fmt::format("{} B", bytes);
-}
-
-std::string format_ms(double ms) {
-  if (ms >= 1000) return fmt::format("{:.2f}s", ms / 1000);
-  if (ms >= 1) return fmt::format("{:.2f}ms", ms);
-  return fmt::format("{:.1f}us", ms * 1000);
-}
-
-std::string format_seconds(double s) {
-  if (s >= 1) return fmt::format("{:.2f}s", s);
-  return fmt::format("{:.1f}ms", s * 1000);
-}
 
 void write_latency(Out out, std::string_view label, const LatencySummary& l) {
   fmt::format_to(out, "  {:<10} min {}  mean {}  stdev {}  max {}\n", label, format_ms(l.min),
@@ -350,7 +333,12 @@ std::string format_text(const Report& report, const TextStyle& style) {
   if (o.unix_socket) fmt::format_to(out, "unix socket {}\n", redact_for_display(*o.unix_socket));
   write_request(out, o);
   write_shard(out, report);
-  fmt::format_to(out, "DNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));
+  if (o.unix_socket) {
+    fmt::format_to(out, "no DNS (Unix socket)\n\n");
+  } else {
+    fmt::format_to(out, "DNS resolved once before the run in {}{}\n\n", format_ms(report.dns_ms),
+                   o.proxy ? " (the proxy's host)" : "");
+  }
   for (std::size_t i = 0; i < report.runs.size(); ++i) {
     if (i) fmt::format_to(out, "\n");
     write_run(out, report.runs[i], style);

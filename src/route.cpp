@@ -101,6 +101,9 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
   if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   while (!h.empty() && h.back() == '.')
     h.pop_back();
+  boost::system::error_code ip_ec;
+  net::ip::make_address(h, ip_ec);
+  const bool host_is_ip = !ip_ec;
   std::size_t pos = 0;
   while (pos <= no_proxy.size()) {
     const std::size_t comma = std::min(no_proxy.find(',', pos), no_proxy.size());
@@ -115,10 +118,14 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
       entry.pop_back();
     if (entry.empty()) continue;
     if (h == entry) return true;
+    if (host_is_ip) {
+      // IP addresses compare as addresses ("::1" is "0:0::1").
+      boost::system::error_code entry_ec;
+      const auto address = net::ip::make_address(entry, entry_ec);
+      if (!entry_ec && address == net::ip::make_address(h, entry_ec)) return true;
+    }
     // A name entry also matches its subdomains; an IP address only itself.
-    boost::system::error_code ec;
-    net::ip::make_address(entry, ec);
-    if (ec && h.size() > entry.size() && h.ends_with(entry) &&
+    if (!host_is_ip && h.size() > entry.size() && h.ends_with(entry) &&
         h[h.size() - entry.size() - 1] == '.') {
       return true;
     }
