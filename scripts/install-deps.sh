@@ -11,6 +11,8 @@ packages=(cmake ninja-build ccache g++ pkg-config ca-certificates openssl
 # kubectl reads deploy/kubernetes/ in the tests; any kubectl will do, and Debian's conflicts with
 # other packages of it, so Debian's only when there is none.
 command -v kubectl >/dev/null || packages+=(kubernetes-client)
+# nginx is the third-party https server of tests/test_nginx.cpp; any Debian nginx package will do.
+[ -x /usr/sbin/nginx ] || packages+=(nginx-light)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,5 +23,13 @@ done
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# Debian starts the services it installs (nginx on port 80). The tests start their own servers, so
+# none is started here: policy-rc.d answers "not allowed" during the install, unless one exists.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod +x "$policy"
+  trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

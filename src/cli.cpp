@@ -171,6 +171,8 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("--follow", o.follow_redirects,
                  "follow up to N same-origin redirects per request (default 0: a 3xx is the "
                  "result)");
+  app.add_flag("--follow-cross-origin", o.follow_cross_origin,
+               "with --follow: also follow redirects to other origins (a connection per hop)");
   app.add_option("--resolve", raw.resolve,
                  "HOST:PORT:ADDRESS: connect there instead of resolving HOST (repeatable)")
       ->allow_extra_args(false);

@@ -295,6 +295,8 @@ RunResult run_from_json(const json::object& o) {
   }
   r.after_deadline = count_or(o, "after_deadline", 0);
   r.reconnects = count_or(o, "reconnects", 0);
+  r.redirects = count_or(o, "redirects", 0);
+  r.cross_origin_redirects = count_or(o, "cross_origin_redirects", 0);
   if (const json::value* s = o.if_contains("schedule"); s && s->is_object()) {
     r.open_loop = true;
     r.target_rate = number_or(s->get_object(), "target_rate", 0);

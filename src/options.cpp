@@ -60,6 +60,17 @@ void Options::validate() const {
   }
   validate_request(*this);
   validate_route(*this);
+  if (follow_cross_origin) {
+    if (follow_redirects == 0) throw UsageError("--follow-cross-origin needs --follow N (N > 0)");
+    if (unix_socket) {
+      throw UsageError(
+          "--follow-cross-origin and --unix-socket exclude each other (the socket is one origin)");
+    }
+    if (proxy) {
+      throw UsageError(
+          "--follow-cross-origin cannot be combined with a proxy (--proxy, --proxy-from-env)");
+    }
+  }
   parse_checks(*this);
   if (!sweep.empty()) {
     if (compare) throw UsageError("--sweep and --compare exclude each other");

@@ -43,6 +43,7 @@ void Recorder::merge(const Recorder& other) {
   after_deadline_ += other.after_deadline_;
   reconnects_ += other.reconnects_;
   redirects_ += other.redirects_;
+  cross_origin_redirects_ += other.cross_origin_redirects_;
   tls_full_ += other.tls_full_;
   tls_resumed_ += other.tls_resumed_;
   late_starts_ += other.late_starts_;

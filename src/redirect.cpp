@@ -1,6 +1,7 @@
 #include "httpbench/redirect.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "httpbench/error.hpp"
 #include "httpbench/request.hpp"
@@ -10,12 +11,23 @@ namespace httpbench {
 RedirectPolicy::RedirectPolicy(const Options& options)
     : options_(options), limit_(options.follow_redirects) {}
 
-std::optional<std::string> RedirectPolicy::follow(unsigned status,
-                                                  std::string_view location) const {
+bool same_origin(const Target& a, const Target& b) {
+  return a.scheme == b.scheme && a.port == b.port &&
+         std::equal(a.host.begin(), a.host.end(), b.host.begin(), b.host.end(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::optional<RedirectHop> RedirectPolicy::follow(unsigned status, std::string_view location,
+                                                  const Target* from) const {
   if (limit_ == 0 || !is_redirect_status(status) || location.empty()) return std::nullopt;
+  const Target& origin = from ? *from : options_.target;
   Options next = options_;
+  RedirectHop hop;
   if (location.front() == '/' && (location.size() < 2 || location[1] != '/')) {
-    // Origin-relative: same scheme, host and port.
+    // Origin-relative: the scheme, host and port of the response that redirected.
+    next.target = origin;
     next.target.target = std::string(location);
   } else {
     try {
@@ -23,11 +35,16 @@ std::optional<std::string> RedirectPolicy::follow(unsigned status,
     } catch (const UsageError&) {
       return std::nullopt;
     }
-    const Target& from = options_.target;
-    const bool same_origin = next.target.scheme == from.scheme && next.target.host == from.host &&
-                             next.target.port == from.port;
-    // Another origin needs its own connection, address and certificate: not followed.
-    if (!same_origin) return std::nullopt;
+    hop.cross_origin = !same_origin(next.target, origin);
+    // Another origin needs its own connection, address and certificate: only with
+    // --follow-cross-origin.
+    if (hop.cross_origin && !options_.follow_cross_origin) return std::nullopt;
+  }
+  hop.target_origin = same_origin(next.target, options_.target);
+  if (!hop.target_origin) {
+    // Credentials are for the target's origin only.
+    next.basic_auth.reset();
+    std::erase_if(next.headers, [](const Header& h) { return is_sensitive_header(h.name); });
   }
   if (status != 307 && status != 308 && next.method != "HEAD") {
     next.method = "GET";
@@ -41,7 +58,9 @@ std::optional<std::string> RedirectPolicy::follow(unsigned status,
       return name == "content-type";
     });
   }
-  return serialize_request(next);
+  hop.request = serialize_request(next);
+  hop.target = std::move(next.target);
+  return hop;
 }
 
 }  // namespace httpbench

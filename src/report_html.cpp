@@ -121,6 +121,7 @@ std::string equivalent_command(const Options& o) {
     cmd += " --connect-timeout " + format_duration(o.connect_timeout);
   }
   if (o.follow_redirects) cmd += fmt::format(" --follow {}", o.follow_redirects);
+  if (o.follow_cross_origin) cmd += " --follow-cross-origin";
   if (o.trials > 1) cmd += fmt::format(" --trials {}", o.trials);
   if (o.interval != std::chrono::seconds(1)) cmd += " --interval " + format_duration(o.interval);
   if (o.method != "GET") cmd += " -X " + o.method;

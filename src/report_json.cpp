@@ -188,6 +188,7 @@ json::object run_json(const RunResult& r) {
                    {"after_deadline", r.after_deadline},
                    {"reconnects", r.reconnects},
                    {"redirects", r.redirects},
+                   {"cross_origin_redirects", r.cross_origin_redirects},
                    {"cpu_s", r.cpu_s},
                    {"interrupted", r.interrupted}};
   run["connect_histogram"] = histogram_json(r.connect_histogram);

@@ -114,7 +114,13 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
                    r.tls_full_handshakes, r.tls_resumed_handshakes,
                    format_ms(r.tls_handshake_time.mean), format_ms(r.tls_handshake_time.p99));
   }
-  if (r.redirects != 0) fmt::format_to(out, "  redirects  {} followed\n", r.redirects);
+  if (r.redirects != 0) {
+    fmt::format_to(out, "  redirects  {} followed", r.redirects);
+    if (r.cross_origin_redirects != 0) {
+      fmt::format_to(out, ", {} to other origins", r.cross_origin_redirects);
+    }
+    fmt::format_to(out, "\n");
+  }
   if (r.reconnects != 0) {
     fmt::format_to(out, "  reconnects {} (kept-alive connections the server had closed)\n",
                    r.reconnects);

@@ -55,6 +55,7 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.after_deadline = rec.after_deadline();
   r.reconnects = rec.reconnects();
   r.redirects = rec.redirects();
+  r.cross_origin_redirects = rec.cross_origin_redirects();
   r.tls_full_handshakes = rec.tls_full_handshakes();
   r.tls_resumed_handshakes = rec.tls_resumed_handshakes();
   r.late_starts = rec.late_starts();

@@ -225,6 +225,9 @@ ClientConfig make_client_config(const Options& options, std::vector<ConnectEndpo
     c.server_name = options.target.host;
     c.verify_host = !options.tls.insecure;
   }
+  if (options.follow_cross_origin && options.follow_redirects > 0) {
+    c.cross_origin_tls = c.tls ? c.tls : make_client_tls_context(options.tls);
+  }
   c.first_contact = std::make_shared<FirstContact>();
   return c;
 }

@@ -173,6 +173,7 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
     connect.emplace_back(r.connect_time, r.connect_histogram.count());
     total.reconnects += r.reconnects;
     total.redirects += r.redirects;
+    total.cross_origin_redirects += r.cross_origin_redirects;
     total.tls_full_handshakes += r.tls_full_handshakes;
     total.tls_resumed_handshakes += r.tls_resumed_handshakes;
     total.after_deadline += r.after_deadline;

@@ -24,6 +24,7 @@
 #include "httpbench/request.hpp"
 #include "httpbench/serve.hpp"
 #include "test_proxy_server.hpp"
+#include "test_pki.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;
@@ -31,33 +32,6 @@ using namespace httpbench::test;
 namespace json = boost::json;
 
 namespace {
-
-// A throwaway CA and a server certificate for localhost/127.0.0.1, made with the openssl command
-// at test time (as in test_tls.cpp).
-struct TestPki {
-  std::string dir;
-  std::string ca() const { return dir + "/ca.pem"; }
-  std::string cert() const { return dir + "/server.pem"; }
-  std::string key() const { return dir + "/server.key"; }
-};
-
-const TestPki& pki() {
-  static const TestPki p = [] {
-    TestPki t;
-    t.dir = private_temp_path("proxy_pki");
-    std::filesystem::create_directories(t.dir);
-    const std::string script = "cd '" + t.dir + "' && (" + R"(
-      openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-        -subj '/CN=httpbench proxy test CA' &&
-      openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost &&
-      printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > server.ext &&
-      openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-        -out server.pem -days 2 -extfile server.ext) >/dev/null 2>&1)";
-    if (std::system(script.c_str()) != 0) ADD_FAILURE() << "openssl failed in " << t.dir;
-    return t;
-  }();
-  return p;
-}
 
 std::unique_ptr<Server> start(ServeOptions o) {
   auto server = std::make_unique<Server>(o);

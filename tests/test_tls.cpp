@@ -7,44 +7,13 @@
 #include <filesystem>
 
 #include "httpbench/serve.hpp"
+#include "test_pki.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;
 using namespace httpbench::test;
 
 namespace {
-
-// A throwaway CA, a server certificate for 127.0.0.1/localhost, and one for another name. Made
-// with the openssl command; nothing private is committed.
-struct TestPki {
-  std::string dir;
-  std::string ca() const { return dir + "/ca.pem"; }
-  std::string cert() const { return dir + "/server.pem"; }
-  std::string key() const { return dir + "/server.key"; }
-  std::string other_cert() const { return dir + "/other.pem"; }
-  std::string other_key() const { return dir + "/other.key"; }
-};
-
-const TestPki& pki() {
-  static const TestPki p = [] {
-    TestPki t;
-    t.dir = private_temp_path("tls");
-    std::filesystem::create_directories(t.dir);
-    const std::string script = "cd '" + t.dir + "' && (" + R"(
-      openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-        -subj '/CN=httpbench test CA' &&
-      for name in server other; do
-        openssl req -newkey rsa:2048 -nodes -keyout $name.key -out $name.csr -subj "/CN=$name" &&
-        if [ $name = server ]; then san='DNS:localhost,IP:127.0.0.1'; else san='DNS:other.test'; fi &&
-        printf 'subjectAltName=%s\n' "$san" > $name.ext &&
-        openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $name.pem \
-          -days 2 -extfile $name.ext || exit 1
-      done) >/dev/null 2>&1)";
-    if (std::system(script.c_str()) != 0) ADD_FAILURE() << "openssl failed in " << t.dir;
-    return t;
-  }();
-  return p;
-}
 
 std::unique_ptr<Server> start_tls_server(const std::string& cert, const std::string& key) {
   ServeOptions o;

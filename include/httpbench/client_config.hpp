@@ -56,6 +56,9 @@ struct ClientConfig {
   std::shared_ptr<const RedirectPolicy> redirects;
   // Set for https targets: every connection does a TLS handshake with this context.
   std::shared_ptr<boost::asio::ssl::context> tls;
+  // --follow-cross-origin: the context for hops to https origins other than the target's (the
+  // same context as `tls` when the target is https).
+  std::shared_ptr<boost::asio::ssl::context> cross_origin_tls;
   // Host name sent as SNI and checked against the certificate (unless verification is off).
   std::string server_name;
   bool verify_host = true;

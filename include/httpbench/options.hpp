@@ -53,8 +53,11 @@ struct Options {
   std::vector<RequestLine> request_lines;
   // Send HTTP/1.0 requests instead of HTTP/1.1.
   bool http10 = false;
-  // Same-origin redirects followed per request (--follow); 0: a 3xx is the result.
+  // Redirects followed per request (--follow); 0: a 3xx is the result.
   unsigned follow_redirects = 0;
+  // --follow-cross-origin: also follow redirects to other origins, each hop on a connection of
+  // its own (see redirect.hpp).
+  bool follow_cross_origin = false;
   // The modes to run, in order; the first is the comparison baseline when there are several.
   std::vector<Mode> modes = {Mode::async};
   // True for --mode compare: print a comparison table and speedups.

@@ -94,6 +94,8 @@ class Recorder {
   void record_loop_lag(std::uint64_t lag_ns) { loop_lag_.record(lag_ns); }
   // A redirect was followed (counted per hop).
   void record_redirect() { ++redirects_; }
+  // A redirect to another origin was followed (--follow-cross-origin; also counted above).
+  void record_cross_origin_redirect() { ++cross_origin_redirects_; }
   // A reused connection turned out closed by the server; the request was resent on a new one.
   void record_reconnect() { ++reconnects_; }
   // A request ended after the run's --duration deadline.
@@ -120,6 +122,7 @@ class Recorder {
   std::uint64_t after_deadline() const { return after_deadline_; }
   std::uint64_t reconnects() const { return reconnects_; }
   std::uint64_t redirects() const { return redirects_; }
+  std::uint64_t cross_origin_redirects() const { return cross_origin_redirects_; }
   std::uint64_t tls_full_handshakes() const { return tls_full_; }
   std::uint64_t tls_resumed_handshakes() const { return tls_resumed_; }
   std::uint64_t late_starts() const { return late_starts_; }
@@ -194,6 +197,8 @@ class Recorder {
   std::uint64_t reconnects_ = 0;
   // Redirects followed, all hops counted.
   std::uint64_t redirects_ = 0;
+  // Of those, hops to another origin than the response that redirected.
+  std::uint64_t cross_origin_redirects_ = 0;
   // TLS handshakes, full and resumed from a saved session.
   std::uint64_t tls_full_ = 0;
   std::uint64_t tls_resumed_ = 0;

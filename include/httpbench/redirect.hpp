@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "httpbench/client_config.hpp"
 #include "httpbench/options.hpp"
@@ -15,6 +16,21 @@ inline bool is_redirect_status(unsigned status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
+// True when `a` and `b` are the same origin: scheme, host (case ignored) and port.
+bool same_origin(const Target& a, const Target& b);
+
+// The next hop of a redirect chain.
+struct RedirectHop {
+  // The request bytes, with the Host header and origin-form target of the hop's origin.
+  std::string request;
+  // Where it goes (scheme, host, port, and the request target).
+  Target target;
+  // It leaves the origin of the response that redirected.
+  bool cross_origin = false;
+  // It goes to the run's target origin, over the client's own connection.
+  bool target_origin = true;
+};
+
 // Builds the requests that follow redirects for one run; shared, read-only, by all clients.
 class RedirectPolicy {
  public:
@@ -22,12 +38,21 @@ class RedirectPolicy {
 
   // Redirects followed per request at most (0: redirects are results).
   unsigned limit() const { return limit_; }
+  // --follow-cross-origin: redirects to other origins are followed too.
+  bool cross_origin() const { return options_.follow_cross_origin; }
+  // For hops to other origins: --resolve, and whether certificates and host names are verified.
+  const std::vector<ResolveOverride>& resolve_overrides() const {
+    return options_.resolve_overrides;
+  }
+  bool verify_host() const { return !options_.tls.insecure; }
 
-  // The request bytes for following a `status` redirect to `location`, or nullopt when it is not
-  // followed (another origin without --follow-cross-origin, or a Location that is not a URL).
-  // 307 and 308 keep the method and body; 301, 302 and 303 turn into a GET without a body, as
-  // browsers and curl do.
-  std::optional<std::string> follow(unsigned status, std::string_view location) const;
+  // The hop that follows a `status` redirect to `location`, received from `from` (null: the run's
+  // target), or nullopt when it is not followed (another origin without --follow-cross-origin,
+  // or a Location that is not a URL). 307 and 308 keep the method and body; 301, 302 and 303 turn
+  // into a GET without a body, as browsers and curl do. A hop away from the target's origin
+  // carries no credentials (--basic-auth, Authorization and Cookie headers), as in curl.
+  std::optional<RedirectHop> follow(unsigned status, std::string_view location,
+                                    const Target* from = nullptr) const;
 
  private:
   Options options_;
@@ -46,16 +71,27 @@ class RedirectChain {
         left_(policy_ ? policy_->limit() : 0) {}
 
   std::string_view request() const { return request_; }
+  // The origin request() goes to when it is not the run's target (--follow-cross-origin), with
+  // its request target; null when it goes to the target's origin over the client's connection.
+  const Target* away() const { return away_ ? &*away_ : nullptr; }
+  // The last advance() left the origin of the response that redirected.
+  bool crossed() const { return crossed_; }
 
   // After a complete response: true when it is a redirect to follow, and request() is then the
   // next hop's request.
   bool advance(unsigned status, std::string_view location) {
     if (left_ == 0 || !is_redirect_status(status)) return false;
-    auto next = policy_->follow(status, location);
+    auto next = policy_->follow(status, location, away());
     if (!next) return false;
     --left_;
-    next_ = std::move(*next);
+    next_ = std::move(next->request);
     request_ = next_;
+    crossed_ = next->cross_origin;
+    if (next->target_origin) {
+      away_.reset();
+    } else {
+      away_ = std::move(next->target);
+    }
     return true;
   }
 
@@ -64,6 +100,8 @@ class RedirectChain {
   std::string_view request_;
   std::string next_;
   unsigned left_;
+  std::optional<Target> away_;
+  bool crossed_ = false;
 };
 
 }  // namespace httpbench

@@ -151,6 +151,8 @@ struct RunResult {
   std::uint64_t reconnects = 0;
   // Redirects followed (--follow), all hops counted.
   std::uint64_t redirects = 0;
+  // Of those, hops to another origin (--follow-cross-origin).
+  std::uint64_t cross_origin_redirects = 0;
   // Requests that ended after the --duration deadline (let finish up to --timeout).
   std::uint64_t after_deadline = 0;
   // Open loop: requests sent at a fixed rate, whatever the responses did.

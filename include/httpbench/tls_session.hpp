@@ -41,24 +41,31 @@ class TlsSession {
   std::unique_ptr<SSL_SESSION, Free> session_;
 };
 
-// Sets SNI, host name verification and the saved session on a new SSL object.
-inline boost::system::error_code prepare_tls(SSL* ssl, const ClientConfig& cfg,
-                                             const TlsSession& session) {
+// Sets SNI for `server_name`, host name verification (when `verify_host`) and the saved session
+// (if any) on a new SSL object.
+inline boost::system::error_code prepare_tls(SSL* ssl, const std::string& server_name,
+                                             bool verify_host, const TlsSession* session) {
   // SNI must not be an IP literal (RFC 6066).
-  const bool ip_literal = cfg.server_name.find_first_not_of("0123456789.") == std::string::npos ||
-                          cfg.server_name.find(':') != std::string::npos;
-  if (!ip_literal && !SSL_set_tlsext_host_name(ssl, cfg.server_name.c_str())) {
+  const bool ip_literal = server_name.find_first_not_of("0123456789.") == std::string::npos ||
+                          server_name.find(':') != std::string::npos;
+  if (!ip_literal && !SSL_set_tlsext_host_name(ssl, server_name.c_str())) {
     return {static_cast<int>(ERR_get_error()), boost::asio::error::get_ssl_category()};
   }
-  if (cfg.verify_host) {
+  if (verify_host) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    const int ok = ip_literal ? X509_VERIFY_PARAM_set1_ip_asc(param, cfg.server_name.c_str())
-                              : X509_VERIFY_PARAM_set1_host(param, cfg.server_name.c_str(), 0);
+    const int ok = ip_literal ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str())
+                              : X509_VERIFY_PARAM_set1_host(param, server_name.c_str(), 0);
     if (!ok) return {static_cast<int>(ERR_get_error()), boost::asio::error::get_ssl_category()};
   }
-  if (session.get()) SSL_set_session(ssl, session.get());
+  if (session && session->get()) SSL_set_session(ssl, session->get());
   return {};
+}
+
+// The same for a connection to the run's target.
+inline boost::system::error_code prepare_tls(SSL* ssl, const ClientConfig& cfg,
+                                             const TlsSession& session) {
+  return prepare_tls(ssl, cfg.server_name, cfg.verify_host, &session);
 }
 
 }  // namespace httpbench
