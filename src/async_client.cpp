@@ -18,6 +18,7 @@
 #include "httpbench/progress.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
+#include "httpbench/resolve.hpp"
 #include "httpbench/response_parser.hpp"
 #include "httpbench/results.hpp"
 #include "httpbench/route.hpp"
@@ -221,6 +222,65 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
   co_return t;
 }
 
+// One hop of a redirect chain to an origin other than the target's (--follow-cross-origin), on a
+// connection of its own: the host resolved without blocking the loop (no lookup for an IP
+// literal or a --resolve address), connected, TLS for https, the request sent, the response read,
+// and the connection closed. No connection to another origin is kept between hops: such chains
+// are not the common path, and a fresh connection per hop keeps them simple and correct. Records
+// the connection and handshake; a failure comes back in `ec`, with the step in `phase`.
+net::awaitable<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
+                                          std::string_view request, Recorder& recorder,
+                                          Clock::time_point deadline) {
+  const auto executor = co_await net::this_coro::executor;
+  const RedirectPolicy& policy = *cfg.redirects;
+  Transfer t;
+  t.phase = Phase::connect;
+  const auto connect_start = Clock::now();
+  const auto connect_deadline = std::min(deadline, connect_start + cfg.connect_timeout);
+  std::vector<ConnectEndpoint> endpoints;
+  if (const auto fixed = fixed_address(origin, policy.resolve_overrides())) {
+    endpoints.emplace_back(*fixed);
+  } else {
+    // The resolver cannot be interrupted: a lookup that ends past the deadline is a timeout.
+    tcp::resolver resolver(executor);
+    auto [resolve_ec, results] =
+        co_await resolver.async_resolve(origin.host, std::to_string(origin.port), use_tuple);
+    t.ec = resolve_ec;
+    if (!t.ec && Clock::now() >= connect_deadline) t.ec = net::error::timed_out;
+    if (t.ec) co_return t;
+    for (const auto& entry : results)
+      endpoints.emplace_back(entry.endpoint());
+  }
+  Connection conn(executor, cfg);
+  conn.tcp.expires_at(connect_deadline);
+  auto [connect_ec, endpoint] = co_await conn.tcp.async_connect(endpoints, use_tuple);
+  t.ec = connect_ec;
+  if (t.ec) co_return t;
+  error_code ignored;
+  conn.tcp.socket().set_option(tcp::no_delay(true), ignored);
+  recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+  if (origin.scheme == "https") {
+    t.phase = Phase::handshake;
+    conn.tls.emplace(conn.tcp, *cfg.cross_origin_tls);
+    t.ec = prepare_tls(conn.tls->native_handle(), origin.host, policy.verify_host(), nullptr);
+    if (t.ec) co_return t;
+    const auto handshake_start = Clock::now();
+    auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
+    t.ec = hs_ec;
+    if (t.ec) co_return t;
+    recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1,
+                              elapsed_ns(handshake_start, Clock::now()));
+  }
+  conn.tcp.expires_at(deadline);
+  if (conn.tls) {
+    t = co_await transfer(*conn.tls, conn.buffer, cfg, request);
+  } else {
+    t = co_await transfer(conn.tcp, conn.buffer, cfg, request);
+  }
+  conn.close();
+  co_return t;
+}
+
 // Request number `number` on `conn`, connecting first when needed, and resending once on a new
 // connection when a reused one turns out closed by the server. Returns true when a response was
 // read.
@@ -238,36 +298,46 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
   RedirectChain chain(cfg, line);
   std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
-    const bool reused = conn.is_open();
-    if (reused && first_attempt) recorder.record_reuse();
-    if (!reused && !co_await open_connection(conn, cfg, recorder,
-                                             std::min(deadline, start + cfg.connect_timeout))) {
-      co_return false;
-    }
-    conn.tcp.expires_at(deadline);
-    // Not a conditional expression: g++ 12 destroys the temporary of a `c ? co_await a :
-    // co_await b` twice.
     Transfer t;
-    if (conn.tls) {
-      t = co_await transfer(*conn.tls, conn.buffer, cfg, chain.request());
-    } else {
-      t = co_await transfer(conn.tcp, conn.buffer, cfg, chain.request());
-    }
-    if (t.ec) {
-      conn.close();
-      if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
-        recorder.record_reconnect();
-        continue;
+    if (const Target* away = chain.away()) {
+      t = co_await cross_origin_hop(cfg, *away, chain.request(), recorder, deadline);
+      if (t.ec) {
+        recorder.record_failure(classify(t.ec, t.phase),
+                                connect_failure(redirect_label(*away), t.ec));
+        co_return false;
       }
-      recorder.record_failure(classify(t.ec, t.phase), describe_error(t.ec));
-      co_return false;
+    } else {
+      const bool reused = conn.is_open();
+      if (reused && first_attempt) recorder.record_reuse();
+      if (!reused && !co_await open_connection(conn, cfg, recorder,
+                                               std::min(deadline, start + cfg.connect_timeout))) {
+        co_return false;
+      }
+      conn.tcp.expires_at(deadline);
+      // Not a conditional expression: g++ 12 destroys the temporary of a `c ? co_await a :
+      // co_await b` twice.
+      if (conn.tls) {
+        t = co_await transfer(*conn.tls, conn.buffer, cfg, chain.request());
+      } else {
+        t = co_await transfer(conn.tcp, conn.buffer, cfg, chain.request());
+      }
+      if (t.ec) {
+        conn.close();
+        if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
+          recorder.record_reconnect();
+          continue;
+        }
+        recorder.record_failure(classify(t.ec, t.phase), describe_error(t.ec));
+        co_return false;
+      }
+      if (conn.tls) conn.session.save(conn.tls->native_handle());
+      if (!cfg.keep_alive || !t.keep_alive) conn.close();
     }
 
     bytes += t.bytes;
-    if (conn.tls) conn.session.save(conn.tls->native_handle());
-    if (!cfg.keep_alive || !t.keep_alive) conn.close();
     if (chain.advance(t.status, t.location)) {
       recorder.record_redirect();
+      if (chain.crossed()) recorder.record_cross_origin_redirect();
       continue;
     }
 

@@ -11,6 +11,10 @@ namespace httpbench {
 RedirectPolicy::RedirectPolicy(const Options& options)
     : options_(options), limit_(options.follow_redirects) {}
 
+std::string redirect_label(const Target& origin) {
+  return "redirect to " + origin.scheme + "://" + origin.host_header();
+}
+
 bool same_origin(const Target& a, const Target& b) {
   return a.scheme == b.scheme && a.port == b.port &&
          std::equal(a.host.begin(), a.host.end(), b.host.begin(), b.host.end(), [](char x, char y) {

@@ -39,6 +39,17 @@ ResolveOverride parse_resolve_override(std::string_view text) {
   return o;
 }
 
+std::optional<tcp::endpoint> fixed_address(const Target& target,
+                                           const std::vector<ResolveOverride>& overrides) {
+  for (const ResolveOverride& o : overrides) {
+    if (o.host == target.host && o.port == target.port) return tcp::endpoint(o.address, o.port);
+  }
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(target.host, ec);
+  if (ec) return std::nullopt;
+  return tcp::endpoint(address, target.port);
+}
+
 std::vector<tcp::endpoint> resolve_target(const Target& target,
                                           const std::vector<ResolveOverride>& overrides) {
   for (const ResolveOverride& o : overrides) {

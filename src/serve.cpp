@@ -63,6 +63,8 @@ struct Reply {
   std::chrono::nanoseconds delay{0};
   std::uint64_t body_size = 0;
   bool close = false;
+  // ?redirect=URL: sent as the Location header (status 302 unless ?status= says otherwise).
+  std::string location;
   // Set when the query string could not be understood; becomes a 400 response.
   std::string error;
 };
@@ -102,6 +104,7 @@ struct Server::State {
       r.error = "malformed request target";
       return r;
     }
+    bool status_given = false;
     try {
       for (auto param : target->params()) {
         if (param.key == "delay") {
@@ -110,13 +113,24 @@ struct Server::State {
           const std::uint64_t s = parse_count(param.value);
           if (s < 100 || s > 999) throw UsageError("status must be 100..999");
           r.status = static_cast<unsigned>(s);
+          status_given = true;
         } else if (param.key == "size") {
           r.body_size = parse_size(param.value);
           if (r.body_size > kMaxBodySize) throw UsageError("size is too large");
         } else if (param.key == "close") {
           r.close = r.close || param.value != "0";
+        } else if (param.key == "redirect") {
+          // Decoded: a CR or LF would end the header early.
+          std::string location(param.value);
+          if (location.empty() || std::any_of(location.begin(), location.end(), [](char c) {
+                return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+              })) {
+            throw UsageError("redirect must be a non-empty URL without control characters");
+          }
+          r.location = std::move(location);
         }
       }
+      if (!r.location.empty() && !status_given) r.status = 302;
     } catch (const UsageError& e) {
       r.error = e.what();
     }
@@ -227,7 +241,7 @@ struct Server::State {
                                       std::optional<Reply> forced = std::nullopt) {
     Reply reply = forced ? *forced : plan_reply(req);
     if (!reply.error.empty()) {
-      reply = Reply{400, std::chrono::nanoseconds{0}, 0, reply.close, reply.error};
+      reply = Reply{400, std::chrono::nanoseconds{0}, 0, reply.close, {}, reply.error};
     }
     auto ready_at = std::chrono::steady_clock::now() + reply.delay;
     for (;;) {
@@ -246,10 +260,11 @@ struct Server::State {
     head.clear();
     fmt::format_to(std::back_inserter(head),
                    "HTTP/1.1 {} {}\r\nServer: httpbench\r\nContent-Type: text/plain\r\n"
-                   "Content-Length: {}\r\n{}\r\n",
+                   "Content-Length: {}\r\n{}{}{}{}\r\n",
                    reply.status,
                    std::string_view(http::obsolete_reason(http::int_to_status(reply.status))),
-                   body_size, reply.close ? "Connection: close\r\n" : "");
+                   body_size, reply.location.empty() ? "" : "Location: ", reply.location,
+                   reply.location.empty() ? "" : "\r\n", reply.close ? "Connection: close\r\n" : "");
     tcp.expires_after(std::chrono::seconds(60));
     auto [ec, n] =
         co_await net::async_write(stream, net::buffer(head.data(), head.size()), use_tuple);

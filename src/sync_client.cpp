@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +19,7 @@
 #include "httpbench/clock.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
+#include "httpbench/resolve.hpp"
 #include "httpbench/response_parser.hpp"
 #include "httpbench/route.hpp"
 #include "httpbench/tls_session.hpp"
@@ -145,6 +147,95 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig
   return t;
 }
 
+// Connects `socket` to the first of `endpoints` that accepts, by `deadline`. Asio's own blocking
+// connect would wait without a deadline, so this is a non-blocking connect() followed by poll().
+error_code connect_any(stream_protocol::socket& socket,
+                       const std::vector<ConnectEndpoint>& endpoints, Clock::time_point deadline,
+                       const std::atomic<bool>& stop) {
+  error_code ec = net::error::host_not_found;
+  error_code ignored;
+  for (const ConnectEndpoint& ep : endpoints) {
+    socket.close(ignored);
+    socket.open(ep.protocol(), ec);
+    if (!ec) socket.non_blocking(true, ec);
+    if (ec) continue;
+    const int fd = socket.native_handle();
+    if (::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) != 0) {
+      ec = error_code(errno, boost::system::system_category());
+      if (errno == EINPROGRESS) {
+        ec = wait_ready(fd, POLLOUT, deadline, stop);
+        if (!ec) {
+          int err = 0;
+          socklen_t len = sizeof(err);
+          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+          if (err != 0) ec = error_code(err, boost::system::system_category());
+        }
+      }
+    } else {
+      ec = {};
+    }
+    if (!ec) {
+      if (ep.protocol().family() != AF_UNIX) socket.set_option(tcp::no_delay(true), ignored);
+      return ec;
+    }
+    if (ec == net::error::operation_aborted) break;
+  }
+  socket.close(ignored);
+  return ec;
+}
+
+// One hop of a redirect chain to an origin other than the target's (--follow-cross-origin), on a
+// connection of its own: the host resolved (a blocking lookup, as this client blocks anyway; none
+// for an IP literal or a --resolve address), connected, TLS for https, the request sent, the
+// response read, and the connection closed. No connection to another origin is kept between hops:
+// such chains are not the common path, and a fresh connection per hop keeps them simple and
+// correct. Records the connection and handshake; a failure comes back in `ec`, with the step in
+// `phase`.
+Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const Target& origin,
+                          std::string_view request, Recorder& recorder, Clock::time_point deadline,
+                          const std::atomic<bool>& stop) {
+  const RedirectPolicy& policy = *cfg.redirects;
+  Transfer t;
+  t.phase = Phase::connect;
+  const auto connect_start = Clock::now();
+  const auto connect_deadline = std::min(deadline, connect_start + cfg.connect_timeout);
+  std::vector<ConnectEndpoint> endpoints;
+  if (const auto fixed = fixed_address(origin, policy.resolve_overrides())) {
+    endpoints.emplace_back(*fixed);
+  } else {
+    // The lookup cannot be interrupted: one that ends past the deadline is a timeout.
+    tcp::resolver resolver(ioc);
+    const auto results = resolver.resolve(origin.host, std::to_string(origin.port), t.ec);
+    if (!t.ec && Clock::now() >= connect_deadline) t.ec = net::error::timed_out;
+    if (t.ec) return t;
+    for (const auto& entry : results)
+      endpoints.emplace_back(entry.endpoint());
+  }
+  stream_protocol::socket socket(ioc);
+  if ((t.ec = connect_any(socket, endpoints, connect_deadline, stop))) return t;
+  recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+  DeadlineStream stream(socket);
+  beast::flat_buffer buffer;
+  if (origin.scheme != "https") {
+    stream.arm(deadline, stop);
+    return transfer(stream, buffer, cfg, request);
+  }
+  t.phase = Phase::handshake;
+  stream.arm(connect_deadline, stop);
+  ssl::stream<DeadlineStream&> tls(stream, *cfg.cross_origin_tls);
+  t.ec = prepare_tls(tls.native_handle(), origin.host, policy.verify_host(), nullptr);
+  const auto handshake_start = Clock::now();
+  if (!t.ec) tls.handshake(ssl::stream_base::client, t.ec);
+  if (t.ec) return t;
+  recorder.record_handshake(SSL_session_reused(tls.native_handle()) == 1,
+                            elapsed_ns(handshake_start, Clock::now()));
+  stream.arm(deadline, stop);
+  t = transfer(tls, buffer, cfg, request);
+  // Closed without close_notify, as the target's connections are.
+  SSL_set_shutdown(tls.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  return t;
+}
+
 }  // namespace
 
 struct SyncClient::State {
@@ -161,41 +252,10 @@ struct SyncClient::State {
     buffer.clear();
   }
 
-  // Tries each address in turn. Asio's own blocking connect would wait without a deadline, so
-  // this is a non-blocking connect() followed by poll().
+  // Tries each address in turn (see connect_any).
   error_code connect(Clock::time_point deadline, const std::atomic<bool>& stop) {
-    error_code ec = net::error::host_not_found;
-    for (const ConnectEndpoint& ep : config.endpoints) {
-      close();
-      socket.open(ep.protocol(), ec);
-      if (!ec) socket.non_blocking(true, ec);
-      if (ec) continue;
-      const int fd = socket.native_handle();
-      if (::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) != 0) {
-        ec = error_code(errno, boost::system::system_category());
-        if (errno == EINPROGRESS) {
-          ec = wait_ready(fd, POLLOUT, deadline, stop);
-          if (!ec) {
-            int err = 0;
-            socklen_t len = sizeof(err);
-            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-            if (err != 0) ec = error_code(err, boost::system::system_category());
-          }
-        }
-      } else {
-        ec = {};
-      }
-      if (!ec) {
-        if (ep.protocol().family() != AF_UNIX) {
-          error_code ignored;
-          socket.set_option(tcp::no_delay(true), ignored);
-        }
-        return ec;
-      }
-      if (ec == net::error::operation_aborted) break;
-    }
     close();
-    return ec;
+    return connect_any(socket, config.endpoints, deadline, stop);
   }
 
   // https through a proxy: sends the CONNECT request and reads the proxy's answer on the fresh
@@ -258,56 +318,69 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
   RedirectChain chain(cfg, line);
   std::uint64_t bytes = 0;
   for (bool first_attempt = true;; first_attempt = false) {
-    const bool reused = s.socket.is_open();
-    if (reused && first_attempt) recorder.record_reuse();
-    if (!reused) {
-      const auto connect_deadline = std::min(deadline, start + cfg.connect_timeout);
-      const auto connect_start = Clock::now();
-      if (error_code ec = s.connect(connect_deadline, stop)) return fail(ec, Phase::connect);
-      if (!cfg.tunnel_request.empty()) {
-        // The tunnel is part of establishing the connection: its round trip counts as connect
-        // time.
-        unsigned status = 0;
-        if (error_code ec = s.open_tunnel(connect_deadline, stop, status)) {
-          return fail(ec, Phase::connect);
+    Transfer t;
+    if (const Target* away = chain.away()) {
+      t = cross_origin_hop(s.ioc, cfg, *away, chain.request(), recorder, deadline, stop);
+      if (t.ec) {
+        if (t.ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed)) {
+          return false;
         }
-        if (!tunnel_opened(status)) {
+        recorder.record_failure(classify(t.ec, t.phase),
+                                connect_failure(redirect_label(*away), t.ec));
+        return true;
+      }
+    } else {
+      const bool reused = s.socket.is_open();
+      if (reused && first_attempt) recorder.record_reuse();
+      if (!reused) {
+        const auto connect_deadline = std::min(deadline, start + cfg.connect_timeout);
+        const auto connect_start = Clock::now();
+        if (error_code ec = s.connect(connect_deadline, stop)) return fail(ec, Phase::connect);
+        if (!cfg.tunnel_request.empty()) {
+          // The tunnel is part of establishing the connection: its round trip counts as connect
+          // time.
+          unsigned status = 0;
+          if (error_code ec = s.open_tunnel(connect_deadline, stop, status)) {
+            return fail(ec, Phase::connect);
+          }
+          if (!tunnel_opened(status)) {
+            s.close();
+            recorder.record_failure(ErrorKind::connect, tunnel_refused(cfg.connect_label, status));
+            return true;
+          }
+        }
+        recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+        if (cfg.tls) {
+          s.stream.arm(connect_deadline, stop);
+          const auto handshake_start = Clock::now();
+          s.tls.emplace(s.stream, *cfg.tls);
+          error_code ec = prepare_tls(s.tls->native_handle(), cfg, s.session);
+          if (!ec) s.tls->handshake(ssl::stream_base::client, ec);
+          if (ec) return fail(ec, Phase::handshake);
+          recorder.record_handshake(SSL_session_reused(s.tls->native_handle()) == 1,
+                                    elapsed_ns(handshake_start, Clock::now()));
+          if (cfg.first_contact) cfg.first_contact->offer_tls(s.tls->native_handle());
+        }
+      }
+      s.stream.arm(deadline, stop);
+      t = s.tls ? transfer(*s.tls, s.buffer, cfg, chain.request())
+                : transfer(s.stream, s.buffer, cfg, chain.request());
+      if (t.ec) {
+        if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
           s.close();
-          recorder.record_failure(ErrorKind::connect, tunnel_refused(cfg.connect_label, status));
-          return true;
+          recorder.record_reconnect();
+          continue;
         }
+        return fail(t.ec, t.phase);
       }
-      recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
-      if (cfg.tls) {
-        s.stream.arm(connect_deadline, stop);
-        const auto handshake_start = Clock::now();
-        s.tls.emplace(s.stream, *cfg.tls);
-        error_code ec = prepare_tls(s.tls->native_handle(), cfg, s.session);
-        if (!ec) s.tls->handshake(ssl::stream_base::client, ec);
-        if (ec) return fail(ec, Phase::handshake);
-        recorder.record_handshake(SSL_session_reused(s.tls->native_handle()) == 1,
-                                  elapsed_ns(handshake_start, Clock::now()));
-        if (cfg.first_contact) cfg.first_contact->offer_tls(s.tls->native_handle());
-      }
-    }
-
-    s.stream.arm(deadline, stop);
-    const Transfer t = s.tls ? transfer(*s.tls, s.buffer, cfg, chain.request())
-                             : transfer(s.stream, s.buffer, cfg, chain.request());
-    if (t.ec) {
-      if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
-        s.close();
-        recorder.record_reconnect();
-        continue;
-      }
-      return fail(t.ec, t.phase);
+      if (s.tls) s.session.save(s.tls->native_handle());
+      if (!cfg.keep_alive || !t.keep_alive) s.close();
     }
 
     bytes += t.bytes;
-    if (s.tls) s.session.save(s.tls->native_handle());
-    if (!cfg.keep_alive || !t.keep_alive) s.close();
     if (chain.advance(t.status, t.location)) {
       recorder.record_redirect();
+      if (chain.crossed()) recorder.record_cross_origin_redirect();
       continue;
     }
 

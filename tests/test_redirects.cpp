@@ -1,7 +1,18 @@
-// --follow: same-origin redirects followed in every mode, counted, and bounded.
+// --follow: same-origin redirects followed in every mode, counted, and bounded; and with
+// --follow-cross-origin, redirects to other origins.
 #include <gtest/gtest.h>
 
+#include <cctype>
+
+#include <fmt/format.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "hostile_server.hpp"
+#include "httpbench/redirect.hpp"
+#include "httpbench/serve.hpp"
+#include "httpbench/url.hpp"
+#include "test_pki.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;
@@ -96,3 +107,270 @@ TEST_P(Redirects, OtherOriginsAreNotFollowed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, Redirects, ::testing::Values("sync", "threads", "async"));
+
+// --follow-cross-origin: two built-in servers on 127.0.0.1 are two origins (different ports); A
+// answers ?redirect=URL with that Location.
+namespace {
+
+// `text` percent-encoded for a query value: everything but unreserved characters.
+std::string query_value(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", static_cast<unsigned>(u));
+    }
+  }
+  return out;
+}
+
+// `server`'s URL that redirects to `location` (with `status`, 302 by default).
+std::string redirect_url(const Server& server, std::string_view location,
+                         std::string_view status = "") {
+  std::string url = server.url() + "from?redirect=" + query_value(location);
+  if (!status.empty()) url += fmt::format("&status={}", status);
+  return url;
+}
+
+// A loopback port nothing listens on: bound, read back, and closed.
+std::uint16_t dead_port() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor acceptor(
+      ioc, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
+class CrossOrigin : public ::testing::TestWithParam<const char*> {
+ protected:
+  Outcome run(const std::string& url, std::vector<std::string> extra, bool json = true) {
+    std::vector<std::string> args{"--mode", GetParam(), "-c", "3"};
+    if (json) args.push_back("--json");
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(url);
+    return run_inprocess(args);
+  }
+};
+
+}  // namespace
+
+TEST_P(CrossOrigin, WithoutTheFlagTheRedirectIsTheResult) {
+  auto a = start_server();
+  auto b = start_server();
+  Outcome o = run(redirect_url(*a, b->url() + "landed"), {"-n", "9", "--follow", "3"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  auto r = first_run(o);
+  EXPECT_EQ(r.at("status_codes").as_object().at("302").as_int64(), 9);
+  EXPECT_EQ(r.at("redirects").as_int64(), 0);
+  EXPECT_EQ(r.at("cross_origin_redirects").as_int64(), 0);
+  EXPECT_EQ(a->requests_received(), 9u);
+  EXPECT_EQ(b->requests_received(), 0u);
+}
+
+TEST_P(CrossOrigin, FollowedToTheOtherOriginAndCounted) {
+  auto a = start_server();
+  auto b = start_server();
+  Outcome o = run(redirect_url(*a, b->url() + "landed"),
+                  {"-n", "12", "--follow", "3", "--follow-cross-origin"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  auto r = first_run(o);
+  EXPECT_EQ(r.at("succeeded").as_int64(), 12);
+  EXPECT_EQ(r.at("status_codes").as_object().at("200").as_int64(), 12);
+  EXPECT_EQ(r.at("redirects").as_int64(), 12);
+  EXPECT_EQ(r.at("cross_origin_redirects").as_int64(), 12);
+  EXPECT_EQ(a->requests_received(), 12u);
+  EXPECT_EQ(b->requests_received(), 12u);
+}
+
+TEST_P(CrossOrigin, ChainsBackToTheTargetOnItsOwnConnection) {
+  auto a = start_server();
+  auto b = start_server();
+  // A -> B -> A: both hops cross an origin; the last one is served on A's connection.
+  const std::string back = redirect_url(*b, a->url() + "done");
+  Outcome o = run(redirect_url(*a, back), {"-n", "8", "--follow", "2", "--follow-cross-origin"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  auto r = first_run(o);
+  EXPECT_EQ(r.at("status_codes").as_object().at("200").as_int64(), 8);
+  EXPECT_EQ(r.at("redirects").as_int64(), 16);
+  EXPECT_EQ(r.at("cross_origin_redirects").as_int64(), 16);
+  EXPECT_EQ(a->requests_received(), 16u);
+  EXPECT_EQ(b->requests_received(), 8u);
+  // A's connections are kept alive across the chain; each hop to B has a connection of its own.
+  EXPECT_LE(a->connections_accepted(), 3u);
+  EXPECT_EQ(b->connections_accepted(), 8u);
+}
+
+TEST_P(CrossOrigin, TheHopLimitCountsHopsOnEveryOrigin) {
+  auto a = start_server();
+  auto b = start_server();
+  const std::string back = redirect_url(*b, a->url() + "done");
+  Outcome o = run(redirect_url(*a, back), {"-n", "4", "--follow", "1", "--follow-cross-origin"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  auto r = first_run(o);
+  // B's redirect back is the result.
+  EXPECT_EQ(r.at("status_codes").as_object().at("302").as_int64(), 4);
+  EXPECT_EQ(r.at("redirects").as_int64(), 4);
+  EXPECT_EQ(b->requests_received(), 4u);
+  EXPECT_EQ(a->requests_received(), 4u);
+}
+
+TEST_P(CrossOrigin, TemporaryRedirectKeepsPostAndBody) {
+  auto a = start_server();
+  auto b = start_server();
+  Outcome o =
+      run(redirect_url(*a, b->url() + "posted", "307"),
+          {"-n", "6", "--follow", "2", "--follow-cross-origin", "-X", "POST", "--body", "data"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  auto r = first_run(o);
+  EXPECT_EQ(r.at("status_codes").as_object().at("200").as_int64(), 6);
+  EXPECT_EQ(r.at("cross_origin_redirects").as_int64(), 6);
+  EXPECT_EQ(b->requests_received(), 6u);
+  // Each request's 4 bytes reached both origins.
+  EXPECT_EQ(a->request_body_bytes(), 24u);
+  EXPECT_EQ(b->request_body_bytes(), 24u);
+}
+
+TEST_P(CrossOrigin, SeeOtherTurnsPostIntoGetWithoutBody) {
+  auto a = start_server();
+  auto b = start_server();
+  Outcome o =
+      run(redirect_url(*a, b->url() + "seen", "303"),
+          {"-n", "4", "--follow", "2", "--follow-cross-origin", "-X", "POST", "--body", "data"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  EXPECT_EQ(first_run(o).at("status_codes").as_object().at("200").as_int64(), 4);
+  EXPECT_EQ(b->requests_received(), 4u);
+  EXPECT_EQ(b->request_body_bytes(), 0u);
+}
+
+TEST_P(CrossOrigin, AHopToADeadPortIsAConnectFailure) {
+  auto a = start_server();
+  const std::string dead = fmt::format("http://127.0.0.1:{}/", dead_port());
+  Outcome o =
+      run(redirect_url(*a, dead + "gone"), {"-n", "5", "--follow", "2", "--follow-cross-origin"});
+  EXPECT_EQ(o.code, kExitFailures) << o.err;
+  auto r = first_run(o);
+  EXPECT_EQ(r.at("failed").as_int64(), 5);
+  EXPECT_EQ(r.at("errors").as_object().at("connect").as_int64(), 5);
+  const std::string example(r.at("error_examples").as_object().at("connect").as_string());
+  EXPECT_NE(example.find("redirect to " + dead.substr(0, dead.size() - 1)), std::string::npos)
+      << example;
+  EXPECT_EQ(a->requests_received(), 5u);
+}
+
+TEST_P(CrossOrigin, TheTimeoutCoversTheWholeChain) {
+  auto a = start_server();
+  auto b = start_server();
+  Outcome o = run(redirect_url(*a, b->url() + "slow?delay=5s"),
+                  {"-n", "2", "--follow", "2", "--follow-cross-origin", "--timeout", "300ms"});
+  EXPECT_EQ(o.code, kExitFailures) << o.err;
+  EXPECT_EQ(first_run(o).at("errors").as_object().at("timeout").as_int64(), 2);
+}
+
+TEST_P(CrossOrigin, HttpsOriginIsVerifiedWithTheCaGiven) {
+  auto a = start_server();
+  ServeOptions tls;
+  tls.port = 0;
+  tls.tls_cert = pki().cert();
+  tls.tls_key = pki().key();
+  Server b(tls);
+  b.start();
+  ASSERT_EQ(b.url().rfind("https://127.0.0.1:", 0), 0u);
+  Outcome o = run(redirect_url(*a, b.url() + "secure"),
+                  {"-n", "6", "--follow", "2", "--follow-cross-origin", "--cacert", pki().ca()});
+  ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
+  auto r = first_run(o);
+  EXPECT_EQ(r.at("status_codes").as_object().at("200").as_int64(), 6);
+  EXPECT_EQ(r.at("cross_origin_redirects").as_int64(), 6);
+  const auto& handshakes = r.at("tls").as_object();
+  EXPECT_EQ(
+      handshakes.at("full_handshakes").as_int64() + handshakes.at("resumed_handshakes").as_int64(),
+      6);
+  EXPECT_EQ(b.requests_received(), 6u);
+
+  // Without the CA, the certificate is not trusted: a tls failure per request.
+  Outcome untrusted = run(redirect_url(*a, b.url() + "secure"),
+                          {"-n", "3", "--follow", "2", "--follow-cross-origin"});
+  EXPECT_EQ(untrusted.code, kExitFailures);
+  EXPECT_EQ(first_run(untrusted).at("errors").as_object().at("tls").as_int64(), 3);
+  EXPECT_EQ(b.requests_received(), 6u);
+}
+
+TEST_P(CrossOrigin, TheTextReportCountsHopsToOtherOrigins) {
+  auto a = start_server();
+  auto b = start_server();
+  Outcome o = run(redirect_url(*a, b->url() + "landed"),
+                  {"-n", "5", "--follow", "1", "--follow-cross-origin"}, false);
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  EXPECT_NE(o.out.find("redirects  5 followed, 5 to other origins"), std::string::npos) << o.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, CrossOrigin, ::testing::Values("sync", "threads", "async"));
+
+TEST(CrossOriginOptions, UsageErrors) {
+  expect_usage_error({"--follow-cross-origin", "http://127.0.0.1:9/"}, "needs --follow");
+  expect_usage_error({"--follow", "0", "--follow-cross-origin", "http://127.0.0.1:9/"},
+                     "needs --follow");
+  expect_usage_error({"--follow", "2", "--follow-cross-origin", "--unix-socket", "/tmp/x.sock",
+                      "http://127.0.0.1:9/"},
+                     "--unix-socket");
+  expect_usage_error({"--follow", "2", "--follow-cross-origin", "--proxy", "127.0.0.1:3128",
+                      "http://127.0.0.1:9/"},
+                     "proxy");
+}
+
+TEST(CrossOriginPolicy, TheHopCarriesTheOtherOriginsHostAndNoCredentials) {
+  Options o;
+  o.target = parse_target("http://a.test:8080/start");
+  o.follow_redirects = 3;
+  o.follow_cross_origin = true;
+  o.basic_auth = "user:secret";
+  o.headers = {{"Cookie", "session=1"}, {"X-Trace", "7"}};
+  const RedirectPolicy policy(o);
+
+  auto hop = policy.follow(302, "https://B.test/next?x=1");
+  ASSERT_TRUE(hop);
+  EXPECT_TRUE(hop->cross_origin);
+  EXPECT_FALSE(hop->target_origin);
+  EXPECT_EQ(hop->target.port, 443);
+  EXPECT_EQ(hop->request.rfind("GET /next?x=1 HTTP/1.1\r\nHost: B.test\r\n", 0), 0u)
+      << hop->request;
+  EXPECT_EQ(hop->request.find("Authorization"), std::string::npos) << hop->request;
+  EXPECT_EQ(hop->request.find("Cookie"), std::string::npos) << hop->request;
+  EXPECT_NE(hop->request.find("X-Trace: 7\r\n"), std::string::npos) << hop->request;
+
+  // Relative to the origin that redirected; host names compare without case.
+  auto relative = policy.follow(301, "/again", &hop->target);
+  ASSERT_TRUE(relative);
+  EXPECT_FALSE(relative->cross_origin);
+  EXPECT_EQ(relative->request.rfind("GET /again HTTP/1.1\r\nHost: B.test\r\n", 0), 0u);
+  auto same = policy.follow(301, "https://b.test/x", &hop->target);
+  ASSERT_TRUE(same);
+  EXPECT_FALSE(same->cross_origin);
+
+  // Back to the target's origin: its own connection, with its credentials.
+  auto back = policy.follow(307, "http://a.test:8080/done", &hop->target);
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->cross_origin);
+  EXPECT_TRUE(back->target_origin);
+  EXPECT_NE(back->request.find("Authorization: Basic "), std::string::npos);
+
+  // Without the flag another origin is not followed; the target's own still is.
+  o.follow_cross_origin = false;
+  const RedirectPolicy same_origin_only(o);
+  EXPECT_FALSE(same_origin_only.follow(302, "https://b.test/next"));
+  EXPECT_TRUE(same_origin_only.follow(302, "http://A.TEST:8080/next"));
+}
+
+TEST(ServeRedirect, AnswersWithTheLocationAndRefusesControlCharacters) {
+  auto a = start_server();
+  Outcome o = run_inprocess({"--mode", "sync", "-n", "2", "--json",
+                             a->url() + "?redirect=http%3A%2F%2Fexample.test%2F&status=308"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  EXPECT_EQ(first_run(o).at("status_codes").as_object().at("308").as_int64(), 2);
+  // A decoded CR LF would add a header of its own: a 400 instead.
+  Outcome bad = run_inprocess(
+      {"--mode", "sync", "-n", "2", "--json", a->url() + "?redirect=%2Fx%0D%0AX-Evil%3A%201"});
+  ASSERT_EQ(bad.code, kExitOk) << bad.err;
+  EXPECT_EQ(first_run(bad).at("status_codes").as_object().at("400").as_int64(), 2);
+}

@@ -19,6 +19,9 @@ inline bool is_redirect_status(unsigned status) {
 // True when `a` and `b` are the same origin: scheme, host (case ignored) and port.
 bool same_origin(const Target& a, const Target& b);
 
+// "redirect to SCHEME://HOST[:PORT]": the prefix of the failure messages of a hop to `origin`.
+std::string redirect_label(const Target& origin);
+
 // The next hop of a redirect chain.
 struct RedirectHop {
   // The request bytes, with the Host header and origin-form target of the hop's origin.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,11 @@ struct ResolveOverride {
 
 // Parses "host:port:address" (the address may be a bracketed IPv6 literal). Throws UsageError.
 ResolveOverride parse_resolve_override(std::string_view text);
+
+// The address of `target` when it needs no lookup: the --resolve override for its host and port,
+// or its host when that is an IP literal. nullopt when the name has to be resolved.
+std::optional<boost::asio::ip::tcp::endpoint> fixed_address(
+    const Target& target, const std::vector<ResolveOverride>& overrides);
 
 // Every address of the target, in the resolver's order (all are tried on connect). Throws
 // UsageError when the host cannot be resolved.

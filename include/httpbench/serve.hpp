@@ -2,7 +2,8 @@
 //
 // Every request is answered after `delay` plus a uniform random share of `jitter`, with a body of
 // `body_size` bytes. The query string overrides per request: ?delay=50ms&status=503&size=1024
-// (and close=1 to close the connection after the response). With `max_concurrent`, at most that
+// (and close=1 to close the connection after the response; redirect=URL answers with that
+// Location and status 302, or the one given). With `max_concurrent`, at most that
 // many requests are handled at once and the rest queue, like a server with a fixed worker pool,
 // or (with `shed`) get an immediate 503, like a server that sheds load.
 #pragma once
