@@ -305,9 +305,8 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   const auto dns_start = Clock::now();
   // The Unix socket, the proxy (its host only) or the target.
   auto endpoints = resolve_route(options);
-  const double dns_ms = options.unix_socket
-                            ? 0.0
-                            : static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
+  const double dns_ms =
+      options.unix_socket ? 0.0 : static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
   const ClientConfig config = make_client_config(part, std::move(endpoints));
 
   Report report;

@@ -23,7 +23,8 @@ void note_client_bound(const RunResult& r, unsigned cores, std::vector<std::stri
   const ClientLoad load = assess_client(r, cores);
   if (!load.bound) return;
   std::string lag;
-  if (load.loop_lag_p99_ms) lag = fmt::format(", event loop late by {:.1f} ms at p99", *load.loop_lag_p99_ms);
+  if (load.loop_lag_p99_ms)
+    lag = fmt::format(", event loop late by {:.1f} ms at p99", *load.loop_lag_p99_ms);
   std::string advice;
   if (r.mode == Mode::async) {
     advice = cores > r.client_threads
@@ -58,8 +59,7 @@ void note_low_concurrency(const RunResult& r, std::vector<std::string>& notes) {
         r.latency.p99, r.latency.p50);
   }
   notes.push_back(fmt::format("{}: {:.1f} requests in flight on average of the {} asked for: {}",
-                              mode_name(r.mode), r.concurrency_mean, r.concurrency_requested,
-                              why));
+                              mode_name(r.mode), r.concurrency_mean, r.concurrency_requested, why));
 }
 
 void note_server_cap(const Report& report, const RunResult& r, std::vector<std::string>& notes) {

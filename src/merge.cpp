@@ -119,12 +119,12 @@ std::optional<Shard> shard_from_json(const json::object& doc) {
 }
 
 // The first key whose value differs between two "options" objects, as "key=a" vs "key=b".
-std::pair<std::string, std::string> first_difference(const json::object& a,
-                                                     const json::object& b) {
+std::pair<std::string, std::string> first_difference(const json::object& a, const json::object& b) {
   for (const auto& [key, value] : a) {
     const json::value* other = b.if_contains(key);
-    if (!other) return {fmt::format("{}={}", std::string_view(key), json::serialize(value)),
-                        fmt::format("no {}", std::string_view(key))};
+    if (!other)
+      return {fmt::format("{}={}", std::string_view(key), json::serialize(value)),
+              fmt::format("no {}", std::string_view(key))};
     if (*other != value) {
       return {fmt::format("{}={}", std::string_view(key), json::serialize(value)),
               fmt::format("{}={}", std::string_view(key), json::serialize(*other))};

@@ -91,7 +91,8 @@ void Options::validate() const {
     if (body || body_file) {
       throw UsageError("--urls gives each request's body in its file: drop --body/--body-file");
     }
-    if (method != "GET") throw UsageError("--urls gives each request's method in its file: drop -X");
+    if (method != "GET")
+      throw UsageError("--urls gives each request's method in its file: drop -X");
   }
 }
 

@@ -58,10 +58,11 @@ double cpu_us_per_request(const RunResult& r) {
 std::string memory_cell(const RunResult& r) {
   if (r.rss_peak_kb == 0) return "-";
   const double added_mib = static_cast<double>(rss_added_kb(r)) / 1024.0;
-  if (r.mode == Mode::sync || r.concurrency_requested < 2) return fmt::format("+{:.1f} MiB", added_mib);
-  return fmt::format("+{:.1f} MiB, {:.1f} KiB/conn", added_mib,
-                     static_cast<double>(rss_added_kb(r)) /
-                         static_cast<double>(r.concurrency_requested));
+  if (r.mode == Mode::sync || r.concurrency_requested < 2)
+    return fmt::format("+{:.1f} MiB", added_mib);
+  return fmt::format(
+      "+{:.1f} MiB, {:.1f} KiB/conn", added_mib,
+      static_cast<double>(rss_added_kb(r)) / static_cast<double>(r.concurrency_requested));
 }
 
 json::object summary_json(const LatencySummary& l) {
@@ -78,10 +79,10 @@ std::string format_insight_text(const Report& report) {
   const bool deltas = report.comparison.has_value();
   constexpr int kLabel = 13;
   constexpr int kCell = 34;
-  fmt::format_to(out, "\nWhere the time went (mean / p99 of successful requests{})\n",
-                 deltas ? fmt::format("; in brackets the change of the mean against {}",
-                                      mode_name(base.mode))
-                        : "");
+  fmt::format_to(
+      out, "\nWhere the time went (mean / p99 of successful requests{})\n",
+      deltas ? fmt::format("; in brackets the change of the mean against {}", mode_name(base.mode))
+             : "");
   fmt::format_to(out, "  {:<{}}", "", kLabel);
   for (const RunResult& r : report.runs)
     fmt::format_to(out, "{:<{}}", mode_name(r.mode), kCell);
@@ -147,9 +148,9 @@ std::string format_insight_text(const Report& report) {
 
 void add_insight_json(const Report& report, const RunResult& r, json::object& out) {
   json::object by_phase{{"dns", json::object{{"mean", report.dns_ms},
-                                           {"p50", report.dns_ms},
-                                           {"p99", report.dns_ms},
-                                           {"once_per_run", true}}}};
+                                             {"p50", report.dns_ms},
+                                             {"p99", report.dns_ms},
+                                             {"once_per_run", true}}}};
   for (const PhaseColumn& p : phases()) {
     if (p.samples(r) != 0) {
       by_phase[p.name] = summary_json(p.summary(r));
@@ -166,8 +167,7 @@ void add_insight_json(const Report& report, const RunResult& r, json::object& ou
                                     {"littles_law", littles_law_in_flight(r)},
                                     {"server_parallelism", std::move(parallel)}};
   // "connections" stays the count it has always been (the output contract); the split is here.
-  out["connection_use"] =
-      json::object{{"opened", r.connections}, {"reused", r.connections_reused}};
+  out["connection_use"] = json::object{{"opened", r.connections}, {"reused", r.connections_reused}};
   const ClientLoad load = assess_client(r, cores());
   json::value lag = nullptr;
   if (load.loop_lag_p99_ms) {
@@ -179,8 +179,8 @@ void add_insight_json(const Report& report, const RunResult& r, json::object& ou
                                {"bound", load.bound}};
   json::value per_connection = nullptr;
   if (r.rss_peak_kb != 0 && r.concurrency_requested != 0) {
-    per_connection = static_cast<double>(rss_added_kb(r)) /
-                     static_cast<double>(r.concurrency_requested);
+    per_connection =
+        static_cast<double>(rss_added_kb(r)) / static_cast<double>(r.concurrency_requested);
   }
   out["resources"] = json::object{{"cpu_us_per_request", cpu_us_per_request(r)},
                                   {"rss_start_kb", r.rss_start_kb},

@@ -3,8 +3,8 @@
 
 #include "httpbench/report.hpp"
 #include "httpbench/report_insight.hpp"
-#include "httpbench/report_urls.hpp"
 #include "httpbench/report_sweep.hpp"
+#include "httpbench/report_urls.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/route.hpp"
 #include "httpbench/schedule.hpp"

@@ -9,19 +9,18 @@
 
 #include "httpbench/report.hpp"
 #include "httpbench/report_insight.hpp"
-#include "httpbench/report_urls.hpp"
-#include "httpbench/text_format.hpp"
 #include "httpbench/report_sweep.hpp"
+#include "httpbench/report_urls.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/route.hpp"
 #include "httpbench/schedule.hpp"
+#include "httpbench/text_format.hpp"
 
 namespace httpbench {
 
 namespace {
 
 using Out = std::back_insert_iterator<fmt::memory_buffer>;
-
 
 void write_latency(Out out, std::string_view label, const LatencySummary& l) {
   fmt::format_to(out, "  {:<10} min {}  mean {}  stdev {}  max {}\n", label, format_ms(l.min),
@@ -265,8 +264,8 @@ void write_shard(Out out, const Report& report) {
       fmt::format_to(out, "{} of the {} requests, ", part.requests, report.options.requests);
     }
     fmt::format_to(out, "concurrency {} of {}", part.concurrency, report.options.concurrency);
-    if (part.rate > 0) fmt::format_to(out, ", rate {:.1f} of {:.1f} req/s", part.rate,
-                                      report.options.rate);
+    if (part.rate > 0)
+      fmt::format_to(out, ", rate {:.1f} of {:.1f} req/s", part.rate, report.options.rate);
     fmt::format_to(out, "\n");
   }
   if (report.start_at) {

@@ -31,8 +31,8 @@ std::string format_urls_text(const RunResult& run) {
   fmt::memory_buffer buf;
   auto out = std::back_inserter(buf);
   fmt::format_to(out, "  per request line (latency within 6.25%):\n");
-  fmt::format_to(out, "    {:>8} {:>8} {:>10} {:>9} {:>9} {:>9}  {:<20} {}\n", "requests",
-                 "failed", "req/s", "p50 ms", "p90 ms", "p99 ms", "statuses", "request");
+  fmt::format_to(out, "    {:>8} {:>8} {:>10} {:>9} {:>9} {:>9}  {:<20} {}\n", "requests", "failed",
+                 "req/s", "p50 ms", "p90 ms", "p99 ms", "statuses", "request");
   for (const UrlResult& u : run.urls) {
     fmt::format_to(out, "    {:>8} {:>8} {:>10.1f} {:>9.2f} {:>9.2f} {:>9.2f}  {:<20} {}\n",
                    u.requests, u.failed, u.rps, u.p50, u.p90, u.p99, classes_text(u), u.label);
@@ -55,7 +55,8 @@ json::array urls_json(const RunResult& run) {
         {"rps", u.rps},
         {"status_classes", std::move(classes)},
         {"latency_ms",
-         json::object{{"min", u.min}, {"p50", u.p50}, {"p90", u.p90}, {"p99", u.p99}, {"max", u.max}}}});
+         json::object{
+             {"min", u.min}, {"p50", u.p50}, {"p90", u.p90}, {"p99", u.p99}, {"max", u.max}}}});
   }
   return lines;
 }

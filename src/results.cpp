@@ -69,10 +69,9 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.body_time = summarize_latency(rec.body_time());
   r.ttfb_histogram = rec.ttfb();
   r.body_histogram = rec.body_time();
-  r.concurrency_mean =
-      timing.elapsed.count() > 0
-          ? rec.in_flight_area_ns() / static_cast<double>(timing.elapsed.count())
-          : 0;
+  r.concurrency_mean = timing.elapsed.count() > 0
+                           ? rec.in_flight_area_ns() / static_cast<double>(timing.elapsed.count())
+                           : 0;
   r.concurrency_peak = rec.peak_in_flight();
   r.connections_reused = rec.reused();
   for (const Recorder::UrlStats& u : rec.urls()) {

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <atomic>
+#include <cstring>
 #include <deque>
 #include <random>
 #include <stdexcept>
@@ -77,8 +77,9 @@ void ServeOptions::validate() const {
   if (tls_cert.has_value() != tls_key.has_value()) {
     throw UsageError("--tls-cert and --tls-key go together");
   }
-  if (unix_socket && (unix_socket->empty() || unix_socket->size() >= sizeof(sockaddr_un::sun_path) ||
-                      unix_socket->find('\0') != std::string::npos)) {
+  if (unix_socket &&
+      (unix_socket->empty() || unix_socket->size() >= sizeof(sockaddr_un::sun_path) ||
+       unix_socket->find('\0') != std::string::npos)) {
     throw UsageError(fmt::format("--unix-socket: the path must be 1 to {} bytes",
                                  sizeof(sockaddr_un::sun_path) - 1));
   }
@@ -258,13 +259,13 @@ struct Server::State {
     const std::string_view body_text = reply.error;
     const std::uint64_t body_size = body_text.empty() ? reply.body_size : body_text.size();
     head.clear();
-    fmt::format_to(std::back_inserter(head),
-                   "HTTP/1.1 {} {}\r\nServer: httpbench\r\nContent-Type: text/plain\r\n"
-                   "Content-Length: {}\r\n{}{}{}{}\r\n",
-                   reply.status,
-                   std::string_view(http::obsolete_reason(http::int_to_status(reply.status))),
-                   body_size, reply.location.empty() ? "" : "Location: ", reply.location,
-                   reply.location.empty() ? "" : "\r\n", reply.close ? "Connection: close\r\n" : "");
+    fmt::format_to(
+        std::back_inserter(head),
+        "HTTP/1.1 {} {}\r\nServer: httpbench\r\nContent-Type: text/plain\r\n"
+        "Content-Length: {}\r\n{}{}{}{}\r\n",
+        reply.status, std::string_view(http::obsolete_reason(http::int_to_status(reply.status))),
+        body_size, reply.location.empty() ? "" : "Location: ", reply.location,
+        reply.location.empty() ? "" : "\r\n", reply.close ? "Connection: close\r\n" : "");
     tcp.expires_after(std::chrono::seconds(60));
     auto [ec, n] =
         co_await net::async_write(stream, net::buffer(head.data(), head.size()), use_tuple);

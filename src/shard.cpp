@@ -108,15 +108,15 @@ Shard parse_shard(std::string_view text) {
   Shard shard;
   if (slash == std::string_view::npos || !parse_unsigned(text.substr(0, slash), shard.index) ||
       !parse_unsigned(text.substr(slash + 1), shard.count)) {
-    throw UsageError(fmt::format("invalid shard '{}': use I/N, e.g. 0/4 for the first of four",
-                                 text));
+    throw UsageError(
+        fmt::format("invalid shard '{}': use I/N, e.g. 0/4 for the first of four", text));
   }
   if (shard.count == 0 || shard.count > 100'000) {
     throw UsageError(fmt::format("invalid shard '{}': the shard count must be 1..100000", text));
   }
   if (shard.index >= shard.count) {
-    throw UsageError(fmt::format(
-        "invalid shard '{}': the index counts from 0, so it must be 0..{}", text, shard.count - 1));
+    throw UsageError(fmt::format("invalid shard '{}': the index counts from 0, so it must be 0..{}",
+                                 text, shard.count - 1));
   }
   return shard;
 }
@@ -134,7 +134,8 @@ std::optional<Shard> shard_from_environment(const EnvironmentLookup& getenv) {
   if (!count || !*count) return std::nullopt;
   if (!index || !*index) {
     throw UsageError(
-        "HTTPBENCH_SHARDS is set but JOB_COMPLETION_INDEX is not: set both, or HTTPBENCH_SHARD=I/N");
+        "HTTPBENCH_SHARDS is set but JOB_COMPLETION_INDEX is not: set both, or "
+        "HTTPBENCH_SHARD=I/N");
   }
   try {
     return parse_shard(fmt::format("{}/{}", index, count));
@@ -151,16 +152,17 @@ Options options_for_shard(const Options& total, const Shard& shard) {
   Options part = total;
   if (total.requests != Schedule::kUnlimited) {
     if (total.requests < shard.count) {
-      throw UsageError(fmt::format("-n {} cannot be split over {} shards: give at least one request "
-                                   "per shard",
-                                   total.requests, shard.count));
+      throw UsageError(
+          fmt::format("-n {} cannot be split over {} shards: give at least one request "
+                      "per shard",
+                      total.requests, shard.count));
     }
     part.requests = share_of(total.requests, shard);
   }
   if (total.concurrency < shard.count) {
-    throw UsageError(fmt::format(
-        "-c {} cannot be split over {} shards: give at least one connection per shard",
-        total.concurrency, shard.count));
+    throw UsageError(
+        fmt::format("-c {} cannot be split over {} shards: give at least one connection per shard",
+                    total.concurrency, shard.count));
   }
   part.concurrency = share_of(total.concurrency, shard);
   part.warmup_requests = share_of(total.warmup_requests, shard);

@@ -57,8 +57,8 @@ std::vector<RequestLine> parse_request_lines(std::string_view text, const std::s
       r.target = parse_target(words[url_at]);
       if (url_at + 1 < words.size()) {
         const std::filesystem::path file(words[url_at + 1]);
-        r.body = read_body_file(file.is_absolute() ? file.string()
-                                                   : (std::filesystem::path(base_dir) / file).string());
+        r.body = read_body_file(
+            file.is_absolute() ? file.string() : (std::filesystem::path(base_dir) / file).string());
       }
       if (url_at + 2 < words.size()) throw UsageError("expected [METHOD] URL [BODY_FILE]");
       if (!lines.empty() && !same_origin(lines.front().target, r.target)) {

@@ -50,8 +50,8 @@ bool has_note(const json::object& doc, const std::string& fragment) {
 
 TEST(Insight, PhasesShowWhereTheTimeWent) {
   auto server = start_server(20ms);
-  Outcome o = run_inprocess({"--compare", "sync,async", "-n", "20", "-c", "5", "--json",
-                             server->url()});
+  Outcome o =
+      run_inprocess({"--compare", "sync,async", "-n", "20", "-c", "5", "--json", server->url()});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto doc = json::parse(o.out).as_object();
   for (const json::value& v : doc.at("runs").as_array()) {
@@ -72,7 +72,8 @@ TEST(Insight, PhasesShowWhereTheTimeWent) {
   EXPECT_EQ(doc.at("runs").at(1).at("connection_use").at("opened").as_int64(), 5);
   EXPECT_TRUE(doc.at("comparison").at("phase_deltas_ms").at("async").as_object().contains("ttfb"));
 
-  Outcome fresh = run_inprocess({"-n", "10", "-c", "2", "--no-keep-alive", "--json", server->url()});
+  Outcome fresh =
+      run_inprocess({"-n", "10", "-c", "2", "--no-keep-alive", "--json", server->url()});
   ASSERT_EQ(fresh.code, kExitOk) << fresh.err;
   const auto run = first_run(fresh);
   EXPECT_EQ(run.at("connection_use").at("opened").as_int64(), 10);
@@ -84,8 +85,8 @@ TEST(Insight, PhasesShowWhereTheTimeWent) {
 // speedup over sync is capped near 4, and the report says why.
 TEST(Insight, AServerLimitedToFourCapsTheSpeedupAndIsNamed) {
   auto server = start_limited_server(50ms, 4, false);
-  Outcome o = run_inprocess({"--compare", "sync,async", "-n", "40", "-c", "20", "--json",
-                             server->url()});
+  Outcome o =
+      run_inprocess({"--compare", "sync,async", "-n", "40", "-c", "20", "--json", server->url()});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto doc = json::parse(o.out).as_object();
   EXPECT_EQ(server->peak_in_flight(), 4u);
@@ -104,8 +105,7 @@ TEST(Insight, AServerLimitedToFourCapsTheSpeedupAndIsNamed) {
   EXPECT_EQ(sync.at("concurrency").at("achieved_peak").as_int64(), 1);
   EXPECT_NEAR(number(sync.at("concurrency").at("achieved_mean")), 1.0, 0.05);
 
-  Outcome text = run_inprocess({"--compare", "sync,async", "-n", "40", "-c", "20",
-                                server->url()});
+  Outcome text = run_inprocess({"--compare", "sync,async", "-n", "40", "-c", "20", server->url()});
   ASSERT_EQ(text.code, kExitOk) << text.err;
   EXPECT_NE(text.out.find("Where the time went"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("note: async: the server handled at most about 4"), std::string::npos)
@@ -117,8 +117,8 @@ TEST(Insight, AServerLimitedToFourCapsTheSpeedupAndIsNamed) {
 // the report warns that the modes did not do the same work.
 TEST(Insight, QuickErrorsInOneModeAreNotSpeed) {
   auto server = start_limited_server(30ms, 2, true);
-  Outcome o = run_inprocess({"--compare", "sync,async", "-n", "40", "-c", "10", "--json",
-                             server->url()});
+  Outcome o =
+      run_inprocess({"--compare", "sync,async", "-n", "40", "-c", "10", "--json", server->url()});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto doc = json::parse(o.out).as_object();
   const auto& sync = doc.at("runs").at(0).as_object();
@@ -128,15 +128,15 @@ TEST(Insight, QuickErrorsInOneModeAreNotSpeed) {
   EXPECT_GT(async.at("status_codes").at("503").as_int64(), 20);
   const double raw = number(async.at("rps")) / number(sync.at("rps"));
   const double counted = number(doc.at("comparison").at("speedup").at("async"));
-  EXPECT_GT(raw, 4.0);        // every response, errors included
-  EXPECT_LT(counted, 3.0);    // two requests at once at most: about 2x
+  EXPECT_GT(raw, 4.0);      // every response, errors included
+  EXPECT_LT(counted, 3.0);  // two requests at once at most: about 2x
   EXPECT_TRUE(has_note(doc, "sync and async did not do the same work")) << o.out;
 }
 
 TEST(Insight, SameWorkGivesNoWarning) {
   auto server = start_server(5ms);
-  Outcome o = run_inprocess({"--compare", "sync,async", "-n", "20", "-c", "4", "--json",
-                             server->url()});
+  Outcome o =
+      run_inprocess({"--compare", "sync,async", "-n", "20", "-c", "4", "--json", server->url()});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_FALSE(has_note(json::parse(o.out).as_object(), "same work")) << o.out;
 }
@@ -164,12 +164,12 @@ TEST(Insight, AClientStarvedOfCpuIsClientBound) {
     while (!done.load(std::memory_order_relaxed))
       spin = spin + 1;
   });
-  Child client({"--mode", "async", "-c", "10", "-d", "1s", "--timeout", "10s", "--json",
-                server->url()},
-               {}, [&] {
-                 ::sched_setaffinity(0, sizeof one, &one);
-                 ::setpriority(PRIO_PROCESS, 0, 19);
-               });
+  Child client(
+      {"--mode", "async", "-c", "10", "-d", "1s", "--timeout", "10s", "--json", server->url()}, {},
+      [&] {
+        ::sched_setaffinity(0, sizeof one, &one);
+        ::setpriority(PRIO_PROCESS, 0, 19);
+      });
   const int code = client.wait(60s);
   done = true;
   hog.join();
@@ -194,8 +194,8 @@ TEST(Insight, AnIdleClientIsNotClientBound) {
 // What each model costs: CPU per request and the memory a mode added, per connection.
 TEST(Insight, ResourceCostPerMode) {
   auto server = start_server(10ms);
-  Outcome o = run_inprocess({"--compare", "sync,threads,async", "-n", "100", "-c", "50",
-                             "--json", server->url()});
+  Outcome o = run_inprocess(
+      {"--compare", "sync,threads,async", "-n", "100", "-c", "50", "--json", server->url()});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto doc = json::parse(o.out).as_object();
   for (const json::value& v : doc.at("runs").as_array()) {

@@ -23,8 +23,8 @@
 #include "httpbench/options.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/serve.hpp"
-#include "test_proxy_server.hpp"
 #include "test_pki.hpp"
+#include "test_proxy_server.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -34,8 +34,7 @@ EnvironmentLookup table(std::map<std::string, std::string> vars) {
 }
 
 double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -51,7 +50,8 @@ TEST(Shard, ParsesIndexOverCountFromZero) {
 }
 
 TEST(Shard, ComesFromTheEnvironmentAsKubernetesSetsIt) {
-  auto job = shard_from_environment(table({{"JOB_COMPLETION_INDEX", "3"}, {"HTTPBENCH_SHARDS", "4"}}));
+  auto job =
+      shard_from_environment(table({{"JOB_COMPLETION_INDEX", "3"}, {"HTTPBENCH_SHARDS", "4"}}));
   ASSERT_TRUE(job);
   EXPECT_EQ(job->index, 3u);
   EXPECT_EQ(job->count, 4u);
@@ -122,10 +122,9 @@ TEST(Shard, StartTimesInRfc3339OrUnixSeconds) {
   EXPECT_DOUBLE_EQ(parse_start_time("1795316400"), k0300z);
   EXPECT_DOUBLE_EQ(parse_start_time("1795316400.5"), k0300z + 0.5);
   EXPECT_DOUBLE_EQ(parse_start_time("2024-02-29T00:00:00Z"), 1709164800);
-  for (const char* bad :
-       {"", "now", "2026-11-22T03:00:00", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z",
-        "2026-11-22T24:00:00Z", "2026-11-22T03:00:00.Z", "2026-11-22T03:00:00+1:00",
-        "2026-11-22T03:00:00Zjunk", "-5", "1e9"}) {
+  for (const char* bad : {"", "now", "2026-11-22T03:00:00", "2026-13-01T00:00:00Z",
+                          "2026-02-29T00:00:00Z", "2026-11-22T24:00:00Z", "2026-11-22T03:00:00.Z",
+                          "2026-11-22T03:00:00+1:00", "2026-11-22T03:00:00Zjunk", "-5", "1e9"}) {
     EXPECT_THROW(parse_start_time(bad), UsageError) << bad;
   }
 }
@@ -201,7 +200,8 @@ TEST(ShardRun, ProcessesLaunchedLikeAnIndexedJobMergeExactly) {
   EXPECT_EQ(shard_requests[1], 33u);
   EXPECT_EQ(shard_requests[2], 33u);
 
-  Outcome o = run_inprocess({"merge", files[2], files[0], files[1], "--require-complete", "--json"});
+  Outcome o =
+      run_inprocess({"merge", files[2], files[0], files[1], "--require-complete", "--json"});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto merged = boost::json::parse(o.out).as_object();
   const auto& run = merged.at("runs").as_array().at(0).as_object();
@@ -245,8 +245,8 @@ class BadMerges : public ::testing::Test {
   std::string shard_file(const std::string& shard, const std::string& url,
                          const std::string& concurrency = "3") {
     const std::string path = private_temp_path(fmt::format("bad_{}.json", files_++));
-    Outcome o = run_inprocess(
-        {"--shard", shard, "-n", "6", "-c", concurrency, "-q", "-o", path, url});
+    Outcome o =
+        run_inprocess({"--shard", shard, "-n", "6", "-c", concurrency, "-q", "-o", path, url});
     EXPECT_EQ(o.code, kExitOk) << o.err;
     return path;
   }
@@ -287,8 +287,7 @@ TEST_F(BadMerges, DifferentOptionsAreRefused) {
 TEST_F(BadMerges, ShardAndWholeRunsDoNotMix) {
   const std::string a = shard_file("0/2", server_->url());
   const std::string whole = private_temp_path("whole.json");
-  ASSERT_EQ(run_inprocess({"-n", "6", "-c", "3", "-q", "-o", whole, server_->url()}).code,
-            kExitOk);
+  ASSERT_EQ(run_inprocess({"-n", "6", "-c", "3", "-q", "-o", whole, server_->url()}).code, kExitOk);
   expect_usage_error({"merge", a, whole}, "is not a shard's result");
   expect_usage_error({"merge", whole, "--require-complete"}, "not shard results");
 }

@@ -32,7 +32,8 @@ TEST(UrlList, ParsesMethodsUrlsAndBodies) {
       "http://127.0.0.1:8080/a\n"
       "\n"
       "post http://127.0.0.1:8080/b httpbench_" +
-          std::to_string(::getpid()) + "_urls_body.json\r\n"
+          std::to_string(::getpid()) +
+          "_urls_body.json\r\n"
           "HEAD   http://127.0.0.1:8080/c?x=1  \n",
       ::testing::TempDir());
   ASSERT_EQ(lines.size(), 3u);
@@ -88,10 +89,11 @@ TEST_P(UrlsInEveryMode, RoundRobinWithResultsPerLine) {
   auto server = start_server();
   const std::string body = write_file("urls_post.bin", std::string(1000, 'b'));
   const std::string u = server->url();
-  const std::string file = write_file(
-      "urls_mix.txt", "GET " + u + "a\nPOST " + u + "b " + body + "\nHEAD " + u +
-                          "c?size=5000\nGET " + u + "?status=404\n");
-  Outcome o = run_inprocess({"--urls", file, "--mode", GetParam(), "-n", "40", "-c", "4", "--json"});
+  const std::string file =
+      write_file("urls_mix.txt", "GET " + u + "a\nPOST " + u + "b " + body + "\nHEAD " + u +
+                                     "c?size=5000\nGET " + u + "?status=404\n");
+  Outcome o =
+      run_inprocess({"--urls", file, "--mode", GetParam(), "-n", "40", "-c", "4", "--json"});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_EQ(server->requests_received(), 40u);
   EXPECT_EQ(server->request_body_bytes(), 10u * 1000);
@@ -107,7 +109,8 @@ TEST_P(UrlsInEveryMode, RoundRobinWithResultsPerLine) {
     EXPECT_EQ(line.at("requests").as_int64(), 10);
     EXPECT_EQ(line.at("responses").as_int64(), 10);
     EXPECT_EQ(line.at("failed").as_int64(), 0);
-    EXPECT_LE(line.at("latency_ms").at("p50").as_double(), line.at("latency_ms").at("p99").as_double());
+    EXPECT_LE(line.at("latency_ms").at("p50").as_double(),
+              line.at("latency_ms").at("p99").as_double());
   }
   EXPECT_EQ(lines[0].at("status_classes").at("2xx").as_int64(), 10);
   EXPECT_EQ(lines[3].at("status_classes").at("4xx").as_int64(), 10);

@@ -15,8 +15,8 @@
 #include "httpbench/histogram.hpp"
 #include "httpbench/manifest.hpp"
 #include "httpbench/options.hpp"
-#include "httpbench/timeline.hpp"
 #include "httpbench/scalability.hpp"
+#include "httpbench/timeline.hpp"
 #include "httpbench/trials.hpp"
 
 namespace httpbench {
