@@ -14,6 +14,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include "httpbench/url_host.hpp"
+
 #include "httpbench/error.hpp"
 #include "httpbench/options.hpp"
 #include "httpbench/request.hpp"
@@ -73,19 +75,9 @@ Target parse_proxy_url(std::string_view text, std::optional<std::string>& creden
   Target t;
   t.scheme = "http";
   t.port = 1080;
-  switch (u.host_type()) {
-    case boost::urls::host_type::ipv6:
-      t.host = u.host_ipv6_address().to_string();
-      break;
-    case boost::urls::host_type::ipv4:
-      t.host = u.host_ipv4_address().to_string();
-      break;
-    case boost::urls::host_type::name:
-      t.host = u.host_name();
-      break;
-    default:
-      throw UsageError(fmt::format("invalid proxy '{}': unsupported host form", shown));
-  }
+  std::optional<std::string> host = url_host(u);
+  if (!host) throw UsageError(fmt::format("invalid proxy '{}': unsupported host form", shown));
+  t.host = std::move(*host);
   if (u.has_port()) {
     if (u.port().empty() || u.port_number() == 0 || u.port() != std::to_string(u.port_number())) {
       throw UsageError(fmt::format("invalid proxy '{}': invalid port", shown));

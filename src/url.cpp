@@ -4,6 +4,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include "httpbench/url_host.hpp"
+
 #include "httpbench/error.hpp"
 
 namespace httpbench {
@@ -45,6 +47,19 @@ std::string redact_for_display(std::string_view url) {
   return printable;
 }
 
+std::optional<std::string> url_host(const boost::urls::url_view& u) {
+  switch (u.host_type()) {
+    case boost::urls::host_type::ipv6:
+      return u.host_ipv6_address().to_string();
+    case boost::urls::host_type::ipv4:
+      return u.host_ipv4_address().to_string();
+    case boost::urls::host_type::name:
+      return std::string(u.host_name());
+    default:
+      return std::nullopt;
+  }
+}
+
 Target parse_target(std::string_view raw) {
   const std::string text = redact_for_display(raw);
   auto parsed = boost::urls::parse_absolute_uri(raw);
@@ -68,19 +83,9 @@ Target parse_target(std::string_view raw) {
     throw UsageError(
         fmt::format("malformed URL '{}': credentials in the URL are not supported", text));
   }
-  switch (u.host_type()) {
-    case boost::urls::host_type::ipv6:
-      t.host = u.host_ipv6_address().to_string();
-      break;
-    case boost::urls::host_type::ipv4:
-      t.host = u.host_ipv4_address().to_string();
-      break;
-    case boost::urls::host_type::name:
-      t.host = u.host_name();
-      break;
-    default:
-      throw UsageError(fmt::format("malformed URL '{}': unsupported host form", text));
-  }
+  std::optional<std::string> host = url_host(u);
+  if (!host) throw UsageError(fmt::format("malformed URL '{}': unsupported host form", text));
+  t.host = std::move(*host);
   if (u.has_port()) {
     if (u.port().empty() || u.port_number() == 0 || u.port() != std::to_string(u.port_number())) {
       throw UsageError(

@@ -1,4 +1,5 @@
 #include "hostile_server.hpp"
+#include "test_support.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -86,18 +87,8 @@ bool HostileConnection::pause(std::chrono::milliseconds duration) {
 
 HostileServer::HostileServer(Handler handler, std::uint64_t max_connections)
     : handler_(std::move(handler)), max_connections_(max_connections) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listen_fd_, 128) != 0 ||
-      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    throw std::runtime_error("hostile server: cannot listen");
-  }
-  port_ = ntohs(addr.sin_port);
+  listen_fd_ = listen_on_loopback(port_);
+  if (listen_fd_ < 0) throw std::runtime_error("hostile server: cannot listen");
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 

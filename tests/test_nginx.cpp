@@ -31,20 +31,6 @@ namespace {
 
 constexpr const char* kNginx = "/usr/sbin/nginx";
 
-// A port free a moment ago on 127.0.0.1 (nginx binds it next; taken in between, the start fails
-// and is retried).
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 bool accepts(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -66,7 +52,7 @@ class Nginx {
     std::filesystem::create_directories(dir_ + "/www");
     std::ofstream(dir_ + "/www/100b.txt") << std::string(100, 'x');
     for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt)
-      start(free_port());
+      start(unused_loopback_port());  // taken in between: nginx exits, and the next port is tried
   }
   ~Nginx() {
     if (pid_ > 0) {

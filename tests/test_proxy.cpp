@@ -57,19 +57,6 @@ std::unique_ptr<Server> start_unix_server(const std::string& path, bool tls = fa
   return start(o);
 }
 
-// A loopback port nothing listens on: bound, then closed.
-std::uint16_t dead_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 json::object document(const Outcome& o) {
   return json::parse(o.out).as_object();
 }
@@ -428,7 +415,7 @@ TEST_P(ProxyInEveryMode, ConnectRefusedIsAConnectFailureWithTheStatus) {
 
 TEST_P(ProxyInEveryMode, DeadProxyIsAConnectFailure) {
   auto server = start_server();
-  const std::string proxy = "http://127.0.0.1:" + std::to_string(dead_port());
+  const std::string proxy = "http://127.0.0.1:" + std::to_string(unused_loopback_port());
   Outcome o = run_inprocess(
       {"--mode", GetParam(), "-n", "4", "-c", "2", "--json", "--proxy", proxy, server->url()});
   EXPECT_EQ(o.code, kExitFailures) << o.err;

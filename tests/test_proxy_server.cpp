@@ -1,4 +1,5 @@
 #include "test_proxy_server.hpp"
+#include "test_support.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -197,18 +198,8 @@ void relay(Peer& a, Peer& b, const std::atomic<bool>& stopping) {
 }  // namespace
 
 ProxyServer::ProxyServer(ProxyServerOptions options) : options_(std::move(options)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listen_fd_, 128) != 0 ||
-      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    throw std::runtime_error("test proxy: cannot listen");
-  }
-  port_ = ntohs(addr.sin_port);
+  listen_fd_ = listen_on_loopback(port_);
+  if (listen_fd_ < 0) throw std::runtime_error("test proxy: cannot listen");
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 

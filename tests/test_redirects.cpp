@@ -134,14 +134,6 @@ std::string redirect_url(const Server& server, std::string_view location,
   return url;
 }
 
-// A loopback port nothing listens on: bound, read back, and closed.
-std::uint16_t dead_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor acceptor(
-      ioc, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-  return acceptor.local_endpoint().port();
-}
-
 class CrossOrigin : public ::testing::TestWithParam<const char*> {
  protected:
   Outcome run(const std::string& url, std::vector<std::string> extra, bool json = true) {
@@ -245,7 +237,7 @@ TEST_P(CrossOrigin, SeeOtherTurnsPostIntoGetWithoutBody) {
 
 TEST_P(CrossOrigin, AHopToADeadPortIsAConnectFailure) {
   auto a = start_server();
-  const std::string dead = fmt::format("http://127.0.0.1:{}/", dead_port());
+  const std::string dead = fmt::format("http://127.0.0.1:{}/", unused_loopback_port());
   Outcome o =
       run(redirect_url(*a, dead + "gone"), {"-n", "5", "--follow", "2", "--follow-cross-origin"});
   EXPECT_EQ(o.code, kExitFailures) << o.err;

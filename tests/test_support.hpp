@@ -46,6 +46,13 @@ std::unique_ptr<Server> start_server(std::chrono::nanoseconds delay = std::chron
 // truncate a file another is reading.
 std::string private_temp_path(const std::string& name);
 
+// A socket listening on 127.0.0.1 on a free port, which is stored in `port`; -1 on failure.
+int listen_on_loopback(std::uint16_t& port);
+
+// A loopback port nothing listens on: bound, read back, closed (another process could take it
+// in between; tests that use it accept that small chance).
+std::uint16_t unused_loopback_port();
+
 // The first entry of "runs" in a JSON report on `o.out`.
 boost::json::object first_run(const Outcome& o);
 
