@@ -43,7 +43,7 @@ namespace {
 class AtomicFile {
  public:
   explicit AtomicFile(const std::string& path)
-      : path_(path), temp_(fmt::format("{}.tmp.{}", path, ::getpid())) {
+      : path_(path), temp_(fmt::format("{}.tmp.{}.{}", path, ::getpid(), ++instances_)) {
     std::ofstream probe(temp_, std::ios::trunc);
     if (!probe) throw UsageError(fmt::format("cannot write output file '{}'", path));
   }
@@ -72,6 +72,9 @@ class AtomicFile {
   std::string path_;
   std::string temp_;
   bool committed_ = false;
+  // Numbers the temporary files, so that two outputs naming the same path (-o and --report) do
+  // not share one.
+  static inline std::atomic<unsigned> instances_{0};
 };
 
 // Prints the progress line to stderr at most every 100 ms from its own thread; workers only bump

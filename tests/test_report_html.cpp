@@ -664,3 +664,21 @@ TEST(HtmlReport, ChromiumRendersIt) {
       << shot->idat_bytes << " bytes of image data vs " << empty->idat_bytes << " for a blank page";
   EXPECT_GT(shot->idat_bytes, 50'000u);
 }
+
+// -o and --report naming one path: each output is written whole through its own temporary file,
+// so the path ends up holding one complete document, never a mix of the two.
+TEST(HtmlReport, SamePathForJsonAndReportLeavesOneWholeDocument) {
+  auto server = start_server();
+  const std::string path = private_temp_path("same.out");
+  Outcome o = run_inprocess({"-n", "5", "-c", "1", "-o", path, "--report", path, server->url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const std::string text = read_text(path);
+  const bool json_doc = text.rfind("{\"tool\":\"httpbench\"", 0) == 0 && text.back() == '\n';
+  bool html_doc = false;
+  try {
+    html_doc = parse_xml(text).at(0).name == "html";
+  } catch (...) {
+  }
+  EXPECT_TRUE(json_doc || html_doc) << text.substr(0, 200);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
