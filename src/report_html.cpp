@@ -10,10 +10,12 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "httpbench/insight.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/svg.hpp"
@@ -698,6 +700,78 @@ void write_errors(Out out, const std::vector<Series>& series) {
                  "charts over time.</p>\n</section>\n");
 }
 
+// "Where the time went": the insight figures side by side (phases, concurrency, client load,
+// cost) and the notes that read them. Each cell carries its value for the tests.
+void write_insight(Out out, const Report& report, const std::vector<Series>& series) {
+  fmt::format_to(out,
+                 "<section id=\"why\">\n<h2>Where the time went</h2>\n"
+                 "<p class=\"note\">Mean and p99 of each phase of the successful requests; "
+                 "requests in flight beside Little's law; what the client spent.</p>\n"
+                 "<table class=\"why\">\n<tr><th>figure</th>");
+  for (const Series& s : series)
+    fmt::format_to(out, "<th>{}</th>", escape(s.label));
+  fmt::format_to(out, "</tr>\n");
+  const auto phase = [&](const char* name, const LatencySummary& (*get)(const RunResult&),
+                         const Histogram& (*hist)(const RunResult&)) {
+    fmt::format_to(out, "<tr><td>{} (ms)</td>", name);
+    for (const Series& s : series) {
+      if (hist(*s.run).count() == 0) {
+        fmt::format_to(out, "<td>-</td>");
+        continue;
+      }
+      const LatencySummary& l = get(*s.run);
+      fmt::format_to(out, "<td data-{}-mean=\"{}\">{} / {}</td>", name, data_number(l.mean),
+                     format_ms(l.mean), format_ms(l.p99));
+    }
+    fmt::format_to(out, "</tr>\n");
+  };
+  phase(
+      "connect", [](const RunResult& r) -> const LatencySummary& { return r.connect_time; },
+      [](const RunResult& r) -> const Histogram& { return r.connect_histogram; });
+  phase(
+      "tls", [](const RunResult& r) -> const LatencySummary& { return r.tls_handshake_time; },
+      [](const RunResult& r) -> const Histogram& { return r.tls_handshake_histogram; });
+  phase(
+      "ttfb", [](const RunResult& r) -> const LatencySummary& { return r.ttfb_time; },
+      [](const RunResult& r) -> const Histogram& { return r.ttfb_histogram; });
+  phase(
+      "body", [](const RunResult& r) -> const LatencySummary& { return r.body_time; },
+      [](const RunResult& r) -> const Histogram& { return r.body_histogram; });
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  fmt::format_to(out, "<tr><td>in flight (mean, peak of asked)</td>");
+  for (const Series& s : series) {
+    const RunResult& r = *s.run;
+    fmt::format_to(out, "<td data-in-flight=\"{}\">{:.1f} ({} of {}); Little's law {:.1f}</td>",
+                   data_number(r.concurrency_mean), r.concurrency_mean, r.concurrency_peak,
+                   r.concurrency_requested, littles_law_in_flight(r));
+  }
+  fmt::format_to(out, "</tr>\n<tr><td>connections opened / reused</td>");
+  for (const Series& s : series)
+    fmt::format_to(out, "<td>{} / {}</td>", s.run->connections, s.run->connections_reused);
+  fmt::format_to(out, "</tr>\n<tr><td>client CPU</td>");
+  for (const Series& s : series) {
+    const ClientLoad load = assess_client(*s.run, cores);
+    fmt::format_to(out, "<td data-bound=\"{}\">{:.0f}% of {} thread{}{}</td>", load.bound,
+                   load.cpu_utilisation * 100, s.run->client_threads,
+                   s.run->client_threads == 1 ? "" : "s", load.bound ? " (client-bound)" : "");
+  }
+  fmt::format_to(out, "</tr>\n<tr><td>CPU per request (us)</td>");
+  for (const Series& s : series) {
+    const double us =
+        s.run->requests ? s.run->cpu_s * 1e6 / static_cast<double>(s.run->requests) : 0.0;
+    fmt::format_to(out, "<td>{:.1f}</td>", us);
+  }
+  fmt::format_to(out, "</tr>\n</table>\n");
+  const std::vector<std::string> notes = insight_notes(report, cores);
+  if (!notes.empty()) {
+    fmt::format_to(out, "<ul class=\"notes\">\n");
+    for (const std::string& n : notes)
+      fmt::format_to(out, "<li>{}</li>\n", escape(n));
+    fmt::format_to(out, "</ul>\n");
+  }
+  fmt::format_to(out, "</section>\n");
+}
+
 void option_row(Out out, std::string_view name, std::string_view value) {
   fmt::format_to(out, "<tr><th>{}</th><td>{}</td></tr>\n", escape(name), escape(value));
 }
@@ -742,6 +816,9 @@ void write_options(Out out, const Report& report) {
   option_row(out, "concurrency", std::to_string(o.concurrency));
   if (o.io_threads != 1) option_row(out, "event loops (async)", std::to_string(o.io_threads));
   option_row(out, "keep-alive", o.keep_alive ? "on" : "off");
+  if (o.unix_socket) option_row(out, "unix socket", *o.unix_socket);
+  // The proxy's address only: its credentials are never printed.
+  if (o.proxy) option_row(out, "proxy", fmt::format("http://{}", o.proxy->host_header()));
   option_row(out, "timeout", format_duration(o.timeout));
   option_row(out, "connect timeout", format_duration(o.connect_timeout));
   option_row(out, "trials", std::to_string(o.trials));
@@ -825,6 +902,7 @@ std::string format_html(const Report& report) {
   write_over_time(out, series, TimeFigure::p99, report.options.trials > 1);
   fmt::format_to(out, "</section>\n");
 
+  write_insight(out, report, series);
   write_status_codes(out, series);
   write_errors(out, series);
   write_options(out, report);

@@ -479,6 +479,28 @@ TEST(HtmlReport, WellFormedChartsWithUnitsAndTheJsonValues) {
     EXPECT_NE(options.find(fact), std::string::npos) << fact;
   }
   EXPECT_NE(options.find(server->url()), std::string::npos);
+
+  // Where the time went: each mode's phases and requests in flight as the JSON has them.
+  const int why = section(d, "why");
+  ASSERT_GE(why, 0);
+  std::size_t ttfb_cells = 0;
+  std::size_t in_flight_cells = 0;
+  std::size_t column = 0;
+  const char* modes[] = {"sync", "threads", "async"};
+  for (int td : d.find("td", why)) {
+    if (const std::string v = d.at(td).attr("data-ttfb-mean"); !v.empty()) {
+      const json::value& run = run_of(doc, modes[ttfb_cells % 3]);
+      EXPECT_DOUBLE_EQ(number(v), json_number(run.at("phases_ms").at("ttfb").at("mean")));
+      ++ttfb_cells;
+    }
+    if (const std::string v = d.at(td).attr("data-in-flight"); !v.empty()) {
+      const json::value& run = run_of(doc, modes[column++ % 3]);
+      EXPECT_DOUBLE_EQ(number(v), json_number(run.at("concurrency").at("achieved_mean")));
+      ++in_flight_cells;
+    }
+  }
+  EXPECT_EQ(ttfb_cells, 3u);
+  EXPECT_EQ(in_flight_cells, 3u);
 }
 
 TEST(HtmlReport, TrialsGiveTheSpeedupInterval) {
