@@ -336,16 +336,11 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
 
     bytes += t.bytes;
     if (chain.advance(t.status, t.location)) {
-      recorder.record_redirect();
-      if (chain.crossed()) recorder.record_cross_origin_redirect();
+      recorder.record_redirect(chain.crossed());
       continue;
     }
 
-    const auto end = Clock::now();
-    recorder.record_phases(t.ttfb_ns, t.body_ns);
-    recorder.record_url_response(line, t.status, elapsed_ns(intended, end), bytes);
-    recorder.record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes,
-                            end);
+    recorder.record_final_response(line, t, bytes, intended, start);
     co_return true;
   }
 }

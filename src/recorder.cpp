@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "httpbench/transfer.hpp"
+
 namespace httpbench {
 
 void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::uint64_t service_ns,
@@ -12,6 +14,14 @@ void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::ui
   bytes_ += bytes;
   latency_.record(latency_ns);
   if (open_loop_) service_time_.record(service_ns);
+}
+
+void Recorder::record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
+                                     Clock::time_point intended, Clock::time_point start) {
+  const auto end = Clock::now();
+  record_phases(t.ttfb_ns, t.body_ns);
+  record_url_response(line, t.status, elapsed_ns(intended, end), bytes);
+  record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes, end);
 }
 
 void Recorder::record_start_lag(std::uint64_t lag_ns) {

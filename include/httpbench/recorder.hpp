@@ -16,6 +16,8 @@
 
 namespace httpbench {
 
+struct Transfer;
+
 class Recorder {
  public:
   // --urls: what one request line got. Responses (any status) with their coarse latency;
@@ -92,10 +94,17 @@ class Recorder {
   }
   // How late a periodic timer of the event loop fired: the loop was busy that long.
   void record_loop_lag(std::uint64_t lag_ns) { loop_lag_.record(lag_ns); }
-  // A redirect was followed (counted per hop).
-  void record_redirect() { ++redirects_; }
-  // A redirect to another origin was followed (--follow-cross-origin; also counted above).
-  void record_cross_origin_redirect() { ++cross_origin_redirects_; }
+  // A redirect was followed (counted per hop), to another origin when `cross_origin`
+  // (--follow-cross-origin; counted apart too).
+  void record_redirect(bool cross_origin) {
+    ++redirects_;
+    if (cross_origin) ++cross_origin_redirects_;
+  }
+  // The request of request line `line` got its final response `t` (after `bytes` over the whole
+  // redirect chain): phases, the line's figures and the success, timed from `intended` (latency)
+  // and `start` (service time) to now. What both clients record at the end of an exchange.
+  void record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
+                             Clock::time_point intended, Clock::time_point start);
   // A reused connection turned out closed by the server; the request was resent on a new one.
   void record_reconnect() { ++reconnects_; }
   // A request ended after the run's --duration deadline.
