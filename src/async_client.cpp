@@ -1,7 +1,13 @@
 #include "httpbench/async_client.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <type_traits>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,11 +16,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/core/read_size.hpp>
+#include <boost/beast/http/error.hpp>
 
 #include "httpbench/clock.hpp"
+#include "httpbench/deadline_watchdog.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
@@ -36,7 +44,9 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+template <class T>
+using Task = net::awaitable<T, AsyncExecutor>;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable_t<AsyncExecutor>{});
 
 // State shared by the connections of one run; touched only from the io_context's thread.
 struct AsyncRun {
@@ -49,9 +59,9 @@ struct AsyncRun {
         warmup_recorder(warmup),
         stop(s),
         progress(pr),
-        gate(ioc),
-        stop_timer(ioc),
-        probe_timer(ioc) {}
+        gate(ioc.get_executor()),
+        stop_timer(ioc.get_executor()),
+        probe_timer(ioc.get_executor()) {}
 
   const ClientConfig& config;
   const RunPlan& plan;
@@ -68,34 +78,31 @@ struct AsyncRun {
   std::uint64_t active = 0;
   std::uint64_t at_gate = 0;
   // Holds connections after warm-up until all are ready, so the measured phase starts together.
-  net::steady_timer gate;
+  AsyncTimer gate;
   // Wakes the stop watcher early when the last connection finishes.
-  net::steady_timer stop_timer;
+  AsyncTimer stop_timer;
   // The event-loop lag probe's timer.
-  net::steady_timer probe_timer;
+  AsyncTimer probe_timer;
   Clock::time_point start{};
   Clock::time_point finished_at{};
   std::chrono::nanoseconds cpu_start{0};
 };
 
-// The socket stream of a connection: a generic stream socket, opened as TCP or as a Unix domain
-// socket (--unix-socket) by the endpoint it connects to. One type for both (rather than a
-// template over the protocol or a variant) keeps a single connect, proxy and transfer path and
-// one instantiation of the coroutines; the protocol is a runtime value in the socket, so it costs
+// One connection's reusable parts: the socket, the TLS layer over it (https, rebuilt for every
+// new connection, since an SSL object cannot be reused), the read buffer, the saved TLS session
+// for resumption, the deadline of its pending operations, and the timer for open-loop waits.
+//
+// The socket is a generic stream socket, opened as TCP or as a Unix domain socket
+// (--unix-socket) by the endpoint it connects to. One type for both (rather than a template over
+// the protocol or a variant) keeps a single connect, proxy and transfer path and one
+// instantiation of the coroutines; the protocol is a runtime value in the socket, so it costs
 // nothing per request.
-using SocketStream = beast::basic_stream<net::generic::stream_protocol>;
-
-// One connection's reusable parts: the socket stream, the TLS layer over it (https, rebuilt for
-// every new connection, since an SSL object cannot be reused), the read buffer, the saved TLS
-// session for resumption, and the timer for open-loop waits.
 struct Connection {
-  Connection(const net::any_io_executor& ex, const ClientConfig& cfg) : tcp(ex), timer(ex) {
-    (void)cfg;
-  }
-  bool is_open() const { return tcp.socket().is_open(); }
+  explicit Connection(const AsyncExecutor& ex) : socket(ex), watchdog(socket), timer(ex) {}
+  bool is_open() const { return socket.is_open(); }
   void close() {
     error_code ignored;
-    tcp.socket().close(ignored);
+    socket.close(ignored);
     // No TLS close_notify: it costs a round trip per connection, and servers accept its absence.
     // Marking the shutdown done keeps OpenSSL from treating the session as bad, so the next
     // connection can resume it.
@@ -103,26 +110,106 @@ struct Connection {
     tls.reset();
     buffer.clear();
   }
+  // An operation's error, or the timeout when the deadline cancelled it (or passed while its
+  // completion was already queued).
+  error_code outcome(error_code ec) const {
+    return watchdog.expired() ? error_code(beast::error::timeout) : ec;
+  }
 
-  SocketStream tcp;
-  std::optional<ssl::stream<SocketStream&>> tls;
+  AsyncSocket socket;
+  DeadlineWatchdog watchdog;
+  std::optional<ssl::stream<AsyncSocket&>> tls;
   TlsSession session;
   beast::flat_buffer buffer;
-  net::steady_timer timer;
+  AsyncTimer timer;
 };
 
+// Sends what it can of `request` at once, without waiting: a request fits the socket's send
+// buffer almost always, and then the coroutine is not suspended and no operation is queued.
+// Returns the bytes sent (0 when the socket's buffer is full).
+std::size_t send_now(AsyncSocket& socket, std::string_view request, error_code& ec) {
+  for (;;) {
+    const ssize_t n =
+        ::send(socket.native_handle(), request.data(), request.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      ec = error_code(errno, net::error::get_system_category());
+    return 0;
+  }
+}
+
+// Writes all of `request`: the part send_now() could not, through the event loop.
+template <class Stream>
+Task<error_code> write_request(Connection& conn, Stream& stream, std::string_view request) {
+  if constexpr (std::is_same_v<Stream, AsyncSocket>) {
+    error_code ec;
+    const std::size_t sent = send_now(stream, request, ec);
+    if (ec) co_return ec;
+    request.remove_prefix(sent);
+    if (request.empty()) co_return error_code{};
+  }
+  auto [ec, written] = co_await net::async_write(stream, net::buffer(request), use_tuple);
+  co_return conn.outcome(ec);
+}
+
+// Reads one response into `parser`, parsing what `buffer` holds first; adds the bytes the parser
+// consumed to `bytes` and sets `header_done` when the header is complete. The loop of Beast's
+// http::async_read, without its composed operations: one read and one parse per step, and no
+// allocation.
+template <class Stream>
+Task<error_code> read_response(Connection& conn, Stream& stream, ResponseParser& parser,
+                               std::uint64_t& bytes, Clock::time_point& header_done) {
+  beast::flat_buffer& buffer = conn.buffer;
+  parser.eager(true);
+  bool header_seen = false;
+  for (;;) {
+    if (buffer.size() != 0) {
+      error_code ec;
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      bytes += used;
+      if (ec && ec != http::error::need_more) co_return ec;
+      if (parser.is_done()) {
+        if (!header_seen) header_done = Clock::now();
+        co_return error_code{};
+      }
+    }
+    if (!header_seen && parser.is_header_done()) {
+      header_seen = true;
+      header_done = Clock::now();
+      // So that a large body is read with a large buffer from its first byte.
+      grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
+    }
+    const std::size_t room = beast::read_size(buffer, kLargeReadBuffer);
+    if (room == 0) co_return http::error::buffer_overflow;
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(room), use_tuple);
+    if (conn.watchdog.expired()) co_return beast::error::timeout;
+    if (ec == net::error::eof) {
+      // A response whose body ends with the connection is complete now; otherwise the server
+      // closed the connection early.
+      if (!parser.got_some()) co_return http::error::end_of_stream;
+      error_code eof_ec;
+      parser.put_eof(eof_ec);
+      if (!eof_ec && !header_seen) header_done = Clock::now();
+      co_return eof_ec;
+    }
+    if (ec) co_return ec;
+    buffer.commit(n);
+  }
+}
+
 // https through a proxy: sends the CONNECT request and reads the proxy's answer on the fresh
-// connection (the stream's deadline still running). Sets `status` to the answer's status.
-net::awaitable<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg,
-                                       unsigned& status) {
-  auto [write_ec, written] =
-      co_await net::async_write(conn.tcp, net::buffer(cfg.tunnel_request), use_tuple);
-  if (write_ec) co_return write_ec;
+// connection (its deadline still armed). Sets `status` to the answer's status.
+Task<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg, unsigned& status) {
+  if (error_code ec = co_await write_request(conn, conn.socket, cfg.tunnel_request)) co_return ec;
   // A 2xx answer to CONNECT has no body, whatever its headers say; another one is a refusal and
   // the connection is dropped, body unread.
   ResponseParser parser(cfg.max_header_size);
   parser.skip(true);
-  auto [read_ec, n] = co_await http::async_read_header(conn.tcp, conn.buffer, parser, use_tuple);
+  std::uint64_t bytes = 0;
+  Clock::time_point header_done;
+  const error_code read_ec = co_await read_response(conn, conn.socket, parser, bytes, header_done);
   status = parser.status();
   if (read_ec) co_return read_ec;
   // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
@@ -130,22 +217,30 @@ net::awaitable<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg
   co_return error_code{};
 }
 
+// Connects `conn` to the first of `endpoints` that accepts, before `deadline`, with Nagle off
+// for TCP.
+Task<error_code> connect_socket(Connection& conn, const std::vector<ConnectEndpoint>& endpoints,
+                                Clock::time_point deadline) {
+  conn.watchdog.arm(deadline);
+  auto [ec, endpoint] = co_await net::async_connect(conn.socket, endpoints, use_tuple);
+  if (ec || conn.watchdog.expired()) co_return conn.outcome(ec);
+  if (endpoint.protocol().family() != AF_UNIX) {
+    error_code ignored;
+    conn.socket.set_option(tcp::no_delay(true), ignored);
+  }
+  co_return error_code{};
+}
+
 // Establishes the connection (TCP or Unix socket; through a proxy, the CONNECT tunnel for https)
 // and, for https, TLS on `conn`. Records the connection and handshake; on failure records it and
 // returns false.
-net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
-                                     Clock::time_point deadline) {
+Task<bool> open_connection(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
+                           Clock::time_point deadline) {
   const auto connect_start = Clock::now();
-  conn.tcp.expires_at(deadline);
-  auto [ec, endpoint] = co_await conn.tcp.async_connect(cfg.endpoints, use_tuple);
-  if (ec) {
+  if (error_code ec = co_await connect_socket(conn, cfg.endpoints, deadline)) {
     recorder.record_failure(classify(ec, Phase::connect), connect_failure(cfg.connect_label, ec));
     conn.close();
     co_return false;
-  }
-  if (endpoint.protocol().family() != AF_UNIX) {
-    error_code ignored;
-    conn.tcp.socket().set_option(tcp::no_delay(true), ignored);
   }
   if (!cfg.tunnel_request.empty()) {
     // The tunnel is part of establishing the connection: its round trip counts as connect time.
@@ -165,7 +260,7 @@ net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, 
   recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
   if (!cfg.tls) co_return true;
 
-  conn.tls.emplace(conn.tcp, *cfg.tls);
+  conn.tls.emplace(conn.socket, *cfg.tls);
   if (error_code setup = prepare_tls(conn.tls->native_handle(), cfg, conn.session)) {
     recorder.record_failure(ErrorKind::tls, describe_error(setup));
     conn.close();
@@ -173,8 +268,9 @@ net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, 
   }
   const auto handshake_start = Clock::now();
   auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
-  if (hs_ec) {
-    recorder.record_failure(classify(hs_ec, Phase::handshake), describe_error(hs_ec));
+  if (hs_ec || conn.watchdog.expired()) {
+    const error_code ec = conn.outcome(hs_ec);
+    recorder.record_failure(classify(ec, Phase::handshake), describe_error(ec));
     conn.close();
     co_return false;
   }
@@ -184,15 +280,15 @@ net::awaitable<bool> open_connection(Connection& conn, const ClientConfig& cfg, 
   co_return true;
 }
 
-// Writes the request and reads the response, past interim 1xx responses.
+// Writes the request and reads the response, past interim 1xx responses, on `stream` (the
+// socket or the TLS layer over it); the deadline is already armed.
 template <class Stream>
-net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
-                                  const ClientConfig& cfg, std::string_view request) {
+Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cfg,
+                        std::string_view request) {
   Transfer t;
   const auto write_start = Clock::now();
   auto header_done = write_start;
-  auto [ec, written] = co_await net::async_write(stream, net::buffer(request), use_tuple);
-  t.ec = ec;
+  t.ec = co_await write_request(conn, stream, request);
   if (t.ec) co_return t;
   t.phase = Phase::read;
   do {
@@ -200,18 +296,7 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
     if (is_head_request(request)) parser.skip(true);
     if (cfg.redirects) parser.keep_location();
     parser.offer_server_to(cfg.first_contact.get());
-    // The header first, so that a large body is read with a large buffer from its first byte.
-    auto [header_ec, header_bytes] =
-        co_await http::async_read_header(stream, buffer, parser, use_tuple);
-    t.ec = header_ec;
-    t.bytes += header_bytes;
-    header_done = Clock::now();
-    if (!t.ec && !parser.is_done()) {
-      grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
-      auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
-      t.ec = read_ec;
-      t.bytes += n;
-    }
+    t.ec = co_await read_response(conn, stream, parser, t.bytes, header_done);
     t.got_response_bytes = t.got_response_bytes || parser.got_some();
     t.status = parser.status();
     t.keep_alive = parser.is_header_done() && parser.keep_alive();
@@ -228,9 +313,9 @@ net::awaitable<Transfer> transfer(Stream& stream, beast::flat_buffer& buffer,
 // and the connection closed. No connection to another origin is kept between hops: such chains
 // are not the common path, and a fresh connection per hop keeps them simple and correct. Records
 // the connection and handshake; a failure comes back in `ec`, with the step in `phase`.
-net::awaitable<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
-                                          std::string_view request, Recorder& recorder,
-                                          Clock::time_point deadline) {
+Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
+                                std::string_view request, Recorder& recorder,
+                                Clock::time_point deadline) {
   const auto executor = co_await net::this_coro::executor;
   const RedirectPolicy& policy = *cfg.redirects;
   Transfer t;
@@ -242,7 +327,7 @@ net::awaitable<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target&
     endpoints.emplace_back(*fixed);
   } else {
     // The resolver cannot be interrupted: a lookup that ends past the deadline is a timeout.
-    tcp::resolver resolver(executor);
+    net::ip::basic_resolver<tcp, AsyncExecutor> resolver(executor);
     auto [resolve_ec, results] =
         co_await resolver.async_resolve(origin.host, std::to_string(origin.port), use_tuple);
     t.ec = resolve_ec;
@@ -251,31 +336,27 @@ net::awaitable<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target&
     for (const auto& entry : results)
       endpoints.emplace_back(entry.endpoint());
   }
-  Connection conn(executor, cfg);
-  conn.tcp.expires_at(connect_deadline);
-  auto [connect_ec, endpoint] = co_await conn.tcp.async_connect(endpoints, use_tuple);
-  t.ec = connect_ec;
+  Connection conn(executor);
+  t.ec = co_await connect_socket(conn, endpoints, connect_deadline);
   if (t.ec) co_return t;
-  error_code ignored;
-  conn.tcp.socket().set_option(tcp::no_delay(true), ignored);
   recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
   if (origin.scheme == "https") {
     t.phase = Phase::handshake;
-    conn.tls.emplace(conn.tcp, *cfg.cross_origin_tls);
+    conn.tls.emplace(conn.socket, *cfg.cross_origin_tls);
     t.ec = prepare_tls(conn.tls->native_handle(), origin.host, policy.verify_host(), nullptr);
     if (t.ec) co_return t;
     const auto handshake_start = Clock::now();
     auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
-    t.ec = hs_ec;
+    t.ec = conn.outcome(hs_ec);
     if (t.ec) co_return t;
     recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1,
                               elapsed_ns(handshake_start, Clock::now()));
   }
-  conn.tcp.expires_at(deadline);
+  conn.watchdog.arm(deadline);
   if (conn.tls) {
-    t = co_await transfer(*conn.tls, conn.buffer, cfg, request);
+    t = co_await transfer(conn, *conn.tls, cfg, request);
   } else {
-    t = co_await transfer(conn.tcp, conn.buffer, cfg, request);
+    t = co_await transfer(conn, conn.socket, cfg, request);
   }
   conn.close();
   co_return t;
@@ -284,8 +365,8 @@ net::awaitable<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target&
 // Request number `number` on `conn`, connecting first when needed, and resending once on a new
 // connection when a reused one turns out closed by the server. Returns true when a response was
 // read.
-net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
-                              Clock::time_point intended, std::uint64_t number) {
+Task<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
+                    Clock::time_point intended, std::uint64_t number) {
   recorder.record_started();
   const std::size_t line =
       cfg.line_requests.empty() ? 0 : static_cast<std::size_t>(number % cfg.line_requests.size());
@@ -313,14 +394,15 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
                                                std::min(deadline, start + cfg.connect_timeout))) {
         co_return false;
       }
-      conn.tcp.expires_at(deadline);
+      conn.watchdog.arm(deadline);
       // Not a conditional expression: g++ 12 destroys the temporary of a `c ? co_await a :
       // co_await b` twice.
       if (conn.tls) {
-        t = co_await transfer(*conn.tls, conn.buffer, cfg, chain.request());
+        t = co_await transfer(conn, *conn.tls, cfg, chain.request());
       } else {
-        t = co_await transfer(conn.tcp, conn.buffer, cfg, chain.request());
+        t = co_await transfer(conn, conn.socket, cfg, chain.request());
       }
+      conn.watchdog.disarm();
       if (t.ec) {
         conn.close();
         if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
@@ -346,8 +428,8 @@ net::awaitable<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorde
 }
 
 // Warm-up requests, the gate, then measured requests until the schedule has none left.
-net::awaitable<void> run_connection(AsyncRun& run, std::uint64_t index) {
-  Connection conn(co_await net::this_coro::executor, run.config);
+Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
+  Connection conn(co_await net::this_coro::executor);
 
   Schedule warmup = run.plan.warmup_for(index);
   warmup.begin(Clock::now());
@@ -390,7 +472,7 @@ net::awaitable<void> run_connection(AsyncRun& run, std::uint64_t index) {
 }
 
 // Checks the stop flag every 50 ms and stops the io_context when it is set.
-net::awaitable<void> watch_stop(net::io_context& ioc, AsyncRun& run) {
+Task<void> watch_stop(net::io_context& ioc, AsyncRun& run) {
   while (run.active > 0) {
     run.stop_timer.expires_after(std::chrono::milliseconds(50));
     co_await run.stop_timer.async_wait(use_tuple);
@@ -403,7 +485,7 @@ net::awaitable<void> watch_stop(net::io_context& ioc, AsyncRun& run) {
 
 // Every 10 ms, how late the timer fired: a busy event loop serves its timers (and its sockets)
 // late, so a large lag says the client, not the server, set the pace. Measured phase only.
-net::awaitable<void> probe_loop_lag(AsyncRun& run) {
+Task<void> probe_loop_lag(AsyncRun& run) {
   constexpr auto kPeriod = std::chrono::milliseconds(10);
   while (run.active > 0) {
     const auto due = Clock::now() + kPeriod;
@@ -429,10 +511,10 @@ void run_async_connections(const ClientConfig& config, const RunPlan& plan, Reco
   for (std::uint64_t i = 0; i < plan.workers; ++i) {
     ++run->spawned;
     ++run->active;
-    net::co_spawn(ioc, run_connection(*run, i), net::detached);
+    net::co_spawn(ioc.get_executor(), run_connection(*run, i), net::detached);
   }
-  net::co_spawn(ioc, watch_stop(ioc, *run), net::detached);
-  net::co_spawn(ioc, probe_loop_lag(*run), net::detached);
+  net::co_spawn(ioc.get_executor(), watch_stop(ioc, *run), net::detached);
+  net::co_spawn(ioc.get_executor(), probe_loop_lag(*run), net::detached);
   ioc.run();
   const bool finished = run->active == 0;
   const auto end = finished ? run->finished_at : Clock::now();
