@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <new>
 
 namespace httpbench {
 
@@ -46,8 +47,21 @@ std::uint64_t Histogram::highest_value_at(std::size_t index) {
   return low + (std::uint64_t{1} << bucket) - 1;
 }
 
+Histogram::Histogram(const Histogram& other) {
+  *this = other;
+}
+
+Histogram& Histogram::operator=(const Histogram& other) {
+  if (this == &other) return *this;
+  reset();
+  merge(other);
+  return *this;
+}
+
 void Histogram::allocate() {
-  if (counts_.empty()) counts_.assign(counts_length(), 0);
+  if (counts_) return;
+  counts_.reset(static_cast<std::uint64_t*>(std::calloc(counts_length(), sizeof(std::uint64_t))));
+  if (!counts_) throw std::bad_alloc();
 }
 
 void Histogram::record(std::uint64_t value, std::uint64_t n) {
@@ -100,7 +114,8 @@ void Histogram::merge(const Histogram& other) {
 }
 
 void Histogram::reset() {
-  std::fill(counts_.begin(), counts_.end(), 0);  // keeps the allocation for reuse
+  // Keeps the allocation for reuse, and touches only the range that may be non-zero.
+  if (count_ != 0) std::fill(&counts_[lowest_index_], &counts_[highest_index_] + 1, 0);
   count_ = min_ = max_ = saturated_ = 0;
   sum_ = sum_squares_ = 0;
   lowest_index_ = highest_index_ = 0;

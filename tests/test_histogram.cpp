@@ -114,3 +114,44 @@ TEST(Histogram, EmptyReportsZeros) {
   EXPECT_EQ(h.min(), 0u);
   EXPECT_EQ(h.mean(), 0.0);
 }
+
+TEST(Histogram, CopiesAndResetsKeepEverySample) {
+  std::mt19937_64 rng(9);
+  std::lognormal_distribution<double> dist(16.0, 1.5);
+  Histogram original;
+  for (int i = 0; i < 5'000; ++i)
+    original.record(static_cast<std::uint64_t>(dist(rng)));
+  original.record(Histogram::kHighestTrackable * 2);  // one saturated sample
+  const auto buckets = [](const Histogram& h) {
+    std::vector<std::uint64_t> out;
+    h.for_each_bucket([&](auto lo, auto hi, auto n) { out.insert(out.end(), {lo, hi, n}); });
+    return out;
+  };
+  const Histogram copy = original;
+  EXPECT_EQ(buckets(copy), buckets(original));
+  EXPECT_EQ(copy.count(), original.count());
+  EXPECT_EQ(copy.saturated(), 1u);
+  EXPECT_DOUBLE_EQ(copy.stdev(), original.stdev());
+
+  // Assigning over a histogram with other samples replaces them all.
+  Histogram other;
+  other.record(3);
+  other.record(Histogram::kHighestTrackable / 2);
+  other = original;
+  EXPECT_EQ(buckets(other), buckets(original));
+  EXPECT_EQ(other.min(), original.min());
+
+  // After a reset nothing of the old samples is left, and recording works again.
+  other.reset();
+  EXPECT_TRUE(buckets(other).empty());
+  // Two values spanning most of the old samples' buckets: any count left over would show.
+  other.record(original.value_at_quantile(0.01));
+  other.record(original.value_at_quantile(0.99));
+  std::uint64_t counted = 0;
+  other.for_each_bucket([&](auto, auto, auto n) { counted += n; });
+  EXPECT_EQ(counted, 2u);
+
+  Histogram empty_copy = Histogram{};
+  EXPECT_EQ(empty_copy.count(), 0u);
+  EXPECT_EQ(empty_copy.value_at_quantile(0.5), 0u);
+}
