@@ -37,11 +37,11 @@ std::string read_file(const std::string& path) {
 
 TEST(SerializeRequest, DefaultGetIsExact) {
   Options o = options_for("http://127.0.0.1:8080/path?q=1");
-  EXPECT_EQ(serialize_request(o), "GET /path?q=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n" +
-                                      kUserAgent + "Accept: */*\r\n\r\n");
+  EXPECT_EQ(serialize_request(o),
+            "GET /path?q=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n" + kUserAgent + "\r\n");
   o.keep_alive = false;
   EXPECT_EQ(serialize_request(o), "GET /path?q=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n" +
-                                      kUserAgent + "Accept: */*\r\nConnection: close\r\n\r\n");
+                                      kUserAgent + "Connection: close\r\n\r\n");
 }
 
 TEST(SerializeRequest, PostWithABodyHasTypeLengthAndTheBytes) {
@@ -49,7 +49,7 @@ TEST(SerializeRequest, PostWithABodyHasTypeLengthAndTheBytes) {
   o.method = "POST";
   o.body = "hello";
   EXPECT_EQ(serialize_request(o), "POST /submit HTTP/1.1\r\nHost: h\r\n" + kUserAgent +
-                                      "Accept: */*\r\nContent-Type: application/octet-stream\r\n"
+                                      "Content-Type: application/octet-stream\r\n"
                                       "Content-Length: 5\r\n\r\nhello");
   o.content_type = "application/json";
   EXPECT_NE(
@@ -75,15 +75,15 @@ TEST(SerializeRequest, UserHostAndUserAgentReplaceTheDefaultsInPlace) {
   o.headers = {
       {"X-Trace", "1"}, {"host", "example.test"}, {"User-Agent", "curl/8.0"}, {"X-Trace", "2"}};
   EXPECT_EQ(serialize_request(o),
-            "GET / HTTP/1.1\r\nhost: example.test\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n"
+            "GET / HTTP/1.1\r\nhost: example.test\r\nUser-Agent: curl/8.0\r\n"
             "X-Trace: 1\r\nX-Trace: 2\r\n\r\n");
 }
 
 TEST(SerializeRequest, PostWithoutABodySendsContentLengthZero) {
   Options o = options_for("http://h/");
   o.method = "POST";
-  EXPECT_EQ(serialize_request(o), "POST / HTTP/1.1\r\nHost: h\r\n" + kUserAgent +
-                                      "Accept: */*\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(serialize_request(o),
+            "POST / HTTP/1.1\r\nHost: h\r\n" + kUserAgent + "Content-Length: 0\r\n\r\n");
   o.method = "DELETE";
   EXPECT_EQ(serialize_request(o).find("Content-Length"), std::string::npos);
 }
@@ -91,11 +91,10 @@ TEST(SerializeRequest, PostWithoutABodySendsContentLengthZero) {
 TEST(SerializeRequest, Http10AsksForKeepAliveOnlyWhenWanted) {
   Options o = options_for("http://h/");
   o.http10 = true;
-  EXPECT_EQ(serialize_request(o), "GET / HTTP/1.0\r\nHost: h\r\n" + kUserAgent +
-                                      "Accept: */*\r\nConnection: keep-alive\r\n\r\n");
-  o.keep_alive = false;
   EXPECT_EQ(serialize_request(o),
-            "GET / HTTP/1.0\r\nHost: h\r\n" + kUserAgent + "Accept: */*\r\n\r\n");
+            "GET / HTTP/1.0\r\nHost: h\r\n" + kUserAgent + "Connection: keep-alive\r\n\r\n");
+  o.keep_alive = false;
+  EXPECT_EQ(serialize_request(o), "GET / HTTP/1.0\r\nHost: h\r\n" + kUserAgent + "\r\n");
 }
 
 TEST(SerializeRequest, BasicAuthIsBase64OfUserColonPassword) {
@@ -103,7 +102,7 @@ TEST(SerializeRequest, BasicAuthIsBase64OfUserColonPassword) {
   o.method = "HEAD";
   o.basic_auth = "Aladdin:open sesame";  // the example of RFC 7617
   EXPECT_EQ(serialize_request(o), "HEAD / HTTP/1.1\r\nHost: h\r\n" + kUserAgent +
-                                      "Accept: */*\r\nAuthorization: Basic "
+                                      "Authorization: Basic "
                                       "QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n");
   // An explicit -H Authorization wins.
   o.headers = {{"Authorization", "Bearer t"}};
@@ -262,7 +261,7 @@ TEST(Redaction, CredentialsNeverAppearInTextOrJson) {
     headers.emplace_back(h.as_string());
   EXPECT_EQ(headers, (std::vector<std::string>{"Host: " + parse_target(server->url()).host_header(),
                                                std::string("User-Agent: httpbench/") + kVersion,
-                                               "Accept: */*", "Authorization: ***", "cookie: ***",
+                                               "Authorization: ***", "cookie: ***",
                                                "Proxy-Authorization: ***", "X-Visible: shown"}));
 
   // A -H Authorization is redacted the same way.
