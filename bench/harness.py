@@ -971,6 +971,25 @@ class Scenarios:
         return lines + rl, {"results": results, "ratios": summary}
 
 
+    def s7_thread_scaling(self):
+        pid, base = self.nginx()
+        url = f"{base}/100b.txt"
+        t1 = httpbench_client("httpbench async -t 1", self.hb, "--mode", "async", "-c", "50", "-t", "1")
+        t2 = httpbench_client("httpbench async -t 2", self.hb, "--mode", "async", "-c", "50", "-t", "2")
+        results = self.bench.compare([t1, t2], url, pid)
+        pinned = bool(self.bench.client_pin)
+        lines = [f"nginx (1 worker) serving `/100b.txt`; 50 connections split over 1 or 2 event loops "
+                 f"(`-t`), ~{self.d} s per run. "
+                 + ("Both threads share the client's one CPU (the other one is nginx's), so on this "
+                    "machine the run shows what a second loop costs when it has no core of its own "
+                    "(two threads taking turns, each with fewer ready sockets per wake-up), not how "
+                    "far -t scales: that needs a free core per loop and a server with cores to spare."
+                    if pinned else "Unpinned: client threads and nginx share the machine's CPUs."), ""]
+        lines += tool_table(results, self.bench.client_pin) + [""]
+        rl, summary = ratio_table(results, [(t2.name, t1.name)], "-t 2 / -t 1")
+        return lines + rl, {"results": results, "ratios": summary}
+
+
 SCENARIOS = [
     ("1", "1. Throughput: keep-alive, 100-byte file, 50 connections", "s1_throughput", ["nginx"]),
     ("1b", "1b. Throughput: keep-alive, 16 KiB file, 50 connections", "s1b_throughput_16k", ["nginx"]),
@@ -979,6 +998,7 @@ SCENARIOS = [
     ("4", "4. C10k: 10,000 connections against a 1 s delay", "s4_c10k", []),
     ("5", "5. Seed benchmark: sync vs threads vs async, 200 requests × 50 ms", "s5_seed", []),
     ("6", "6. Built-in target: httpbench serve vs nginx under wrk", "s6_builtin_target", ["nginx"]),
+    ("7", "7. Event loops: async -t 1 vs -t 2", "s7_thread_scaling", ["nginx"]),
 ]
 
 
