@@ -2,7 +2,10 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <optional>
+#include <string_view>
 #include <type_traits>
 
 #include <boost/asio/as_tuple.hpp>
@@ -23,6 +26,7 @@
 
 #include "httpbench/clock.hpp"
 #include "httpbench/deadline_watchdog.hpp"
+#include "httpbench/header_memo.hpp"
 #include "httpbench/progress.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
@@ -109,6 +113,7 @@ struct Connection {
     if (tls) SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     tls.reset();
     buffer.clear();
+    // The memo stays: it is keyed by the header's bytes, whichever server sent them.
   }
   // An operation's error, or the timeout when the deadline cancelled it (or passed while its
   // completion was already queued).
@@ -121,6 +126,7 @@ struct Connection {
   std::optional<ssl::stream<AsyncSocket&>> tls;
   TlsSession session;
   beast::flat_buffer buffer;
+  HeaderMemo memo;
   AsyncTimer timer;
 };
 
@@ -153,48 +159,110 @@ Task<error_code> write_request(Connection& conn, Stream& stream, std::string_vie
   co_return conn.outcome(ec);
 }
 
-// Reads one response into `parser`, parsing what `buffer` holds first; adds the bytes the parser
-// consumed to `bytes` and sets `header_done` when the header is complete. The loop of Beast's
-// http::async_read, without its composed operations: one read and one parse per step, and no
-// allocation.
+// What `parser` made of a response, into `t`.
+void take_head(const ResponseParser& parser, Transfer& t) {
+  t.got_response_bytes = t.got_response_bytes || parser.got_some();
+  t.status = parser.status();
+  t.keep_alive = parser.is_header_done() && parser.keep_alive();
+  t.location = parser.location();
+}
+
+// The header's result for the memo, when the header alone decides where the body ends.
+std::optional<ResponseHead> memo_entry(const ResponseParser& parser) {
+  if (parser.status() < 200) return std::nullopt;
+  ResponseHead head{parser.status(), parser.keep_alive(), 0, parser.location()};
+  if (parser.is_done()) return head;  // no body: HEAD, 204, 304, Content-Length: 0
+  if (parser.chunked() || !parser.content_length()) return std::nullopt;
+  head.body_length = *parser.content_length();
+  return head;
+}
+
+// Reads one response, parsing what the connection's buffer holds first, into `t` (status,
+// keep-alive, Location, bytes) and sets `header_done` when the header is complete. The loop of
+// Beast's http::async_read without its composed operations: one read and one parse per step, and
+// no allocation. A header equal to the last one this connection parsed is not parsed again (see
+// HeaderMemo); its body is then counted, not parsed.
 template <class Stream>
 Task<error_code> read_response(Connection& conn, Stream& stream, ResponseParser& parser,
-                               std::uint64_t& bytes, Clock::time_point& header_done) {
+                               bool head_request, Transfer& t, Clock::time_point& header_done) {
   beast::flat_buffer& buffer = conn.buffer;
-  parser.eager(true);
   bool header_seen = false;
+  // Set when the memo gave the header: the body bytes still to come.
+  std::optional<std::uint64_t> memo_body_left;
   for (;;) {
     if (buffer.size() != 0) {
-      error_code ec;
-      const std::size_t used = parser.put(buffer.data(), ec);
-      buffer.consume(used);
-      bytes += used;
-      if (ec && ec != http::error::need_more) co_return ec;
-      if (parser.is_done()) {
-        if (!header_seen) header_done = Clock::now();
-        co_return error_code{};
+      const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+      if (!header_seen && !parser.got_some()) {
+        if (const std::size_t header_size = conn.memo.match(data, head_request)) {
+          header_seen = true;
+          header_done = Clock::now();
+          const ResponseHead& head = conn.memo.head();
+          t.got_response_bytes = true;
+          t.status = head.status;
+          t.keep_alive = head.keep_alive;
+          t.location = head.location;
+          t.bytes += header_size;
+          buffer.consume(header_size);
+          memo_body_left = head.body_length;
+        }
       }
-    }
-    if (!header_seen && parser.is_header_done()) {
-      header_seen = true;
-      header_done = Clock::now();
-      // So that a large body is read with a large buffer from its first byte.
-      grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
+      if (memo_body_left) {
+        const auto take = std::min<std::uint64_t>(*memo_body_left, buffer.size());
+        buffer.consume(static_cast<std::size_t>(take));
+        t.bytes += take;
+        *memo_body_left -= take;
+        if (*memo_body_left == 0) co_return error_code{};
+      } else {
+        // The header alone first, so that its bytes can be remembered.
+        parser.eager(header_seen);
+        error_code ec;
+        const std::size_t used = parser.put(buffer.data(), ec);
+        if (!header_seen && parser.is_header_done()) {
+          header_seen = true;
+          header_done = Clock::now();
+          if (auto head = memo_entry(parser)) {
+            conn.memo.remember(data.substr(0, used), head_request, *head);
+          }
+          // So that a large body is read with a large buffer from its first byte.
+          grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
+        }
+        buffer.consume(used);
+        t.bytes += used;
+        if (ec && ec != http::error::need_more) {
+          take_head(parser, t);
+          co_return ec;
+        }
+        if (parser.is_done()) {
+          take_head(parser, t);
+          co_return error_code{};
+        }
+        // The rest of the body may be in the buffer already.
+        if (header_seen && buffer.size() != 0 && used != 0) continue;
+      }
     }
     const std::size_t room = beast::read_size(buffer, kLargeReadBuffer);
     if (room == 0) co_return http::error::buffer_overflow;
     auto [ec, n] = co_await stream.async_read_some(buffer.prepare(room), use_tuple);
-    if (conn.watchdog.expired()) co_return beast::error::timeout;
+    if (conn.watchdog.expired()) {
+      if (!memo_body_left) take_head(parser, t);
+      co_return beast::error::timeout;
+    }
     if (ec == net::error::eof) {
+      if (memo_body_left) co_return http::error::partial_message;
+      take_head(parser, t);
       // A response whose body ends with the connection is complete now; otherwise the server
       // closed the connection early.
       if (!parser.got_some()) co_return http::error::end_of_stream;
       error_code eof_ec;
       parser.put_eof(eof_ec);
       if (!eof_ec && !header_seen) header_done = Clock::now();
+      take_head(parser, t);
       co_return eof_ec;
     }
-    if (ec) co_return ec;
+    if (ec) {
+      if (!memo_body_left) take_head(parser, t);
+      co_return ec;
+    }
     buffer.commit(n);
   }
 }
@@ -207,10 +275,11 @@ Task<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg, unsigned
   // the connection is dropped, body unread.
   ResponseParser parser(cfg.max_header_size);
   parser.skip(true);
-  std::uint64_t bytes = 0;
+  Transfer answer;
   Clock::time_point header_done;
-  const error_code read_ec = co_await read_response(conn, conn.socket, parser, bytes, header_done);
-  status = parser.status();
+  const error_code read_ec =
+      co_await read_response(conn, conn.socket, parser, true, answer, header_done);
+  status = answer.status;
   if (read_ec) co_return read_ec;
   // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
   if (tunnel_opened(status) && conn.buffer.size() != 0) co_return http::error::unexpected_body;
@@ -293,14 +362,11 @@ Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cf
   t.phase = Phase::read;
   do {
     ResponseParser parser(cfg.max_header_size);
-    if (is_head_request(request)) parser.skip(true);
+    const bool head_request = is_head_request(request);
+    if (head_request) parser.skip(true);
     if (cfg.redirects) parser.keep_location();
     parser.offer_server_to(cfg.first_contact.get());
-    t.ec = co_await read_response(conn, stream, parser, t.bytes, header_done);
-    t.got_response_bytes = t.got_response_bytes || parser.got_some();
-    t.status = parser.status();
-    t.keep_alive = parser.is_header_done() && parser.keep_alive();
-    if (cfg.redirects) t.location = parser.location();
+    t.ec = co_await read_response(conn, stream, parser, head_request, t, header_done);
   } while (!t.ec && is_interim_status(t.status));
   t.ttfb_ns = elapsed_ns(write_start, header_done);
   t.body_ns = elapsed_ns(header_done, Clock::now());

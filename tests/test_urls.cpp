@@ -120,6 +120,26 @@ TEST_P(UrlsInEveryMode, RoundRobinWithResultsPerLine) {
   EXPECT_EQ(doc.at("options").at("urls").as_array().size(), 4u);
 }
 
+// GET and HEAD of one URL get the same header bytes, and only the GET has a body. On one
+// connection, in turns: a client that reused the GET's parse of those bytes for the HEAD would
+// wait for a body that never comes; one that did the reverse would read the next header as body.
+TEST_P(UrlsInEveryMode, HeadAndGetWithTheSameHeaderAlternateOnOneConnection) {
+  auto server = start_server();
+  const std::string u = server->url() + "same?size=5000";
+  const std::string file = write_file("urls_head_get.txt", "GET " + u + "\nHEAD " + u + "\n");
+  Outcome o = run_inprocess(
+      {"--urls", file, "--mode", GetParam(), "-n", "20", "-c", "1", "--timeout", "2s", "--json"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const auto run = first_run(o);
+  EXPECT_EQ(run.at("succeeded").as_int64(), 20);
+  EXPECT_EQ(run.at("connections").as_int64(), 1);
+  // 20 equal headers and 10 bodies of 5000 bytes, to the byte.
+  const std::int64_t headers = run.at("bytes_received").as_int64() - 10 * 5000;
+  EXPECT_EQ(headers % 20, 0) << headers;
+  EXPECT_GT(headers / 20, 40);
+  EXPECT_LT(headers / 20, 400);
+}
+
 TEST(Urls, TextReportHasATableOfLines) {
   auto server = start_server();
   const std::string u = server->url();
