@@ -32,6 +32,7 @@
 #include "httpbench/redirect.hpp"
 #include "httpbench/resolve.hpp"
 #include "httpbench/response_parser.hpp"
+#include "httpbench/response_reader.hpp"
 #include "httpbench/results.hpp"
 #include "httpbench/route.hpp"
 #include "httpbench/tls_session.hpp"
@@ -159,111 +160,25 @@ Task<error_code> write_request(Connection& conn, Stream& stream, std::string_vie
   co_return conn.outcome(ec);
 }
 
-// What `parser` made of a response, into `t`.
-void take_head(const ResponseParser& parser, Transfer& t) {
-  t.got_response_bytes = t.got_response_bytes || parser.got_some();
-  t.status = parser.status();
-  t.keep_alive = parser.is_header_done() && parser.keep_alive();
-  t.location = parser.location();
-}
-
-// The header's result for the memo, when the header alone decides where the body ends.
-std::optional<ResponseHead> memo_entry(const ResponseParser& parser) {
-  if (parser.status() < 200) return std::nullopt;
-  ResponseHead head{parser.status(), parser.keep_alive(), 0, parser.location()};
-  if (parser.is_done()) return head;  // no body: HEAD, 204, 304, Content-Length: 0
-  if (parser.chunked() || !parser.content_length()) return std::nullopt;
-  head.body_length = *parser.content_length();
-  return head;
-}
-
-// Reads one response, parsing what the connection's buffer holds first, into `t` (status,
-// keep-alive, Location, bytes) and sets `header_done` when the header is complete. The loop of
-// Beast's http::async_read without its composed operations: one read and one parse per step, and
-// no allocation. A header equal to the last one this connection parsed is not parsed again (see
-// HeaderMemo); its body is then counted, not parsed.
+// Reads one response on `stream` into `t`, through `reader`: the loop of Beast's
+// http::async_read without its composed operations, one read and one parse per step, and no
+// allocation.
 template <class Stream>
-Task<error_code> read_response(Connection& conn, Stream& stream, ResponseParser& parser,
-                               bool head_request, Transfer& t, Clock::time_point& header_done) {
-  beast::flat_buffer& buffer = conn.buffer;
-  bool header_seen = false;
-  // Set when the memo gave the header: the body bytes still to come.
-  std::optional<std::uint64_t> memo_body_left;
+Task<error_code> read_response(Connection& conn, Stream& stream, ResponseReader& reader,
+                               Transfer& t) {
   for (;;) {
-    if (buffer.size() != 0) {
-      const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
-      if (!header_seen && !parser.got_some()) {
-        if (const std::size_t header_size = conn.memo.match(data, head_request)) {
-          header_seen = true;
-          header_done = Clock::now();
-          const ResponseHead& head = conn.memo.head();
-          t.got_response_bytes = true;
-          t.status = head.status;
-          t.keep_alive = head.keep_alive;
-          t.location = head.location;
-          t.bytes += header_size;
-          buffer.consume(header_size);
-          memo_body_left = head.body_length;
-        }
-      }
-      if (memo_body_left) {
-        const auto take = std::min<std::uint64_t>(*memo_body_left, buffer.size());
-        buffer.consume(static_cast<std::size_t>(take));
-        t.bytes += take;
-        *memo_body_left -= take;
-        if (*memo_body_left == 0) co_return error_code{};
-      } else {
-        // The header alone first, so that its bytes can be remembered.
-        parser.eager(header_seen);
-        error_code ec;
-        const std::size_t used = parser.put(buffer.data(), ec);
-        if (!header_seen && parser.is_header_done()) {
-          header_seen = true;
-          header_done = Clock::now();
-          if (auto head = memo_entry(parser)) {
-            conn.memo.remember(data.substr(0, used), head_request, *head);
-          }
-          // So that a large body is read with a large buffer from its first byte.
-          grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
-        }
-        buffer.consume(used);
-        t.bytes += used;
-        if (ec && ec != http::error::need_more) {
-          take_head(parser, t);
-          co_return ec;
-        }
-        if (parser.is_done()) {
-          take_head(parser, t);
-          co_return error_code{};
-        }
-        // The rest of the body may be in the buffer already.
-        if (header_seen && buffer.size() != 0 && used != 0) continue;
-      }
-    }
-    const std::size_t room = beast::read_size(buffer, kLargeReadBuffer);
+    const error_code parsed = reader.consume(conn.buffer, t);
+    if (parsed != http::error::need_more) co_return parsed;
+    const std::size_t room = beast::read_size(conn.buffer, kLargeReadBuffer);
     if (room == 0) co_return http::error::buffer_overflow;
-    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(room), use_tuple);
-    if (conn.watchdog.expired()) {
-      if (!memo_body_left) take_head(parser, t);
-      co_return beast::error::timeout;
-    }
-    if (ec == net::error::eof) {
-      if (memo_body_left) co_return http::error::partial_message;
-      take_head(parser, t);
-      // A response whose body ends with the connection is complete now; otherwise the server
-      // closed the connection early.
-      if (!parser.got_some()) co_return http::error::end_of_stream;
-      error_code eof_ec;
-      parser.put_eof(eof_ec);
-      if (!eof_ec && !header_seen) header_done = Clock::now();
-      take_head(parser, t);
-      co_return eof_ec;
-    }
+    auto [ec, n] = co_await stream.async_read_some(conn.buffer.prepare(room), use_tuple);
+    if (conn.watchdog.expired()) ec = beast::error::timeout;
+    if (ec == net::error::eof) co_return reader.end_of_stream(t);
     if (ec) {
-      if (!memo_body_left) take_head(parser, t);
+      reader.abandon(t);
       co_return ec;
     }
-    buffer.commit(n);
+    conn.buffer.commit(n);
   }
 }
 
@@ -275,10 +190,9 @@ Task<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg, unsigned
   // the connection is dropped, body unread.
   ResponseParser parser(cfg.max_header_size);
   parser.skip(true);
+  ResponseReader reader(parser, conn.memo, true);
   Transfer answer;
-  Clock::time_point header_done;
-  const error_code read_ec =
-      co_await read_response(conn, conn.socket, parser, true, answer, header_done);
+  const error_code read_ec = co_await read_response(conn, conn.socket, reader, answer);
   status = answer.status;
   if (read_ec) co_return read_ec;
   // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
@@ -366,7 +280,9 @@ Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cf
     if (head_request) parser.skip(true);
     if (cfg.redirects) parser.keep_location();
     parser.offer_server_to(cfg.first_contact.get());
-    t.ec = co_await read_response(conn, stream, parser, head_request, t, header_done);
+    ResponseReader reader(parser, conn.memo, head_request);
+    t.ec = co_await read_response(conn, stream, reader, t);
+    header_done = reader.header_done().value_or(header_done);
   } while (!t.ec && is_interim_status(t.status));
   t.ttfb_ns = elapsed_ns(write_start, header_done);
   t.body_ns = elapsed_ns(header_done, Clock::now());

@@ -15,13 +15,16 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/core/read_size.hpp>
+#include <boost/beast/http/error.hpp>
 
 #include "httpbench/clock.hpp"
+#include "httpbench/header_memo.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
 #include "httpbench/resolve.hpp"
 #include "httpbench/response_parser.hpp"
+#include "httpbench/response_reader.hpp"
 #include "httpbench/route.hpp"
 #include "httpbench/tls_session.hpp"
 #include "httpbench/transfer.hpp"
@@ -129,10 +132,30 @@ class DeadlineStream {
   bool wait_before_read_ = false;
 };
 
+// Reads one response on `stream` into `t`, through `reader`.
+template <class Stream>
+error_code read_response(Stream& stream, beast::flat_buffer& buffer, ResponseReader& reader,
+                         Transfer& t) {
+  for (;;) {
+    const error_code parsed = reader.consume(buffer, t);
+    if (parsed != http::error::need_more) return parsed;
+    const std::size_t room = beast::read_size(buffer, kLargeReadBuffer);
+    if (room == 0) return http::error::buffer_overflow;
+    error_code ec;
+    const std::size_t n = stream.read_some(buffer.prepare(room), ec);
+    if (ec == net::error::eof) return reader.end_of_stream(t);
+    if (ec) {
+      reader.abandon(t);
+      return ec;
+    }
+    buffer.commit(n);
+  }
+}
+
 // Writes the request and reads the response, past interim 1xx responses.
 template <class Stream>
-Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig& cfg,
-                  std::string_view request) {
+Transfer transfer(Stream& stream, beast::flat_buffer& buffer, HeaderMemo& memo,
+                  const ClientConfig& cfg, std::string_view request) {
   Transfer t;
   const auto write_start = Clock::now();
   auto header_done = write_start;
@@ -141,20 +164,13 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, const ClientConfig
   t.phase = Phase::read;
   do {
     ResponseParser parser(cfg.max_header_size);
-    if (is_head_request(request)) parser.skip(true);
+    const bool head_request = is_head_request(request);
+    if (head_request) parser.skip(true);
     if (cfg.redirects) parser.keep_location();
     parser.offer_server_to(cfg.first_contact.get());
-    // The header first, so that a large body is read with a large buffer from its first byte.
-    t.bytes += http::read_header(stream, buffer, parser, t.ec);
-    header_done = Clock::now();
-    if (!t.ec && !parser.is_done()) {
-      grow_for_large_responses(buffer, parser.content_length().value_or(kLargeReadBuffer));
-      t.bytes += http::read(stream, buffer, parser, t.ec);
-    }
-    t.got_response_bytes = t.got_response_bytes || parser.got_some();
-    t.status = parser.status();
-    t.keep_alive = parser.is_header_done() && parser.keep_alive();
-    if (cfg.redirects) t.location = parser.location();
+    ResponseReader reader(parser, memo, head_request);
+    t.ec = read_response(stream, buffer, reader, t);
+    header_done = reader.header_done().value_or(header_done);
   } while (!t.ec && is_interim_status(t.status));
   t.ttfb_ns = elapsed_ns(write_start, header_done);
   t.body_ns = elapsed_ns(header_done, Clock::now());
@@ -230,9 +246,10 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
   recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
   DeadlineStream stream(socket);
   beast::flat_buffer buffer;
+  HeaderMemo memo;
   if (origin.scheme != "https") {
     stream.arm(deadline, stop);
-    return transfer(stream, buffer, cfg, request);
+    return transfer(stream, buffer, memo, cfg, request);
   }
   t.phase = Phase::handshake;
   stream.arm(connect_deadline, stop);
@@ -244,7 +261,7 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
   recorder.record_handshake(SSL_session_reused(tls.native_handle()) == 1,
                             elapsed_ns(handshake_start, Clock::now()));
   stream.arm(deadline, stop);
-  t = transfer(tls, buffer, cfg, request);
+  t = transfer(tls, buffer, memo, cfg, request);
   // Closed without close_notify, as the target's connections are.
   SSL_set_shutdown(tls.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   return t;
@@ -284,8 +301,10 @@ struct SyncClient::State {
     // the connection is dropped, body unread.
     ResponseParser parser(config.max_header_size);
     parser.skip(true);
-    http::read_header(stream, buffer, parser, ec);
-    status = parser.status();
+    ResponseReader reader(parser, memo, true);
+    Transfer answer;
+    ec = read_response(stream, buffer, reader, answer);
+    status = answer.status;
     if (ec) return ec;
     // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
     if (tunnel_opened(status) && buffer.size() != 0) return http::error::unexpected_body;
@@ -302,6 +321,7 @@ struct SyncClient::State {
   TlsSession session;
   // Reused across requests on this connection; it holds bytes read past a response.
   beast::flat_buffer buffer;
+  HeaderMemo memo;
 };
 
 SyncClient::SyncClient(const ClientConfig& config) : state_(std::make_unique<State>(config)) {}
@@ -377,8 +397,8 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
         }
       }
       s.stream.arm(deadline, stop);
-      t = s.tls ? transfer(*s.tls, s.buffer, cfg, chain.request())
-                : transfer(s.stream, s.buffer, cfg, chain.request());
+      t = s.tls ? transfer(*s.tls, s.buffer, s.memo, cfg, chain.request())
+                : transfer(s.stream, s.buffer, s.memo, cfg, chain.request());
       if (t.ec) {
         if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
           s.close();
