@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <deque>
@@ -266,25 +267,28 @@ struct Server::State {
         reply.status, std::string_view(http::obsolete_reason(http::int_to_status(reply.status))),
         body_size, reply.location.empty() ? "" : "Location: ", reply.location,
         reply.location.empty() ? "" : "\r\n", reply.close ? "Connection: close\r\n" : "");
+    // The head and the body's start in one write: one system call and one segment, so that a
+    // client reads a small response whole instead of waking for the head and again for the body.
+    std::uint64_t body_left = head_only ? 0 : body_size;
+    std::array<net::const_buffer, 2> first{net::buffer(head.data(), head.size()),
+                                           net::const_buffer{}};
+    if (body_left > 0) {
+      first[1] = body_text.empty()
+                     ? net::buffer(filler.data(), static_cast<std::size_t>(std::min<std::uint64_t>(
+                                                      body_left, kFillerSize)))
+                     : net::buffer(body_text);
+      body_left -= first[1].size();
+    }
     tcp.expires_after(std::chrono::seconds(60));
-    auto [ec, n] =
-        co_await net::async_write(stream, net::buffer(head.data(), head.size()), use_tuple);
+    auto [ec, n] = co_await net::async_write(stream, first, use_tuple);
     if (ec) co_return false;
-    if (!head_only && body_size > 0) {
-      if (!body_text.empty()) {
-        auto [bec, bn] = co_await net::async_write(stream, net::buffer(body_text), use_tuple);
-        if (bec) co_return false;
-      } else {
-        std::uint64_t left = body_size;
-        while (left > 0) {
-          const std::size_t chunk =
-              static_cast<std::size_t>(std::min<std::uint64_t>(left, kFillerSize));
-          auto [bec, bn] =
-              co_await net::async_write(stream, net::buffer(filler.data(), chunk), use_tuple);
-          if (bec) co_return false;
-          left -= chunk;
-        }
-      }
+    while (body_left > 0) {
+      const std::size_t chunk =
+          static_cast<std::size_t>(std::min<std::uint64_t>(body_left, kFillerSize));
+      auto [bec, bn] =
+          co_await net::async_write(stream, net::buffer(filler.data(), chunk), use_tuple);
+      if (bec) co_return false;
+      body_left -= chunk;
     }
     tcp.expires_never();
     co_return !reply.close;
