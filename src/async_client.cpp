@@ -267,10 +267,9 @@ Task<bool> open_connection(Connection& conn, const ClientConfig& cfg, Recorder& 
 // socket or the TLS layer over it); the deadline is already armed.
 template <class Stream>
 Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cfg,
-                        std::string_view request) {
+                        std::string_view request, Clock::time_point write_start) {
   Transfer t;
-  const auto write_start = Clock::now();
-  auto header_done = write_start;
+  std::optional<Clock::time_point> header_done;
   t.ec = co_await write_request(conn, stream, request);
   if (t.ec) co_return t;
   t.phase = Phase::read;
@@ -282,10 +281,9 @@ Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cf
     parser.offer_server_to(cfg.first_contact.get());
     ResponseReader reader(parser, conn.memo, head_request);
     t.ec = co_await read_response(conn, stream, reader, t);
-    header_done = reader.header_done().value_or(header_done);
+    header_done = reader.header_done();
   } while (!t.ec && is_interim_status(t.status));
-  t.ttfb_ns = elapsed_ns(write_start, header_done);
-  t.body_ns = elapsed_ns(header_done, Clock::now());
+  if (!t.ec) t.finish(write_start, header_done);
   co_return t;
 }
 
@@ -335,26 +333,33 @@ Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
                               elapsed_ns(handshake_start, Clock::now()));
   }
   conn.watchdog.arm(deadline);
+  const auto write_start = Clock::now();
   if (conn.tls) {
-    t = co_await transfer(conn, *conn.tls, cfg, request);
+    t = co_await transfer(conn, *conn.tls, cfg, request, write_start);
   } else {
-    t = co_await transfer(conn, conn.socket, cfg, request);
+    t = co_await transfer(conn, conn.socket, cfg, request, write_start);
   }
   conn.close();
   co_return t;
 }
 
-// Request number `number` on `conn`, connecting first when needed, and resending once on a new
-// connection when a reused one turns out closed by the server. Returns true when a response was
-// read.
-Task<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
-                    Clock::time_point intended, std::uint64_t number) {
+// How an exchange ended: with a final response (`ok`) or a failure, and when.
+struct ExchangeEnd {
+  bool ok = false;
+  Clock::time_point at;
+};
+
+// Request number `number` on `conn`, starting at `start` (the caller's clock reading), connecting
+// first when needed, and resending once on a new connection when a reused one turns out closed by
+// the server. On the keep-alive path the clock is read once more, when the response is complete.
+Task<ExchangeEnd> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
+                           Clock::time_point intended, std::uint64_t number,
+                           Clock::time_point start) {
   recorder.record_started();
   const std::size_t line =
       cfg.line_requests.empty() ? 0 : static_cast<std::size_t>(number % cfg.line_requests.size());
   recorder.record_url_started(line);
-  const auto start = Clock::now();
-  const Recorder::InFlight in_flight(recorder, start);
+  Recorder::InFlight in_flight(recorder, start);
   recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
@@ -367,22 +372,24 @@ Task<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorde
       if (t.ec) {
         recorder.record_failure(classify(t.ec, t.phase),
                                 connect_failure(redirect_label(*away), t.ec));
-        co_return false;
+        co_return ExchangeEnd{false, Clock::now()};
       }
     } else {
       const bool reused = conn.is_open();
       if (reused && first_attempt) recorder.record_reuse();
       if (!reused && !co_await open_connection(conn, cfg, recorder,
                                                std::min(deadline, start + cfg.connect_timeout))) {
-        co_return false;
+        co_return ExchangeEnd{false, Clock::now()};
       }
       conn.watchdog.arm(deadline);
+      // Nothing but bookkeeping since `start` on a kept-alive connection's first attempt.
+      const auto write_start = reused && first_attempt ? start : Clock::now();
       // Not a conditional expression: g++ 12 destroys the temporary of a `c ? co_await a :
       // co_await b` twice.
       if (conn.tls) {
-        t = co_await transfer(conn, *conn.tls, cfg, chain.request());
+        t = co_await transfer(conn, *conn.tls, cfg, chain.request(), write_start);
       } else {
-        t = co_await transfer(conn, conn.socket, cfg, chain.request());
+        t = co_await transfer(conn, conn.socket, cfg, chain.request(), write_start);
       }
       conn.watchdog.disarm();
       if (t.ec) {
@@ -392,7 +399,7 @@ Task<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorde
           continue;
         }
         recorder.record_failure(classify(t.ec, t.phase), describe_error(t.ec));
-        co_return false;
+        co_return ExchangeEnd{false, Clock::now()};
       }
       if (conn.tls) conn.session.save(conn.tls->native_handle());
       if (!cfg.keep_alive || !t.keep_alive) conn.close();
@@ -405,7 +412,8 @@ Task<bool> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorde
     }
 
     recorder.record_final_response(line, t, bytes, intended, start);
-    co_return true;
+    in_flight.end(t.finished_at);
+    co_return ExchangeEnd{true, t.finished_at};
   }
 }
 
@@ -416,9 +424,10 @@ Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
   Schedule warmup = run.plan.warmup_for(index);
   warmup.begin(Clock::now());
   for (std::uint64_t k = 0;; ++k) {
-    const auto when = warmup.intended(k, Clock::now());
+    const auto now = Clock::now();
+    const auto when = warmup.intended(k, now);
     if (!when || run.stop.load(std::memory_order_relaxed)) break;
-    co_await exchange(conn, run.config, run.warmup_recorder, *when, k);
+    co_await exchange(conn, run.config, run.warmup_recorder, *when, k, now);
   }
   if (++run.at_gate == run.spawned) {
     run.start = Clock::now();
@@ -435,15 +444,15 @@ Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
     const std::uint64_t number = run.next++;
     const auto when = run.schedule.intended(number, now);
     if (!when) break;
+    auto start = now;
     if (*when > now) {
       conn.timer.expires_at(*when);
       co_await conn.timer.async_wait(use_tuple);
+      start = Clock::now();
     }
-    const bool ok = co_await exchange(conn, run.config, run.recorder, *when, number);
-    if (run.schedule.end() && Clock::now() > *run.schedule.end()) {
-      run.recorder.record_after_deadline();
-    }
-    if (run.progress) run.progress->add(ok);
+    const ExchangeEnd end = co_await exchange(conn, run.config, run.recorder, *when, number, start);
+    if (run.schedule.end() && end.at > *run.schedule.end()) run.recorder.record_after_deadline();
+    if (run.progress) run.progress->add(end.ok);
   }
 
   if (--run.active == 0) {

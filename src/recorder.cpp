@@ -18,7 +18,7 @@ void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::ui
 
 void Recorder::record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
                                      Clock::time_point intended, Clock::time_point start) {
-  const auto end = Clock::now();
+  const Clock::time_point end = t.finished_at;
   record_phases(t.ttfb_ns, t.body_ns);
   record_url_response(line, t.status, elapsed_ns(intended, end), bytes);
   record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes, end);

@@ -39,9 +39,9 @@ void ResponseReader::take_parsed(Transfer& t) const {
 error_code ResponseReader::consume(boost::beast::flat_buffer& buffer, Transfer& t) {
   while (buffer.size() != 0) {
     const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
-    if (!header_done_ && !parser_.got_some()) {
+    if (!header_seen_ && !parser_.got_some()) {
       if (const std::size_t header_size = memo_.match(data, head_request_)) {
-        header_done_ = Clock::now();
+        header_seen_ = true;
         const ResponseHead& head = memo_.head();
         t.got_response_bytes = true;
         t.status = head.status;
@@ -55,11 +55,11 @@ error_code ResponseReader::consume(boost::beast::flat_buffer& buffer, Transfer& 
     }
     if (memo_body_left_) break;
 
-    parser_.eager(header_done_.has_value());
+    parser_.eager(header_seen_);
     error_code ec;
     const std::size_t used = parser_.put(buffer.data(), ec);
-    if (!header_done_ && parser_.is_header_done()) {
-      header_done_ = Clock::now();
+    if (!header_seen_ && parser_.is_header_done()) {
+      header_seen_ = true;
       if (auto head = memo_entry(parser_))
         memo_.remember(data.substr(0, used), head_request_, *head);
       grow_for_large_responses(buffer, parser_.content_length().value_or(kLargeReadBuffer));
@@ -74,7 +74,7 @@ error_code ResponseReader::consume(boost::beast::flat_buffer& buffer, Transfer& 
       take_parsed(t);
       return {};
     }
-    if (used == 0) return http::error::need_more;
+    if (used == 0) return incomplete();
   }
   if (memo_body_left_) {
     const auto take = std::min<std::uint64_t>(*memo_body_left_, buffer.size());
@@ -83,6 +83,11 @@ error_code ResponseReader::consume(boost::beast::flat_buffer& buffer, Transfer& 
     *memo_body_left_ -= take;
     if (*memo_body_left_ == 0) return {};
   }
+  return incomplete();
+}
+
+error_code ResponseReader::incomplete() {
+  if (header_seen_ && !header_done_) header_done_ = Clock::now();
   return http::error::need_more;
 }
 
@@ -93,7 +98,6 @@ error_code ResponseReader::end_of_stream(Transfer& t) {
   if (parser_.got_some()) {
     ec = {};
     parser_.put_eof(ec);
-    if (!ec && !header_done_) header_done_ = Clock::now();
   }
   take_parsed(t);
   return ec;

@@ -158,7 +158,7 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, HeaderMemo& memo,
                   const ClientConfig& cfg, std::string_view request) {
   Transfer t;
   const auto write_start = Clock::now();
-  auto header_done = write_start;
+  std::optional<Clock::time_point> header_done;
   net::write(stream, net::buffer(request), t.ec);
   if (t.ec) return t;
   t.phase = Phase::read;
@@ -170,10 +170,9 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, HeaderMemo& memo,
     parser.offer_server_to(cfg.first_contact.get());
     ResponseReader reader(parser, memo, head_request);
     t.ec = read_response(stream, buffer, reader, t);
-    header_done = reader.header_done().value_or(header_done);
+    header_done = reader.header_done();
   } while (!t.ec && is_interim_status(t.status));
-  t.ttfb_ns = elapsed_ns(write_start, header_done);
-  t.body_ns = elapsed_ns(header_done, Clock::now());
+  if (!t.ec) t.finish(write_start, header_done);
   return t;
 }
 
@@ -336,7 +335,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
       cfg.line_requests.empty() ? 0 : static_cast<std::size_t>(number % cfg.line_requests.size());
   recorder.record_url_started(line);
   const auto start = Clock::now();
-  const Recorder::InFlight in_flight(recorder, start);
+  Recorder::InFlight in_flight(recorder, start);
   recorder.record_start_lag(elapsed_ns(intended, start));
   const auto deadline = start + cfg.timeout;
 
@@ -418,6 +417,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     }
 
     recorder.record_final_response(line, t, bytes, intended, start);
+    in_flight.end(t.finished_at);
     return true;
   }
 }

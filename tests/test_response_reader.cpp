@@ -70,7 +70,9 @@ TEST(ResponseReader, ByteByByteTheSameAsAllAtOnceAndTheSecondComesFromTheMemo) {
       EXPECT_EQ(r.t.status, 200u);
       EXPECT_TRUE(r.t.keep_alive);
       EXPECT_TRUE(r.t.got_response_bytes);
-      EXPECT_TRUE(r.header_done);
+      // The header is timed apart only when the rest of the response came in a later read; in
+      // one read, the client's clock reading at the end times both.
+      EXPECT_EQ(r.header_done, step < kResponse.size()) << "step " << step << " response " << i;
       EXPECT_EQ(r.t.bytes, kResponse.size()) << "step " << step << " response " << i;
     }
     EXPECT_EQ(buffer.size(), 0u);

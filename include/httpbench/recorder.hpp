@@ -102,7 +102,8 @@ class Recorder {
   }
   // The request of request line `line` got its final response `t` (after `bytes` over the whole
   // redirect chain): phases, the line's figures and the success, timed from `intended` (latency)
-  // and `start` (service time) to now. What both clients record at the end of an exchange.
+  // and `start` (service time) to `t.finished_at`. What both clients record at the end of an
+  // exchange.
   void record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
                              Clock::time_point intended, Clock::time_point start);
   // A reused connection turned out closed by the server; the request was resent on a new one.
@@ -162,12 +163,16 @@ class Recorder {
   class InFlight {
    public:
     InFlight(Recorder& r, Clock::time_point start) : r_(r) { r_.request_began(start); }
-    ~InFlight() { r_.request_ended(Clock::now()); }
+    // The request ended at `end`, a clock reading the caller already has; without it, the end is
+    // read from the clock when this goes out of scope.
+    void end(Clock::time_point end) { end_ = end; }
+    ~InFlight() { r_.request_ended(end_ == Clock::time_point{} ? Clock::now() : end_); }
     InFlight(const InFlight&) = delete;
     InFlight& operator=(const InFlight&) = delete;
 
    private:
     Recorder& r_;
+    Clock::time_point end_{};
   };
 
   // A start later than this behind schedule counts as a late start.

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/system/error_code.hpp>
 
+#include "httpbench/clock.hpp"
 #include "httpbench/error.hpp"
 
 namespace httpbench {
@@ -33,8 +35,20 @@ struct Transfer {
   // body, nanoseconds.
   std::uint64_t ttfb_ns = 0;
   std::uint64_t body_ns = 0;
+  // When the final response was complete; set by finish().
+  Clock::time_point finished_at{};
   // Its Location header, kept only when redirects are followed.
   std::string location;
+
+  // The final response is complete: reads the clock, once, and times the phases from
+  // `write_start` through `header_done` (unset when the header came with the response's end).
+  // Callers pass on finished_at rather than read the clock again.
+  void finish(Clock::time_point write_start, std::optional<Clock::time_point> header_done) {
+    finished_at = Clock::now();
+    const Clock::time_point header_at = header_done.value_or(finished_at);
+    ttfb_ns = elapsed_ns(write_start, header_at);
+    body_ns = elapsed_ns(header_at, finished_at);
+  }
 };
 
 }  // namespace httpbench
