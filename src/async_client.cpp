@@ -274,12 +274,8 @@ Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cf
   if (t.ec) co_return t;
   t.phase = Phase::read;
   do {
-    ResponseParser parser(cfg.max_header_size);
-    const bool head_request = is_head_request(request);
-    if (head_request) parser.skip(true);
-    if (cfg.redirects) parser.keep_location();
-    parser.offer_server_to(cfg.first_contact.get());
-    ResponseReader reader(parser, conn.memo, head_request);
+    ResponseParser parser(cfg, request);
+    ResponseReader reader(parser, conn.memo, is_head_request(request));
     t.ec = co_await read_response(conn, stream, reader, t);
     header_done = reader.header_done();
   } while (!t.ec && is_interim_status(t.status));

@@ -163,12 +163,8 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, HeaderMemo& memo,
   if (t.ec) return t;
   t.phase = Phase::read;
   do {
-    ResponseParser parser(cfg.max_header_size);
-    const bool head_request = is_head_request(request);
-    if (head_request) parser.skip(true);
-    if (cfg.redirects) parser.keep_location();
-    parser.offer_server_to(cfg.first_contact.get());
-    ResponseReader reader(parser, memo, head_request);
+    ResponseParser parser(cfg, request);
+    ResponseReader reader(parser, memo, is_head_request(request));
     t.ec = read_response(stream, buffer, reader, t);
     header_done = reader.header_done();
   } while (!t.ec && is_interim_status(t.status));

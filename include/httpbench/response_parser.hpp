@@ -4,10 +4,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <boost/beast/http/basic_parser.hpp>
 
+#include "httpbench/client_config.hpp"
 #include "httpbench/first_contact.hpp"
+#include "httpbench/transfer.hpp"
 
 namespace httpbench {
 
@@ -16,6 +19,15 @@ class ResponseParser : public boost::beast::http::basic_parser<false> {
   explicit ResponseParser(std::uint32_t max_header_size) {
     header_limit(max_header_size);
     body_limit(boost::none);  // the body is counted, never kept
+  }
+  // The parser of a response to `request` sent under `cfg`, as both clients read it: the header
+  // limit, no body after HEAD, Location kept when redirects are followed, and the Server header
+  // offered to the run's first-contact report.
+  ResponseParser(const ClientConfig& cfg, std::string_view request)
+      : ResponseParser(cfg.max_header_size) {
+    if (is_head_request(request)) skip(true);
+    if (cfg.redirects) keep_location();
+    offer_server_to(cfg.first_contact.get());
   }
 
   unsigned status() const { return status_; }
