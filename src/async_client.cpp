@@ -10,7 +10,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
@@ -25,6 +24,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "httpbench/clock.hpp"
+#include "httpbench/connect_start.hpp"
 #include "httpbench/deadline_watchdog.hpp"
 #include "httpbench/header_memo.hpp"
 #include "httpbench/progress.hpp"
@@ -201,17 +201,28 @@ Task<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg, unsigned
 }
 
 // Connects `conn` to the first of `endpoints` that accepts, before `deadline`, with Nagle off
-// for TCP.
+// for TCP. The socket's writability is awaited on the event loop (see connect_start.hpp).
 Task<error_code> connect_socket(Connection& conn, const std::vector<ConnectEndpoint>& endpoints,
                                 Clock::time_point deadline) {
   conn.watchdog.arm(deadline);
-  auto [ec, endpoint] = co_await net::async_connect(conn.socket, endpoints, use_tuple);
-  if (ec || conn.watchdog.expired()) co_return conn.outcome(ec);
-  if (endpoint.protocol().family() != AF_UNIX) {
-    error_code ignored;
-    conn.socket.set_option(tcp::no_delay(true), ignored);
+  error_code ec = net::error::host_not_found;
+  for (const ConnectEndpoint& endpoint : endpoints) {
+    ec = start_connect(conn.socket, endpoint);
+    if (ec == net::error::in_progress) {
+      auto [wait_ec] = co_await conn.socket.async_wait(net::socket_base::wait_write, use_tuple);
+      ec = wait_ec ? wait_ec : connect_result(conn.socket.native_handle());
+    }
+    if (conn.watchdog.expired()) co_return conn.outcome(ec);
+    if (!ec) {
+      if (endpoint.protocol().family() != AF_UNIX) {
+        error_code ignored;
+        conn.socket.set_option(tcp::no_delay(true), ignored);
+      }
+      co_return error_code{};
+    }
+    if (ec == net::error::operation_aborted) break;
   }
-  co_return error_code{};
+  co_return ec;
 }
 
 // Establishes the connection (TCP or Unix socket; through a proxy, the CONNECT tunnel for https)

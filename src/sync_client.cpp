@@ -19,6 +19,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "httpbench/clock.hpp"
+#include "httpbench/connect_start.hpp"
 #include "httpbench/header_memo.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
@@ -180,24 +181,10 @@ error_code connect_any(stream_protocol::socket& socket,
   error_code ec = net::error::host_not_found;
   error_code ignored;
   for (const ConnectEndpoint& ep : endpoints) {
-    socket.close(ignored);
-    socket.open(ep.protocol(), ec);
-    if (!ec) socket.non_blocking(true, ec);
-    if (ec) continue;
-    const int fd = socket.native_handle();
-    if (::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) != 0) {
-      ec = error_code(errno, boost::system::system_category());
-      if (errno == EINPROGRESS) {
-        ec = wait_ready(fd, POLLOUT, deadline, stop);
-        if (!ec) {
-          int err = 0;
-          socklen_t len = sizeof(err);
-          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-          if (err != 0) ec = error_code(err, boost::system::system_category());
-        }
-      }
-    } else {
-      ec = {};
+    ec = start_connect(socket, ep);
+    if (ec == net::error::in_progress) {
+      ec = wait_ready(socket.native_handle(), POLLOUT, deadline, stop);
+      if (!ec) ec = connect_result(socket.native_handle());
     }
     if (!ec) {
       if (ep.protocol().family() != AF_UNIX) socket.set_option(tcp::no_delay(true), ignored);

@@ -1,5 +1,10 @@
 // Failures end in the right category and exit code, in every mode, without hanging.
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -56,6 +61,42 @@ class ClosingServer {
   std::thread thread_;
 };
 
+// A listener whose accept queue is full and never drained: Linux drops the SYNs of further
+// connects, so they stay in progress until the client gives up.
+class FullBacklogListener {
+ public:
+  FullBacklogListener() {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::listen(listener_, 0) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "cannot listen on 127.0.0.1";
+    }
+    port_ = ntohs(addr.sin_port);
+    // A backlog of 0 queues one connection; a second filler makes sure, without blocking.
+    for (int& filler : fillers_) {
+      filler = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      ::connect(filler, reinterpret_cast<sockaddr*>(&addr), len);
+    }
+    std::this_thread::sleep_for(50ms);  // let the fillers' handshakes fill the queue
+  }
+  ~FullBacklogListener() {
+    for (int filler : fillers_)
+      ::close(filler);
+    ::close(listener_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+ private:
+  int listener_ = -1;
+  int fillers_[2] = {-1, -1};
+  std::uint16_t port_ = 0;
+};
+
 class ErrorsInEveryMode : public ::testing::TestWithParam<const char*> {};
 
 }  // namespace
@@ -101,6 +142,23 @@ TEST_P(ErrorsInEveryMode, SlowServerIsATimeoutEndingNearTheDeadline) {
   EXPECT_EQ(run.at("failed").as_int64(), 4);
   // sync waits for four timeouts in a row; the others overlap them.
   EXPECT_LT(took, std::string(GetParam()) == "sync" ? 3s : 2s);
+}
+
+TEST_P(ErrorsInEveryMode, ConnectThatNeverCompletesIsAConnectErrorAtTheConnectTimeout) {
+  FullBacklogListener listener;
+  const auto start = std::chrono::steady_clock::now();
+  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "2", "-c", "2", "--connect-timeout",
+                             "300ms", "--json", listener.url()});
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(o.code, kExitFailures) << o.err;
+  auto run = first_run(o);
+  EXPECT_EQ(run.at("requests").as_int64(), 2);
+  EXPECT_EQ(run.at("failed").as_int64(), 2);
+  EXPECT_EQ(run.at("errors").as_object().at("connect").as_int64(), 2);
+  // Not before the connect deadline, and not at the SYN's first retransmission (1 s) or later:
+  // sync makes the two attempts one after the other.
+  EXPECT_GE(took, 290ms);
+  EXPECT_LT(took, std::string(GetParam()) == "sync" ? 2s : 1s);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ErrorsInEveryMode, ::testing::Values("sync", "threads", "async"));
