@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "httpbench/serve.hpp"
+#include "loopback_listeners.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;
@@ -20,13 +21,6 @@ using namespace std::chrono_literals;
 namespace net = boost::asio;
 
 namespace {
-
-// A port nothing listens on: bound once to get a free number, then released.
-std::uint16_t closed_port() {
-  net::io_context ioc;
-  net::ip::tcp::acceptor a(ioc, {net::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 // Accepts connections and closes each at once, before any response.
 class ClosingServer {
@@ -59,42 +53,6 @@ class ClosingServer {
   net::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
-};
-
-// A listener whose accept queue is full and never drained: Linux drops the SYNs of further
-// connects, so they stay in progress until the client gives up.
-class FullBacklogListener {
- public:
-  FullBacklogListener() {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::listen(listener_, 0) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "cannot listen on 127.0.0.1";
-    }
-    port_ = ntohs(addr.sin_port);
-    // A backlog of 0 queues one connection; a second filler makes sure, without blocking.
-    for (int& filler : fillers_) {
-      filler = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-      ::connect(filler, reinterpret_cast<sockaddr*>(&addr), len);
-    }
-    std::this_thread::sleep_for(50ms);  // let the fillers' handshakes fill the queue
-  }
-  ~FullBacklogListener() {
-    for (int filler : fillers_)
-      ::close(filler);
-    ::close(listener_);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
-
- private:
-  int listener_ = -1;
-  int fillers_[2] = {-1, -1};
-  std::uint16_t port_ = 0;
 };
 
 class ErrorsInEveryMode : public ::testing::TestWithParam<const char*> {};
