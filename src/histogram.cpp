@@ -1,5 +1,7 @@
 #include "httpbench/histogram.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -22,6 +24,10 @@ int bucket_of(std::uint64_t value) {
 
 std::size_t counts_length() {
   return Histogram::index_of(Histogram::kHighestTrackable) + 1;
+}
+
+std::size_t counts_bytes() {
+  return counts_length() * sizeof(std::uint64_t);
 }
 
 }  // namespace
@@ -58,10 +64,16 @@ Histogram& Histogram::operator=(const Histogram& other) {
   return *this;
 }
 
+void Histogram::Free::operator()(std::uint64_t* p) const {
+  ::munmap(p, counts_bytes());
+}
+
 void Histogram::allocate() {
   if (counts_) return;
-  counts_.reset(static_cast<std::uint64_t*>(std::calloc(counts_length(), sizeof(std::uint64_t))));
-  if (!counts_) throw std::bad_alloc();
+  void* p =
+      ::mmap(nullptr, counts_bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  counts_.reset(static_cast<std::uint64_t*>(p));
 }
 
 void Histogram::record(std::uint64_t value, std::uint64_t n) {

@@ -2,12 +2,11 @@
 //
 // Values are nanoseconds. Every value up to kHighestTrackable (about 2.4 hours) is kept with a
 // relative error of at most 1/1024 (3 significant digits); larger values are clamped and counted
-// as saturated. The counts (about 280 KB) are allocated once, by the first record or merge, so
+// as saturated. The counts (about 270 KB) are allocated once, by the first record or merge, so
 // histograms that stay empty cost nothing; record() is O(1) and allocates at most that once.
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 
 namespace httpbench {
@@ -65,12 +64,14 @@ class Histogram {
   void allocate();
 
   struct Free {
-    void operator()(std::uint64_t* p) const { std::free(p); }
+    void operator()(std::uint64_t* p) const;
   };
-  // Samples per bucket; null until the first sample. 270 KB from calloc, which for this size
-  // maps fresh pages the kernel zeroes on first touch: a histogram costs page faults only for the
-  // few pages its samples land in. Zeroing it all (a vector) cost 66 faults per histogram, 460 of
-  // them in the measured phase of a short run, most of its CPU time after the connects.
+  // Samples per bucket; null until the first sample. 270 KB mapped from the kernel (mmap): its
+  // pages read as zero and cost a fault only where a sample lands. Zeroing it all (a vector) cost
+  // 66 faults per histogram, 460 of them in the measured phase of a short run. Not calloc either:
+  // once a block this size has been freed, glibc raises its mmap threshold and serves the next
+  // from the heap, zeroed by a memset of all 270 KB (seen as 3 % of the CPU of the async mode in
+  // --mode compare, the histograms of the modes before it having been freed).
   std::unique_ptr<std::uint64_t[], Free> counts_;
   std::uint64_t count_ = 0;
   std::uint64_t min_ = 0;
