@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -21,6 +20,7 @@
 #include "httpbench/clock.hpp"
 #include "httpbench/connect_start.hpp"
 #include "httpbench/header_memo.hpp"
+#include "httpbench/poll_socket.hpp"
 #include "httpbench/recorder.hpp"
 #include "httpbench/redirect.hpp"
 #include "httpbench/resolve.hpp"
@@ -38,9 +38,6 @@ namespace http = beast::http;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
-// A generic stream socket, opened as TCP or as a Unix domain socket by the endpoint it connects
-// to: one connect, proxy and transfer path for both (see async_client.cpp).
-using stream_protocol = net::generic::stream_protocol;
 
 namespace {
 
@@ -71,10 +68,10 @@ bool would_block(const error_code& ec) {
 class DeadlineStream {
  public:
   // What asio's ssl::stream needs of the layer below it.
-  using lowest_layer_type = stream_protocol::socket;
-  using executor_type = stream_protocol::socket::executor_type;
+  using lowest_layer_type = PollSocket;
+  using executor_type = PollSocket::executor_type;
 
-  explicit DeadlineStream(stream_protocol::socket& socket) : socket_(socket) {}
+  explicit DeadlineStream(PollSocket& socket) : socket_(socket) {}
 
   // Sets the deadline and stop flag for the calls that follow, up to the next arm().
   void arm(Clock::time_point deadline, const std::atomic<bool>& stop) {
@@ -126,7 +123,7 @@ class DeadlineStream {
   }
 
  private:
-  stream_protocol::socket& socket_;
+  PollSocket& socket_;
   Clock::time_point deadline_{};
   const std::atomic<bool>* stop_ = nullptr;
   // The next read would find the socket empty: wait for data before trying it.
@@ -175,9 +172,8 @@ Transfer transfer(Stream& stream, beast::flat_buffer& buffer, HeaderMemo& memo,
 
 // Connects `socket` to the first of `endpoints` that accepts, by `deadline`. Asio's own blocking
 // connect would wait without a deadline, so this is a non-blocking connect() followed by poll().
-error_code connect_any(stream_protocol::socket& socket,
-                       const std::vector<ConnectEndpoint>& endpoints, Clock::time_point deadline,
-                       const std::atomic<bool>& stop) {
+error_code connect_any(PollSocket& socket, const std::vector<ConnectEndpoint>& endpoints,
+                       Clock::time_point deadline, const std::atomic<bool>& stop) {
   error_code ec = net::error::host_not_found;
   error_code ignored;
   for (const ConnectEndpoint& ep : endpoints) {
@@ -187,7 +183,7 @@ error_code connect_any(stream_protocol::socket& socket,
       if (!ec) ec = connect_result(socket.native_handle());
     }
     if (!ec) {
-      if (ep.protocol().family() != AF_UNIX) socket.set_option(tcp::no_delay(true), ignored);
+      if (ep.protocol().family() != AF_UNIX) socket.no_delay(ignored);
       return ec;
     }
     if (ec == net::error::operation_aborted) break;
@@ -223,7 +219,7 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
     for (const auto& entry : results)
       endpoints.emplace_back(entry.endpoint());
   }
-  stream_protocol::socket socket(ioc);
+  PollSocket socket(ioc);
   if ((t.ec = connect_any(socket, endpoints, connect_deadline, stop))) return t;
   recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
   DeadlineStream stream(socket);
@@ -294,9 +290,9 @@ struct SyncClient::State {
   }
 
   const ClientConfig& config;
-  // Asio sockets need an execution context even when used without it.
+  // For ssl::stream, which needs an executor although nothing runs on it, and the resolver.
   net::io_context ioc{1};
-  stream_protocol::socket socket;
+  PollSocket socket;
   DeadlineStream stream;
   // The TLS layer for https, rebuilt for every new connection.
   std::optional<ssl::stream<DeadlineStream&>> tls;
