@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <optional>
 #include <utility>
@@ -261,6 +262,16 @@ struct SyncClient::State {
     buffer.clear();
   }
 
+  // Closes the connection after a response whose server announced that it would close it, once
+  // the server's FIN is in (or `deadline` has passed): see await_server_close in async_client.cpp.
+  void close_after_server(Clock::time_point deadline, const std::atomic<bool>& stop) {
+    stream.arm(deadline, stop);
+    std::array<char, 64> ignored_bytes;
+    error_code ignored;
+    stream.read_some(net::buffer(ignored_bytes), ignored);
+    close();
+  }
+
   // Tries each address in turn (see connect_any).
   error_code connect(Clock::time_point deadline, const std::atomic<bool>& stop) {
     close();
@@ -386,7 +397,11 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
         return fail(t.ec, t.phase);
       }
       if (s.tls) s.session.save(s.tls->native_handle());
-      if (!cfg.keep_alive || !t.keep_alive) s.close();
+      if (!t.keep_alive) {
+        s.close_after_server(deadline, stop);
+      } else if (!cfg.keep_alive) {
+        s.close();
+      }
     }
 
     bytes += t.bytes;
