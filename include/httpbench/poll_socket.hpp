@@ -73,30 +73,12 @@ class PollSocket {
   // end of the stream.
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers, error_code& ec) {
-    IoVectors iov(buffers);
-    if (iov.bytes == 0) {
-      ec = {};
-      return 0;
-    }
-    msghdr msg{};
-    msg.msg_iov = iov.items.data();
-    msg.msg_iovlen = iov.count;
-    const ssize_t n = ::recvmsg(fd_, &msg, 0);
-    return finish(n, ec, true);
+    return move_bytes(buffers, Direction::in, ec);
   }
   // At most what the socket takes now; net::error::would_block when it takes nothing.
   template <class ConstBuffers>
   std::size_t write_some(const ConstBuffers& buffers, error_code& ec) {
-    IoVectors iov(buffers);
-    if (iov.bytes == 0) {
-      ec = {};
-      return 0;
-    }
-    msghdr msg{};
-    msg.msg_iov = iov.items.data();
-    msg.msg_iovlen = iov.count;
-    const ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
-    return finish(n, ec, false);
+    return move_bytes(buffers, Direction::out, ec);
   }
 
  private:
@@ -117,15 +99,28 @@ class PollSocket {
     std::size_t bytes = 0;
   };
 
-  static error_code last_error() { return {errno, boost::system::system_category()}; }
-  static std::size_t finish(ssize_t n, error_code& ec, bool reading) {
+  enum class Direction { in, out };
+
+  // One recvmsg() or sendmsg() (never a SIGPIPE) over the buffers.
+  template <class Buffers>
+  std::size_t move_bytes(const Buffers& buffers, Direction direction, error_code& ec) {
+    IoVectors iov(buffers);
+    ec = {};
+    if (iov.bytes == 0) return 0;
+    msghdr msg{};
+    msg.msg_iov = iov.items.data();
+    msg.msg_iovlen = iov.count;
+    const ssize_t n =
+        direction == Direction::in ? ::recvmsg(fd_, &msg, 0) : ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
     if (n < 0) {
       ec = last_error();
       return 0;
     }
-    ec = n == 0 && reading ? error_code(boost::asio::error::eof) : error_code{};
+    if (n == 0 && direction == Direction::in) ec = boost::asio::error::eof;
     return static_cast<std::size_t>(n);
   }
+
+  static error_code last_error() { return {errno, boost::system::system_category()}; }
 
   executor_type executor_;
   int fd_ = -1;
