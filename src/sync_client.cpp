@@ -263,7 +263,8 @@ struct SyncClient::State {
   }
 
   // Closes the connection after a response whose server announced that it would close it, once
-  // the server's FIN is in (or `deadline` has passed): see await_server_close in async_client.cpp.
+  // the server's FIN is in (or `deadline` has passed): why, above server_has_closed() in
+  // async_client.cpp.
   void close_after_server(Clock::time_point deadline, const std::atomic<bool>& stop) {
     stream.arm(deadline, stop);
     std::array<char, 64> ignored_bytes;
