@@ -35,6 +35,7 @@
 #include "httpbench/response_reader.hpp"
 #include "httpbench/results.hpp"
 #include "httpbench/route.hpp"
+#include "httpbench/server_close.hpp"
 #include "httpbench/tls_session.hpp"
 #include "httpbench/transfer.hpp"
 
@@ -294,12 +295,31 @@ Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cf
   co_return t;
 }
 
+// Closes `conn` after a response whose server announced that it would close the connection,
+// once the server's FIN is in or the request's deadline has passed (why: server_close.hpp). At
+// higher concurrency the FIN is usually in by the time the response is read, and the first look
+// finds it without the event loop.
+Task<void> close_after_server(Connection& conn, Clock::time_point deadline) {
+  const int fd = conn.socket.native_handle();
+  std::size_t budget = kBytesBeforeServerClose;
+  if (!read_to_server_close(fd, budget)) {
+    conn.watchdog.arm(deadline);
+    do {
+      auto [ec] = co_await conn.socket.async_wait(net::socket_base::wait_read, use_tuple);
+      if (ec || conn.watchdog.expired()) break;
+    } while (!read_to_server_close(fd, budget));
+    conn.watchdog.disarm();
+  }
+  conn.close();
+}
+
 // One hop of a redirect chain to an origin other than the target's (--follow-cross-origin), on a
 // connection of its own: the host resolved without blocking the loop (no lookup for an IP
-// literal or a --resolve address), connected, TLS for https, the request sent, the response read,
-// and the connection closed. No connection to another origin is kept between hops: such chains
-// are not the common path, and a fresh connection per hop keeps them simple and correct. Records
-// the connection and handshake; a failure comes back in `ec`, with the step in `phase`.
+// literal or a --resolve address), connected, TLS for https, the request sent (saying
+// `Connection: close`), the response read, and the connection closed. No connection to another
+// origin is kept between hops: such chains are not the common path, and a fresh connection per hop
+// keeps them simple and correct. Records the connection and handshake; a failure comes back in
+// `ec`, with the step in `phase`.
 Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
                                 std::string_view request, Recorder& recorder,
                                 Clock::time_point deadline) {
@@ -346,34 +366,12 @@ Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
   } else {
     t = co_await transfer(conn, conn.socket, cfg, request, write_start);
   }
-  conn.close();
-  co_return t;
-}
-
-// After a response whose server announced that it would close the connection, `conn` is closed
-// once the server's FIN is in (or the request's deadline has passed). Closing before the FIN
-// arrives makes the close simultaneous and leaves a TIME_WAIT on this side as well as the
-// server's: a kernel timer and a hash entry per connection and, against a remote server, a local
-// port held for a minute, so that a long run without keep-alive runs out of ports. The FIN trails
-// the response by microseconds over loopback: at -c1, 30 % of the connections were closed before
-// it (92 % in the sync client). At higher concurrency it is usually in by the time the response
-// is read, and one recv() that returns 0, without the event loop, finds it.
-bool server_has_closed(Connection& conn) {
-  char ignored[64];
-  for (;;) {
-    const ssize_t n = ::recv(conn.socket.native_handle(), ignored, sizeof(ignored), MSG_DONTWAIT);
-    if (n >= 0) return true;  // the FIN, or bytes past the response: closing either way
-    if (errno == EINTR) continue;
-    return errno != EAGAIN && errno != EWOULDBLOCK;
+  if (!t.ec && !t.keep_alive) {
+    co_await close_after_server(conn, deadline);
+  } else {
+    conn.close();
   }
-}
-
-constexpr std::size_t kServerCloseRead = 64;
-
-Task<void> await_server_close(Connection& conn, Clock::time_point deadline) {
-  conn.watchdog.arm(deadline);
-  co_await conn.socket.async_read_some(conn.buffer.prepare(kServerCloseRead), use_tuple);
-  conn.watchdog.disarm();
+  co_return t;
 }
 
 // How an exchange ended: with a final response (`ok`) or a failure, and when.
@@ -436,8 +434,7 @@ Task<ExchangeEnd> exchange(Connection& conn, const ClientConfig& cfg, Recorder& 
       }
       if (conn.tls) conn.session.save(conn.tls->native_handle());
       if (!t.keep_alive) {
-        if (!server_has_closed(conn)) co_await await_server_close(conn, deadline);
-        conn.close();
+        co_await close_after_server(conn, deadline);
       } else if (!cfg.keep_alive) {
         conn.close();
       }

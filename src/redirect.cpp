@@ -49,6 +49,9 @@ std::optional<RedirectHop> RedirectPolicy::follow(unsigned status, std::string_v
     // Credentials are for the target's origin only.
     next.basic_auth.reset();
     std::erase_if(next.headers, [](const Header& h) { return is_sensitive_header(h.name); });
+    // The hop's connection is closed after its response: saying so lets the server close first,
+    // and the TIME_WAIT stays on its side (server_close.hpp).
+    next.keep_alive = false;
   }
   if (status != 307 && status != 308 && next.method != "HEAD") {
     next.method = "GET";

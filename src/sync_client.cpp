@@ -4,7 +4,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <optional>
 #include <utility>
@@ -28,6 +27,7 @@
 #include "httpbench/response_parser.hpp"
 #include "httpbench/response_reader.hpp"
 #include "httpbench/route.hpp"
+#include "httpbench/server_close.hpp"
 #include "httpbench/tls_session.hpp"
 #include "httpbench/transfer.hpp"
 
@@ -55,6 +55,16 @@ error_code wait_ready(int fd, short events, Clock::time_point deadline,
     const int rc = ::poll(&pfd, 1, static_cast<int>(std::min<std::int64_t>(remaining, 100)));
     if (rc > 0) return {};
     if (rc < 0 && errno != EINTR) return {errno, boost::system::system_category()};
+  }
+}
+
+// Returns once the server's FIN is in on `fd` or `deadline` has passed, after a response whose
+// server announced that it would close the connection: the client closes after it (why:
+// server_close.hpp).
+void await_server_close(int fd, Clock::time_point deadline, const std::atomic<bool>& stop) {
+  std::size_t budget = kBytesBeforeServerClose;
+  while (!read_to_server_close(fd, budget)) {
+    if (wait_ready(fd, POLLIN, deadline, stop)) return;
   }
 }
 
@@ -195,11 +205,11 @@ error_code connect_any(PollSocket& socket, const std::vector<ConnectEndpoint>& e
 
 // One hop of a redirect chain to an origin other than the target's (--follow-cross-origin), on a
 // connection of its own: the host resolved (a blocking lookup, as this client blocks anyway; none
-// for an IP literal or a --resolve address), connected, TLS for https, the request sent, the
-// response read, and the connection closed. No connection to another origin is kept between hops:
-// such chains are not the common path, and a fresh connection per hop keeps them simple and
-// correct. Records the connection and handshake; a failure comes back in `ec`, with the step in
-// `phase`.
+// for an IP literal or a --resolve address), connected, TLS for https, the request sent (saying
+// `Connection: close`), the response read, and the connection closed. No connection to another
+// origin is kept between hops: such chains are not the common path, and a fresh connection per hop
+// keeps them simple and correct. Records the connection and handshake; a failure comes back in
+// `ec`, with the step in `phase`.
 Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const Target& origin,
                           std::string_view request, Recorder& recorder, Clock::time_point deadline,
                           const std::atomic<bool>& stop) {
@@ -228,21 +238,23 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
   HeaderMemo memo;
   if (origin.scheme != "https") {
     stream.arm(deadline, stop);
-    return transfer(stream, buffer, memo, cfg, request);
+    t = transfer(stream, buffer, memo, cfg, request);
+  } else {
+    t.phase = Phase::handshake;
+    stream.arm(connect_deadline, stop);
+    ssl::stream<DeadlineStream&> tls(stream, *cfg.cross_origin_tls);
+    t.ec = prepare_tls(tls.native_handle(), origin.host, policy.verify_host(), nullptr);
+    const auto handshake_start = Clock::now();
+    if (!t.ec) tls.handshake(ssl::stream_base::client, t.ec);
+    if (t.ec) return t;
+    recorder.record_handshake(SSL_session_reused(tls.native_handle()) == 1,
+                              elapsed_ns(handshake_start, Clock::now()));
+    stream.arm(deadline, stop);
+    t = transfer(tls, buffer, memo, cfg, request);
+    // Closed without close_notify, as the target's connections are.
+    SSL_set_shutdown(tls.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   }
-  t.phase = Phase::handshake;
-  stream.arm(connect_deadline, stop);
-  ssl::stream<DeadlineStream&> tls(stream, *cfg.cross_origin_tls);
-  t.ec = prepare_tls(tls.native_handle(), origin.host, policy.verify_host(), nullptr);
-  const auto handshake_start = Clock::now();
-  if (!t.ec) tls.handshake(ssl::stream_base::client, t.ec);
-  if (t.ec) return t;
-  recorder.record_handshake(SSL_session_reused(tls.native_handle()) == 1,
-                            elapsed_ns(handshake_start, Clock::now()));
-  stream.arm(deadline, stop);
-  t = transfer(tls, buffer, memo, cfg, request);
-  // Closed without close_notify, as the target's connections are.
-  SSL_set_shutdown(tls.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  if (!t.ec && !t.keep_alive) await_server_close(socket.native_handle(), deadline, stop);
   return t;
 }
 
@@ -266,10 +278,7 @@ struct SyncClient::State {
   // the server's FIN is in (or `deadline` has passed): why, above server_has_closed() in
   // async_client.cpp.
   void close_after_server(Clock::time_point deadline, const std::atomic<bool>& stop) {
-    stream.arm(deadline, stop);
-    std::array<char, 64> ignored_bytes;
-    error_code ignored;
-    stream.read_some(net::buffer(ignored_bytes), ignored);
+    await_server_close(socket.native_handle(), deadline, stop);
     close();
   }
 

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
 
+#include "closed_first.hpp"
 #include "test_pki.hpp"
 #include "test_support.hpp"
 
@@ -64,6 +65,7 @@ class Nginx {
   Nginx& operator=(const Nginx&) = delete;
 
   bool running() const { return pid_ > 0; }
+  std::uint16_t port() const { return port_; }
   std::string url() const { return fmt::format("https://127.0.0.1:{}/100b.txt", port_); }
   std::string log() const {
     std::ifstream in(dir_ + "/error.log");
@@ -160,6 +162,19 @@ TEST_P(NginxTls, VerifiedWithResumptionAndTheNegotiatedProtocol) {
   EXPECT_EQ(manifest.at("tls_version").as_string().subview().substr(0, 6), "TLSv1.");
   EXPECT_EQ(manifest.at("alpn").as_string(), "http/1.1");
   EXPECT_EQ(manifest.at("server_header").as_string().subview().substr(0, 5), "nginx");
+}
+
+// Without keep-alive nginx sends its close_notify, then its FIN. The client reads past the alert
+// and closes after the FIN, so nginx's side keeps the TIME_WAITs; closing on the alert's bytes
+// left one on the client's side whenever the FIN was not in yet.
+TEST_P(NginxTls, ClosesAfterTheFinThatFollowsTheCloseNotify) {
+  const int before = closed_first(nginx_->port(), true);
+  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "200", "-c", "2", "--no-keep-alive",
+                             "--cacert", pki().ca(), "--json", nginx_->url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
+  EXPECT_EQ(first_run(o).at("succeeded").as_int64(), 200);
+  EXPECT_LE(closed_first(nginx_->port(), true), before);
+  EXPECT_GT(closed_first(nginx_->port(), false), 0);
 }
 
 // Keep-alive: one handshake per connection, the 100-byte body read on each.

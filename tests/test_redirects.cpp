@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "closed_first.hpp"
 #include "hostile_server.hpp"
 #include "httpbench/redirect.hpp"
 #include "httpbench/serve.hpp"
@@ -175,6 +176,23 @@ TEST_P(CrossOrigin, FollowedToTheOtherOriginAndCounted) {
   EXPECT_EQ(b->requests_received(), 12u);
 }
 
+// A hop to another origin has a connection of its own, closed after the response: its request
+// says `Connection: close`, so B closes first and keeps the TIME_WAITs, and the client closes
+// after B's FIN. Before, the client closed every hop's connection first.
+TEST_P(CrossOrigin, TheOtherOriginClosesTheHopsConnectionFirst) {
+  auto a = start_server();
+  auto b = start_server();
+  const int before = closed_first(b->port(), true);
+  Outcome o = run(redirect_url(*a, b->url() + "landed"),
+                  {"-n", "60", "--follow", "1", "--follow-cross-origin"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  auto r = first_run(o);
+  EXPECT_EQ(r.at("status_codes").as_object().at("200").as_int64(), 60);
+  EXPECT_EQ(b->connections_accepted(), 60u);
+  EXPECT_LE(closed_first(b->port(), true), before);
+  EXPECT_GT(closed_first(b->port(), false), 0);
+}
+
 TEST_P(CrossOrigin, ChainsBackToTheTargetOnItsOwnConnection) {
   auto a = start_server();
   auto b = start_server();
@@ -330,6 +348,8 @@ TEST(CrossOriginPolicy, TheHopCarriesTheOtherOriginsHostAndNoCredentials) {
   EXPECT_EQ(hop->request.find("Authorization"), std::string::npos) << hop->request;
   EXPECT_EQ(hop->request.find("Cookie"), std::string::npos) << hop->request;
   EXPECT_NE(hop->request.find("X-Trace: 7\r\n"), std::string::npos) << hop->request;
+  // Its connection is closed after the response, and the request says so.
+  EXPECT_NE(hop->request.find("Connection: close\r\n"), std::string::npos) << hop->request;
 
   // Relative to the origin that redirected; host names compare without case.
   auto relative = policy.follow(301, "/again", &hop->target);
@@ -346,6 +366,7 @@ TEST(CrossOriginPolicy, TheHopCarriesTheOtherOriginsHostAndNoCredentials) {
   EXPECT_TRUE(back->cross_origin);
   EXPECT_TRUE(back->target_origin);
   EXPECT_NE(back->request.find("Authorization: Basic "), std::string::npos);
+  EXPECT_EQ(back->request.find("Connection:"), std::string::npos) << back->request;
 
   // Without the flag another origin is not followed; the target's own still is.
   o.follow_cross_origin = false;
