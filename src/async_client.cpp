@@ -296,14 +296,14 @@ Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cf
 }
 
 // Closes `conn` after a response whose server announced that it would close the connection,
-// once the server's FIN is in or the request's deadline has passed (why: server_close.hpp). At
-// higher concurrency the FIN is usually in by the time the response is read, and the first look
-// finds it without the event loop.
+// once the server's FIN is in, kServerCloseGrace has passed or the request's deadline has (why:
+// server_close.hpp). At higher concurrency the FIN is usually in by the time the response is
+// read, and the first look finds it without the event loop.
 Task<void> close_after_server(Connection& conn, Clock::time_point deadline) {
   const int fd = conn.socket.native_handle();
   std::size_t budget = kBytesBeforeServerClose;
   if (!read_to_server_close(fd, budget)) {
-    conn.watchdog.arm(deadline);
+    conn.watchdog.arm(std::min(deadline, Clock::now() + kServerCloseGrace));
     do {
       auto [ec] = co_await conn.socket.async_wait(net::socket_base::wait_read, use_tuple);
       if (ec || conn.watchdog.expired()) break;

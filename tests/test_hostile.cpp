@@ -159,6 +159,21 @@ TEST_P(Hostile, ConnectionCloseAfterEachResponseReconnects) {
   EXPECT_EQ(server.connections(), 12u);
 }
 
+// The client closes after the server's FIN when the server announced a close; a server that
+// announces one and keeps the connection open is waited for briefly (kServerCloseGrace, 200 ms),
+// not until the request's deadline: three requests took 15 s here before.
+TEST_P(Hostile, AnnouncedCloseWithoutAFinIsNotWaitedForUntilTheDeadline) {
+  HostileServer server([](HostileConnection& c) {
+    if (c.read_request()) c.send(http_response(200, "ok", "Connection: close\r\n"));
+    c.pause(5s);
+  });
+  auto r = run(server.url(), {"-n", "3", "-c", "1", "--timeout", "10s"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(r.get("succeeded"), 3);
+  EXPECT_EQ(server.connections(), 3u);
+  EXPECT_LT(r.took, 4s);
+}
+
 TEST_P(Hostile, SilentKeepAliveCloseIsRetriedTransparently) {
   // Closes every connection after three responses, without saying so.
   HostileServer server([](HostileConnection& c) {

@@ -13,9 +13,17 @@
 // the clients mark its shutdown done when they close, so the session stays resumable.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 namespace httpbench {
+
+// How long the client waits for the FIN at most (less when the request's deadline is sooner). The
+// FIN trails the response by microseconds over loopback, and over a network it comes with the
+// response's last segments, the server's close following its write. The bound is for a server
+// that announces a close and then does not close: it costs a run 200 ms per connection rather
+// than the request's timeout, and leaves a TIME_WAIT on the client's side.
+inline constexpr std::chrono::milliseconds kServerCloseGrace{200};
 
 // Bytes past a response read while waiting for the FIN, at most: a close_notify is 24 to 31
 // bytes; a server that sends more than this without closing is not waited for.
