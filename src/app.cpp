@@ -252,9 +252,12 @@ int run_demo(CommandLine cl, std::ostream& out, std::ostream& err, const std::at
 void check_open_file_limit(const Options& options) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
-  std::uint64_t connections = 1;
+  // A blocking client holds a second descriptor while its last connection waits for the
+  // server's FIN (sync_client.cpp, close_after_server).
+  std::uint64_t connections = 2;
   for (Mode m : options.modes) {
-    if (m != Mode::sync) connections = std::max(connections, options.concurrency);
+    if (m == Mode::async) connections = std::max(connections, options.concurrency);
+    if (m == Mode::threads) connections = std::max(connections, 2 * options.concurrency);
   }
   // Headroom for the standard streams, the output file, the resolver and the event loop.
   constexpr std::uint64_t kReserved = 32;

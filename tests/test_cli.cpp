@@ -114,4 +114,9 @@ TEST(Cli, ConcurrencyBeyondTheOpenFileLimitIsRefusedUpFront) {
       {"-c", std::to_string(limit.rlim_cur + 10), "-n", "1000000", "http://127.0.0.1:9/"});
   EXPECT_EQ(o.code, kExitUsage);
   EXPECT_NE(o.err.find("open files"), std::string::npos) << o.err;
+  // A blocking client can hold two descriptors: its connection and one waiting for a FIN.
+  o = run_inprocess({"--mode", "threads", "-c", std::to_string(limit.rlim_cur / 2 + 10), "-n",
+                     "1000000", "http://127.0.0.1:9/"});
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_NE(o.err.find("open files"), std::string::npos) << o.err;
 }

@@ -20,6 +20,7 @@
 #include <array>
 #include <cerrno>
 #include <cstddef>
+#include <utility>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
@@ -40,6 +41,10 @@ class PollSocket {
   }
   PollSocket(const PollSocket&) = delete;
   PollSocket& operator=(const PollSocket&) = delete;
+
+  // Exchanges the descriptors of two sockets: the sync client parks a closing connection this
+  // way, while its stream keeps referring to the same socket object.
+  void swap(PollSocket& other) noexcept { std::swap(fd_, other.fd_); }
 
   executor_type get_executor() const { return executor_; }
   int native_handle() const { return fd_; }
