@@ -290,10 +290,8 @@ struct SyncClient::State {
   // path from one request to the next.
   void close_after_server(const std::atomic<bool>& stop) {
     finish_closing(stop);
-    if (tls) SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-    tls.reset();
-    buffer.clear();
     closing.swap(socket);
+    close();  // the TLS layer and the buffer; the socket is now closing's
   }
 
   // Closes the parked connection once its FIN is in. A whole exchange has passed since its
