@@ -425,6 +425,7 @@ class Result:
     # machine (a build) or kernel time charged to no process. High values mean a skewed run.
     other_cpu_pct: float | None = None
     failed: str = ""  # why the run produced no numbers
+    partner: str = ""  # in compare_paired: the tool of the run next to this one, its ratio's other side
     note: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -510,36 +511,62 @@ class Bench:
         self.calibrated[key] = want
         return want
 
-    def compare(self, clients: list[Client], url: str, server_pid: int | None = None) -> list[Result]:
-        """Runs every client once per round, the order rotated by one each round (A B C, B C A,
-        C A B, ...): each client follows each other one equally often, so what a run leaves
-        behind (a large peer's memory, its sockets) does not always fall on the same client."""
+    def _counts(self, clients: list[Client], url: str) -> dict[str, int | None]:
+        """The -n of each count-driven client (None: its calibration failed)."""
         counts = {}
         for c in clients:
-            if c.by_count:
+            if c.by_count and c.name not in counts:
                 try:
                     counts[c.name] = self.requests_for(c, url)
                 except RuntimeError as e:
                     log(f"    {e}")
                     counts[c.name] = None
+        return counts
+
+    def _run_logged(self, c: Client, url: str, counts: dict[str, int | None], rnd: int,
+                    server_pid: int | None, partner: str = "") -> Result:
+        if c.by_count and counts[c.name] is None:
+            return Result(tool=c.name, round=rnd, argv=[], failed="calibration failed", partner=partner)
+        r = self.run_once(c, url, counts.get(c.name) or 0, rnd, server_pid)
+        r.partner = partner
+        if r.failed:
+            log(f"    round {rnd} {c.name:<28} FAILED: {r.failed}")
+        else:
+            log(f"    round {rnd} {c.name:<28} {r.rps:>10.0f} req/s  "
+                f"{r.cpu_us_per_req:>7.1f} us cpu/req  {r.maxrss_kib / 1024:>6.1f} MiB"
+                + (f"  errors {r.errors}" if r.errors else "")
+                + (f"  ({r.note})" if r.note else "")
+                + (f"  [other CPU use {r.other_cpu_pct:.0f}%]"
+                   if r.other_cpu_pct is not None and r.other_cpu_pct > 15 else ""))
+        return r
+
+    def compare(self, clients: list[Client], url: str, server_pid: int | None = None) -> list[Result]:
+        """Runs every client once per round, the order rotated by one each round (A B C, B C A,
+        C A B, ...): each client follows each other one equally often, so what a run leaves
+        behind (a large peer's memory, its sockets) does not always fall on the same client."""
+        counts = self._counts(clients, url)
         results = []
         for rnd in range(1, self.args.rounds + 1):
             shift = (rnd - 1) % len(clients)
             for c in clients[shift:] + clients[:shift]:
-                if c.by_count and counts[c.name] is None:
-                    results.append(Result(tool=c.name, round=rnd, argv=[], failed="calibration failed"))
-                    continue
-                r = self.run_once(c, url, counts.get(c.name, 0), rnd, server_pid)
-                results.append(r)
-                if r.failed:
-                    log(f"    round {rnd} {c.name:<28} FAILED: {r.failed}")
-                else:
-                    log(f"    round {rnd} {c.name:<28} {r.rps:>10.0f} req/s  "
-                        f"{r.cpu_us_per_req:>7.1f} us cpu/req  {r.maxrss_kib / 1024:>6.1f} MiB"
-                        + (f"  errors {r.errors}" if r.errors else "")
-                        + (f"  ({r.note})" if r.note else "")
-                        + (f"  [other CPU use {r.other_cpu_pct:.0f}%]"
-                           if r.other_cpu_pct is not None and r.other_cpu_pct > 15 else ""))
+                results.append(self._run_logged(c, url, counts, rnd, server_pid))
+        return results
+
+    def compare_paired(self, pairs: list[tuple[Client, Client]], url: str,
+                       server_pid: int | None = None) -> list[Result]:
+        """Runs the two clients of each pair back to back, A B in odd rounds and B A in even
+        ones, the pairs' order rotated by one each round. A ratio is taken between the two runs
+        of its pair only, which follow each other. With one run per tool per round, httpbench
+        and its fourth peer ran up to four runs apart, and whatever else this shared machine
+        did in between fell on one side of the ratio. httpbench runs once per pair."""
+        counts = self._counts([c for pair in pairs for c in pair], url)
+        results = []
+        for rnd in range(1, self.args.rounds + 1):
+            shift = (rnd - 1) % len(pairs)
+            for a, b in pairs[shift:] + pairs[:shift]:
+                first, second = (a, b) if rnd % 2 else (b, a)
+                results.append(self._run_logged(first, url, counts, rnd, server_pid, second.name))
+                results.append(self._run_logged(second, url, counts, rnd, server_pid, first.name))
         return results
 
 
@@ -602,8 +629,8 @@ def ratio_table(results: list[Result], pairs: list[tuple[str, str]], label: str)
              "|---|---|---|---|"]
     summary = []
     for a, b in pairs:
-        ra = {r.round: r for r in results if r.tool == a and not r.failed}
-        rb = {r.round: r for r in results if r.tool == b and not r.failed}
+        ra = {r.round: r for r in results if r.tool == a and r.partner in ("", b) and not r.failed}
+        rb = {r.round: r for r in results if r.tool == b and r.partner in ("", a) and not r.failed}
         rounds = sorted(set(ra) & set(rb))
         if not rounds:
             continue
@@ -737,7 +764,8 @@ class Scenarios:
             "hey": Client("hey", lambda u, n, _: ["hey", "-c", str(c), "-z", f"{d}s", u], parse_hey, False),
         }
         peers, notes = self.peers({k: v for k, v in candidates.items() if k in with_peers})
-        results = self.bench.compare([hb, *peers], url, pid)
+        results = self.bench.compare_paired([(hb, p) for p in peers], url, pid) if peers \
+            else self.bench.compare([hb], url, pid)
         lines = [f"nginx (1 worker) serving `/{path}`; {c} connections, keep-alive, ~{d} s per run.", ""]
         lines += notes + ([""] if notes else [])
         lines += tool_table(results, self.bench.client_pin) + [""]
@@ -768,7 +796,8 @@ class Scenarios:
                           lambda u, n, _: ["wrk", "-t1", "-c50", f"-d{d}s", "-H", "Connection: close", u],
                           parse_wrk, False),
         })
-        results = self.bench.compare([hb, *peers], url, pid)
+        results = self.bench.compare_paired([(hb, p) for p in peers], url, pid) if peers \
+            else self.bench.compare([hb], url, pid)
         lines = [f"nginx, `/100b.txt`, 50 in flight, a new TCP connection per request, ~{d} s per run.", ""]
         lines += notes + ([""] if notes else [])
         lines += tool_table(results, self.bench.client_pin) + [""]
@@ -781,21 +810,21 @@ class Scenarios:
         hb_ka = httpbench_client("httpbench sync keep-alive", self.hb, "--mode", "sync", "-c", "1")
         hb_close = httpbench_client("httpbench sync no-keep-alive", self.hb, "--mode", "sync",
                                     "--no-keep-alive", "-c", "1")
-        clients, notes, pairs = [hb_ka, hb_close], [], []
+        notes, pairs = [], []
         if self.tools.get("ab"):
             ab_k = Client("ab -k -c1", lambda u, n, _: ["ab", "-q", "-r", "-k", "-c1", "-n", str(n), u],
                           parse_ab, True)
             ab = Client("ab -c1", lambda u, n, _: ["ab", "-q", "-r", "-c1", "-n", str(n), u],
                         parse_ab, True)
-            clients = [hb_ka, ab_k, hb_close, ab]
-            pairs = [(hb_ka.name, ab_k.name), (hb_close.name, ab.name)]
+            pairs = [(hb_ka, ab_k), (hb_close, ab)]
+            results = self.bench.compare_paired(pairs, url, pid)
         else:
             notes.append(self.skipped("ab"))
-        results = self.bench.compare(clients, url, pid)
+            results = self.bench.compare([hb_ka, hb_close], url, pid)
         lines = [f"nginx, `/100b.txt`, one request at a time, ~{self.d} s per run.", ""]
         lines += notes + ([""] if notes else [])
         lines += tool_table(results, self.bench.client_pin) + [""]
-        rl, summary = ratio_table(results, pairs, "httpbench / peer")
+        rl, summary = ratio_table(results, [(a.name, b.name) for a, b in pairs], "httpbench / peer")
         return lines + rl, {"results": results, "ratios": summary}
 
     def s4_c10k(self):
@@ -1217,8 +1246,8 @@ def main() -> int:
     header = [
         "# httpbench benchmark results", "",
         f"Generated by `{shlex.join(['bench/run.sh', *args.user_argv])}` "
-        f"({args.rounds} round(s), {args.duration} s per run, tools alternated run by run, "
-        "their order rotated each round, "
+        f"({args.rounds} round(s), {args.duration} s per run; httpbench and each peer run back "
+        "to back, in turn first and second, the pairs' order rotated each round; "
         f"total {total / 60:.1f} min). Lower CPU µs/req and RSS are better; ratios are "
         "httpbench / peer per round (req/s: > 1 means httpbench is faster). CPU and RSS are "
         "those of the whole client process: user + sys from `wait4`, divided by successful "
