@@ -138,8 +138,9 @@ def target_lines(scenarios: dict) -> list[str]:
              f"{met} of {judged} targets met in this run, each on its median over the rounds; "
              "\"rounds\" counts the rounds in which a ratio target held on its own. The 95 % "
              "interval of a median comes from the rounds' order statistics (none below 6 rounds); "
-             f"{undecided} of them span their target's edge: for those, this run cannot tell the "
-             "tools apart, and the verdict is a toss-up between runs.", "",
+             f"{undecided} of them span their target's edge: for those, this run does not settle "
+             "the target either way, and another run of the same code may give the other "
+             "verdict.", "",
              "| scenario | target | measured (median) | 95 % interval | rounds | verdict |",
              "|---|---|---|---|---|---|"]
     lines += [f"| {' | '.join(r)} |" for r in rows]
