@@ -42,8 +42,11 @@ using boost::system::error_code;
 
 namespace {
 
-// Blocks in poll() until `fd` is ready for `events`, the deadline passes, or `stop` is set. Waits
-// in slices of at most 100 ms so that a stop request is noticed promptly.
+// The longest the client sleeps without looking at the stop flag, so that a stop request (Ctrl-C
+// or the end of a timed run) is noticed promptly.
+constexpr std::chrono::milliseconds kWaitSlice{100};
+
+// Blocks in poll() until `fd` is ready for `events`, the deadline passes, or `stop` is set.
 error_code wait_ready(int fd, short events, Clock::time_point deadline,
                       const std::atomic<bool>& stop) {
   for (;;) {
@@ -52,7 +55,8 @@ error_code wait_ready(int fd, short events, Clock::time_point deadline,
     if (now >= deadline) return net::error::timed_out;
     const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
     pollfd pfd{fd, events, 0};
-    const int rc = ::poll(&pfd, 1, static_cast<int>(std::min<std::int64_t>(remaining, 100)));
+    const int rc =
+        ::poll(&pfd, 1, static_cast<int>(std::min<std::int64_t>(remaining, kWaitSlice.count())));
     if (rc > 0) return {};
     if (rc < 0 && errno != EINTR) return {errno, boost::system::system_category()};
   }
@@ -77,8 +81,9 @@ bool would_block(const error_code& ec) {
 
 // A non-blocking socket presented to Beast as a blocking stream whose every call ends by the
 // request's deadline. A read that is sure to find nothing is not tried: right after a write (the
-// answer cannot be there yet) or after a read that drained the socket, the stream waits in poll()
-// first, which saves the read that fails with EAGAIN: one system call of four per request.
+// answer cannot be there yet) or after a read that drained the socket, the stream waits first,
+// which saves the read that fails with EAGAIN: one system call of four per request. It waits in
+// the read itself on a kept-alive connection (PollSocket::read_waiting), in poll() otherwise.
 class DeadlineStream {
  public:
   // What asio's ssl::stream needs of the layer below it.
@@ -99,14 +104,18 @@ class DeadlineStream {
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers, error_code& ec) {
     if (std::exchange(wait_before_read_, false)) {
+      // On a kept-alive connection the read itself waits, one system call rather than poll()
+      // and a read, while the deadline is further away than the socket's slice.
+      if (socket_.allows_waiting_reads() && !stop_->load(std::memory_order_relaxed) &&
+          deadline_ - Clock::now() >= kWaitSlice) {
+        const std::size_t n = socket_.read_waiting(buffers, ec);
+        if (!would_block(ec) && ec != net::error::interrupted) return read_done(n, buffers, ec);
+      }
       if ((ec = wait_ready(socket_.native_handle(), POLLIN, deadline_, *stop_))) return 0;
     }
     for (;;) {
       const std::size_t n = socket_.read_some(buffers, ec);
-      if (!would_block(ec)) {
-        wait_before_read_ = !ec && n < net::buffer_size(buffers);
-        return n;
-      }
+      if (!would_block(ec)) return read_done(n, buffers, ec);
       if ((ec = wait_ready(socket_.native_handle(), POLLIN, deadline_, *stop_))) return 0;
     }
   }
@@ -137,6 +146,13 @@ class DeadlineStream {
   }
 
  private:
+  // A read that filled less than its buffers drained the socket: the next one waits first.
+  template <class MutableBuffers>
+  std::size_t read_done(std::size_t n, const MutableBuffers& buffers, const error_code& ec) {
+    wait_before_read_ = !ec && n < net::buffer_size(buffers);
+    return n;
+  }
+
   PollSocket& socket_;
   Clock::time_point deadline_{};
   const std::atomic<bool>* stop_ = nullptr;
@@ -308,10 +324,17 @@ struct SyncClient::State {
     closing.close(ignored);
   }
 
-  // Tries each address in turn (see connect_any).
+  // Tries each address in turn (see connect_any). A connection meant to be kept alive waits for
+  // its answers in the read (PollSocket::read_waiting); one that serves a single request would
+  // spend more system calls setting that up than it saves.
   error_code connect(Clock::time_point deadline, const std::atomic<bool>& stop) {
     close();
-    return connect_any(socket, config.endpoints, deadline, stop);
+    error_code ec = connect_any(socket, config.endpoints, deadline, stop);
+    if (!ec && config.keep_alive) {
+      error_code ignored;  // without it, the stream waits in poll() as before
+      socket.allow_waiting_reads(kWaitSlice, ignored);
+    }
+    return ec;
   }
 
   // https through a proxy: sends the CONNECT request and reads the proxy's answer on the fresh

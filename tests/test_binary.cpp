@@ -122,8 +122,11 @@ TEST(Binary, CtrlCInThreadsModeStillWritesTheResults) {
   ASSERT_FALSE(url.empty());
   Child run({"--mode", "threads", "-n", "8", "-c", "8", "--json", url});
   std::this_thread::sleep_for(500ms);
+  const auto sent = std::chrono::steady_clock::now();
   run.signal(SIGINT);
   EXPECT_EQ(run.wait(10s), 130) << run.err();
+  // One thread gets the signal; the other seven sleep in their reads, 100 ms at a time.
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 3s);
   auto r = boost::json::parse(run.out()).at("runs").as_array().at(0).as_object();
   EXPECT_EQ(r.at("aborted").as_int64(), 8);
   serve->signal(SIGTERM);

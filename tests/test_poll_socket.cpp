@@ -11,7 +11,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "httpbench/connect_start.hpp"
 
@@ -109,4 +111,71 @@ TEST(PollSocket, WritingToAClosedConnectionIsAnErrorNotASignal) {
     if (!ec) ::usleep(1000);
   }
   EXPECT_TRUE(ec == net::error::broken_pipe || ec == net::error::connection_reset) << ec.message();
+}
+
+TEST(PollSocket, AWaitingReadSleepsUntilTheAnswerArrives) {
+  ConnectedPair pair;
+  boost::system::error_code ec;
+  pair.socket.allow_waiting_reads(std::chrono::milliseconds(5000), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(::fcntl(pair.socket.native_handle(), F_GETFL) & O_NONBLOCK, 0);
+
+  std::thread answer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    net::write(pair.peer, net::buffer(std::string("HTTP/1.1 200 OK\r\n")));
+  });
+  std::array<char, 64> buffer{};
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t n = pair.socket.read_waiting(net::buffer(buffer), ec);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  answer.join();
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(std::string(buffer.data(), n), "HTTP/1.1 200 OK\r\n");
+  EXPECT_GE(waited, std::chrono::milliseconds(100));  // it slept in the read, not in a retry loop
+}
+
+TEST(PollSocket, AWaitingReadGivesUpAfterItsSlice) {
+  ConnectedPair pair;
+  boost::system::error_code ec;
+  pair.socket.allow_waiting_reads(std::chrono::milliseconds(200), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  std::array<char, 64> buffer{};
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(pair.socket.read_waiting(net::buffer(buffer), ec), 0u);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(ec, net::error::would_block) << ec.message();
+  EXPECT_GE(waited, std::chrono::milliseconds(150));
+  EXPECT_LT(waited, std::chrono::milliseconds(5000));
+}
+
+// The descriptor is blocking once reads may wait; every other call must still return at once.
+TEST(PollSocket, OnlyTheWaitingReadBlocks) {
+  ConnectedPair pair;
+  boost::system::error_code ec;
+  pair.socket.allow_waiting_reads(std::chrono::milliseconds(5000), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  const auto start = std::chrono::steady_clock::now();
+
+  std::array<char, 64> buffer{};
+  EXPECT_EQ(pair.socket.read_some(net::buffer(buffer), ec), 0u);
+  EXPECT_EQ(ec, net::error::would_block);
+
+  // The peer reads nothing: writes fill both socket buffers and then would block.
+  const std::string data(64 * 1024, 'x');
+  std::size_t written = 0;
+  for (int i = 0; i < 10000; ++i) {
+    written += pair.socket.write_some(net::buffer(data), ec);
+    if (ec) break;
+  }
+  EXPECT_EQ(ec, net::error::would_block) << ec.message();
+  EXPECT_GT(written, 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2000));
+
+  // close() ends it: the next connection on this socket object starts out non-blocking.
+  pair.socket.close(ec);
+  EXPECT_FALSE(pair.socket.allows_waiting_reads());
+  pair.socket.open(net::generic::stream_protocol(AF_INET, IPPROTO_TCP), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_NE(::fcntl(pair.socket.native_handle(), F_GETFL) & O_NONBLOCK, 0);
+  EXPECT_FALSE(pair.socket.allows_waiting_reads());
 }

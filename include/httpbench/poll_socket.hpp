@@ -1,16 +1,22 @@
-// The sync client's socket: a non-blocking descriptor that the client waits on with poll(), and
-// nothing else.
+// The sync client's socket: a descriptor that the client waits on with poll(), or, on a kept-alive
+// connection, in the read for the response itself (read_waiting).
 //
 // Why not Asio's socket: Asio registers every socket it opens with its io_context's epoll set,
 // which the sync client never runs. That is an epoll_ctl per connection, and a removal from the
 // set inside every close(); and Asio makes the socket non-blocking with a separate ioctl. Here the
 // socket is created non-blocking, and a new connection costs two system calls fewer.
 //
+// Why a read that waits: a request's wait for its answer was poll() and then the read, two system
+// calls where one does. Sequential keep-alive requests against nginx went 2.2 % faster at 3 %
+// less client CPU per request (8 alternating pairs in each order). Only read_waiting() blocks:
+// every other call passes MSG_DONTWAIT, so nothing else can block whatever the descriptor's mode.
+//
 // It offers the part of Asio's socket interface that the sync client, start_connect() and Asio's
 // ssl::stream (through DeadlineStream) use: open/close, read_some/write_some with an error_code,
 // and an executor, which ssl::stream needs to exist although nothing runs on it.
 #pragma once
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -19,6 +25,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <utility>
 
@@ -44,7 +51,10 @@ class PollSocket {
 
   // Exchanges the descriptors of two sockets: the sync client parks a closing connection this
   // way, while its stream keeps referring to the same socket object.
-  void swap(PollSocket& other) noexcept { std::swap(fd_, other.fd_); }
+  void swap(PollSocket& other) noexcept {
+    std::swap(fd_, other.fd_);
+    std::swap(waiting_reads_, other.waiting_reads_);
+  }
 
   executor_type get_executor() const { return executor_; }
   int native_handle() const { return fd_; }
@@ -57,12 +67,29 @@ class PollSocket {
                    protocol.protocol());
     ec = fd_ < 0 ? last_error() : error_code{};
   }
+  // Lets read_waiting() sleep in the kernel, `slice` at most per call: the descriptor becomes
+  // blocking (but for read_waiting(), every call passes MSG_DONTWAIT) with `slice` as its receive
+  // timeout. Two system calls, once per connection, so for connections that serve several
+  // requests. Ends with close().
+  void allow_waiting_reads(std::chrono::milliseconds slice, error_code& ec) {
+    const timeval timeout{static_cast<time_t>(slice.count() / 1000),
+                          static_cast<suseconds_t>(slice.count() % 1000 * 1000)};
+    if (::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) != 0 ||
+        ::fcntl(fd_, F_SETFL, 0) != 0) {  // F_SETFL changes only the status flags: O_NONBLOCK
+      ec = last_error();
+      return;
+    }
+    ec = {};
+    waiting_reads_ = true;
+  }
+  bool allows_waiting_reads() const { return waiting_reads_; }
   // Created non-blocking (open); blocking mode is never asked for.
   void non_blocking(bool on, error_code& ec) const {
     ec = on ? error_code{} : boost::asio::error::operation_not_supported;
   }
   void close(error_code& ec) {
     ec = {};
+    waiting_reads_ = false;
     if (fd_ < 0) return;
     ::close(fd_);  // the descriptor is released even when close() reports an error
     fd_ = -1;
@@ -78,12 +105,19 @@ class PollSocket {
   // end of the stream.
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers, error_code& ec) {
-    return move_bytes(buffers, Direction::in, ec);
+    return move_bytes(buffers, Direction::in, MSG_DONTWAIT, ec);
+  }
+  // After allow_waiting_reads(): read_some() that, when the socket holds nothing yet, sleeps until
+  // something arrives, the slice passes (net::error::would_block) or a signal comes
+  // (net::error::interrupted). Otherwise the same as read_some().
+  template <class MutableBuffers>
+  std::size_t read_waiting(const MutableBuffers& buffers, error_code& ec) {
+    return move_bytes(buffers, Direction::in, waiting_reads_ ? 0 : MSG_DONTWAIT, ec);
   }
   // At most what the socket takes now; net::error::would_block when it takes nothing.
   template <class ConstBuffers>
   std::size_t write_some(const ConstBuffers& buffers, error_code& ec) {
-    return move_bytes(buffers, Direction::out, ec);
+    return move_bytes(buffers, Direction::out, MSG_DONTWAIT | MSG_NOSIGNAL, ec);
   }
 
  private:
@@ -106,9 +140,9 @@ class PollSocket {
 
   enum class Direction { in, out };
 
-  // One recvmsg() or sendmsg() (never a SIGPIPE) over the buffers.
+  // One recvmsg() or sendmsg() over the buffers, with `flags`.
   template <class Buffers>
-  std::size_t move_bytes(const Buffers& buffers, Direction direction, error_code& ec) {
+  std::size_t move_bytes(const Buffers& buffers, Direction direction, int flags, error_code& ec) {
     IoVectors iov(buffers);
     ec = {};
     if (iov.bytes == 0) return 0;
@@ -116,7 +150,7 @@ class PollSocket {
     msg.msg_iov = iov.items.data();
     msg.msg_iovlen = iov.count;
     const ssize_t n =
-        direction == Direction::in ? ::recvmsg(fd_, &msg, 0) : ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+        direction == Direction::in ? ::recvmsg(fd_, &msg, flags) : ::sendmsg(fd_, &msg, flags);
     if (n < 0) {
       ec = last_error();
       return 0;
@@ -129,6 +163,7 @@ class PollSocket {
 
   executor_type executor_;
   int fd_ = -1;
+  bool waiting_reads_ = false;
 };
 
 }  // namespace httpbench
