@@ -79,7 +79,7 @@ bool would_block(const error_code& ec) {
   return ec == net::error::would_block || ec == net::error::try_again;
 }
 
-// A non-blocking socket presented to Beast as a blocking stream whose every call ends by the
+// A socket presented to Beast as a blocking stream whose every call ends by the
 // request's deadline. A read that is sure to find nothing is not tried: right after a write (the
 // answer cannot be there yet) or after a read that drained the socket, the stream waits first,
 // which saves the read that fails with EAGAIN: one system call of four per request. It waits in
