@@ -134,7 +134,8 @@ void add_request_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("-X,--method", raw.method,
                  "GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS, any case");
   app.add_option("-H,--header", raw.headers,
-                 "request header 'Name: value', repeatable; replaces a default of the same name")
+                 "request header 'Name: value', repeatable; replaces a default of the same name, "
+                 "and 'Name:' leaves that default out")
       ->allow_extra_args(false);
   CLI::Option* body = app.add_option("--body", o.body, "request body, sent with Content-Length");
   app.add_option("--body-file", o.body_file, "request body read once from FILE before the run")

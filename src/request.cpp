@@ -88,6 +88,10 @@ void validate_request(const Options& o) {
       throw UsageError(
           "--header: malformed header name: use letters, digits and !#$%&'*+-.^_`|~ before ':'");
     }
+    if (iequals(h.name, "Host") && h.value.empty() && !o.http10) {
+      throw UsageError(
+          "--header 'Host:': HTTP/1.1 requires a Host header; use --http1.0 to leave it out");
+    }
     if (has_control(h.value)) {
       throw UsageError(
           fmt::format("--header '{}': the value contains CR, LF or another control "
@@ -140,6 +144,13 @@ std::vector<Header> request_headers(const Options& o) {
     } else {
       headers.push_back(h);
     }
+  }
+  // `-H 'User-Agent:'` leaves a default out, as in curl: the server under test parses every header
+  // of every request (nginx: about 1,300 instructions per request for `User-Agent:
+  // httpbench/0.1.0`, counted with callgrind), and a request without one is what wrk sends.
+  for (std::size_t i = defaults; i-- > 0;) {
+    if (replaced[i] && headers[i].value.empty())
+      headers.erase(headers.begin() + static_cast<std::ptrdiff_t>(i));
   }
   return headers;
 }

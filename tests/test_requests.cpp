@@ -7,9 +7,13 @@
 
 #include <cstdio>
 #include <fstream>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include <boost/json/parse.hpp>
 
+#include "hostile_server.hpp"
 #include "httpbench/cli.hpp"
 #include "httpbench/error.hpp"
 #include "httpbench/serve.hpp"
@@ -77,6 +81,18 @@ TEST(SerializeRequest, UserHostAndUserAgentReplaceTheDefaultsInPlace) {
   EXPECT_EQ(serialize_request(o),
             "GET / HTTP/1.1\r\nhost: example.test\r\nUser-Agent: curl/8.0\r\n"
             "X-Trace: 1\r\nX-Trace: 2\r\n\r\n");
+}
+
+TEST(SerializeRequest, AnEmptyValueLeavesADefaultHeaderOut) {
+  Options o = options_for("http://h/");
+  o.headers = {{"User-Agent", ""}, {"X-Empty", ""}};
+  // As in curl: `-H 'User-Agent:'` removes the default; another header is sent with its empty
+  // value.
+  EXPECT_EQ(serialize_request(o), "GET / HTTP/1.1\r\nHost: h\r\nX-Empty: \r\n\r\n");
+  o.http10 = true;
+  o.keep_alive = false;
+  o.headers = {{"host", ""}, {"user-agent", ""}};
+  EXPECT_EQ(serialize_request(o), "GET / HTTP/1.0\r\n\r\n");
 }
 
 TEST(SerializeRequest, PostWithoutABodySendsContentLengthZero) {
@@ -182,6 +198,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadRequestArgs{{"-H", "X-A: a\r\nX-Injected: 1", kUrl}, "--header 'X-A': the value"},
         BadRequestArgs{{"-H", "X-A: a\nb", kUrl}, "control character"},
         BadRequestArgs{{"-H", "Content-Length: 5", kUrl}, "frames the body"},
+        BadRequestArgs{{"-H", "Host:", kUrl}, "--header 'Host:': HTTP/1.1 requires a Host header"},
         BadRequestArgs{{"-H", "transfer-encoding: chunked", kUrl}, "frames the body"},
         BadRequestArgs{{"--content-type", "text/plain\r\nX: y", kUrl}, "--content-type"},
         BadRequestArgs{{"--basic-auth", "alice", kUrl}, "--basic-auth: expected user:password"},
@@ -346,6 +363,33 @@ TEST_P(RequestsInEveryMode, Http10KeepsAliveOnlyWhenAsked) {
   EXPECT_EQ(first_run(fresh).at("succeeded").as_int64(), 10);
   EXPECT_EQ(first_run(fresh).at("connections").as_int64(), 10);
   EXPECT_EQ(server->requests_received(), 20u);
+}
+
+TEST_P(RequestsInEveryMode, AnEmptyUserAgentLeavesTheHeaderOut) {
+  std::mutex mutex;
+  std::vector<std::string> heads;
+  HostileServer server([&](HostileConnection& c) {
+    while (c.read_request()) {
+      {
+        std::lock_guard lock(mutex);
+        heads.push_back(c.request_head());
+      }
+      if (!c.send(http_response(200, "ok"))) return;
+    }
+  });
+  Outcome o = run_inprocess(
+      {"--mode", GetParam(), "-H", "User-Agent:", "-n", "4", "-c", "2", "--json", server.url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  EXPECT_EQ(first_run(o).at("succeeded").as_int64(), 4);
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(heads.size(), 4u);
+  for (const std::string& head : heads) {
+    EXPECT_EQ(head.find("User-Agent"), std::string::npos) << head;
+    EXPECT_NE(head.find("\r\nHost: 127.0.0.1:"), std::string::npos) << head;
+  }
+  const auto sent = boost::json::parse(o.out).at("options").at("headers").as_array();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].as_string().subview().substr(0, 6), "Host: ");
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, RequestsInEveryMode, ::testing::Values("sync", "threads", "async"));
