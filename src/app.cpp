@@ -158,16 +158,15 @@ int finish_report(const Report& report, std::optional<AtomicFile>& output_file,
   const Options& options = report.options;
   const std::string json =
       (options.json || output_file || baseline_out) ? format_json(report) : std::string{};
-  if (!options.quiet) {
-    if (options.json) {
-      out << json;
-    } else if (options.csv) {
-      out << format_csv(report);
-    } else {
-      out << format_text(report, TextStyle{terminal_width()});
-    }
-    out.flush();
+  // -q silences the prose, never the data asked for.
+  if (options.json) {
+    out << json;
+  } else if (options.csv) {
+    out << format_csv(report);
+  } else if (!options.quiet) {
+    out << format_text(report, TextStyle{terminal_width()});
   }
+  out.flush();
   int code = report.interrupted ? kExitInterrupted : kExitOk;
   for (auto [file, path] : {std::pair{&output_file, &options.output_file},
                             std::pair{&baseline_out, &options.save_baseline_file}}) {
@@ -184,7 +183,8 @@ int finish_report(const Report& report, std::optional<AtomicFile>& output_file,
   const bool data_on_stdout = options.quiet || options.json || options.csv;
   if (report.any_failed()) {
     if (data_on_stdout) err << "httpbench: " << failure_summary(report) << "\n";
-    if (code == kExitOk) code = kExitFailures;
+    // An errors check (errors<1%) is the run's error budget: failures within it pass.
+    if (code == kExitOk && report.any_failed_beyond_budget()) code = kExitFailures;
   }
   for (const CheckOutcome& c : report.checks) {
     if (c.passed) continue;
@@ -362,6 +362,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   report.trial_stats = summarize_trials(report.trials, options.compare);
   if (baseline) report.baseline = compare_with_baseline(*baseline, figures_of(report));
   report.checks = evaluate_checks(checks, report);
+  report.error_budget_modes = error_budget_modes(checks, options.modes);
   return finish_report(report, output_file, baseline_out, out, err, &html_out);
 }
 

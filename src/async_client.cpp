@@ -441,14 +441,11 @@ Task<ExchangeEnd> exchange(Connection& conn, const ClientConfig& cfg, Recorder& 
     }
 
     bytes += t.bytes;
-    if (chain.advance(t.status, t.location)) {
-      recorder.record_redirect(chain.crossed());
-      continue;
-    }
-
-    recorder.record_final_response(line, t, bytes, intended, start);
+    const std::optional<bool> ok =
+        settle_response(chain, recorder, line, t, bytes, intended, start);
+    if (!ok) continue;
     in_flight.end(t.finished_at);
-    co_return ExchangeEnd{true, t.finished_at};
+    co_return ExchangeEnd{*ok, t.finished_at};
   }
 }
 
@@ -479,6 +476,11 @@ Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
     const std::uint64_t number = run.next++;
     const auto when = run.schedule.intended(number, now);
     if (!when) break;
+    if (run.schedule.too_late(*when, now)) {
+      // Skips to the first request still on time; the skipped ones count as dropped.
+      run.next = std::max(run.next, run.schedule.first_on_time(now));
+      continue;
+    }
     auto start = now;
     if (*when > now) {
       conn.timer.expires_at(*when);
@@ -546,6 +548,10 @@ void run_async_connections(const ClientConfig& config, const RunPlan& plan, Reco
   net::co_spawn(ioc.get_executor(), probe_loop_lag(*run), net::detached);
   ioc.run();
   const bool finished = run->active == 0;
+  if (run->at_gate == run->spawned) {
+    recorder.record_dropped(run->schedule.dropped(
+        recorder.started(), finished ? std::nullopt : std::optional(Clock::now())));
+  }
   const auto end = finished ? run->finished_at : Clock::now();
   if (run->at_gate < run->spawned) {
     // Interrupted during warm-up: nothing was measured.

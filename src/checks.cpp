@@ -282,4 +282,19 @@ std::vector<CheckOutcome> evaluate_checks(const std::vector<Check>& checks, cons
   return outcomes;
 }
 
+std::vector<Mode> error_budget_modes(const std::vector<Check>& checks,
+                                     const std::vector<Mode>& modes) {
+  std::vector<Mode> budgeted;
+  for (Mode m : modes) {
+    for (const Check& c : checks) {
+      const bool errors = c.figure == CheckFigure::errors || c.figure == CheckFigure::errors_pct;
+      if (errors && (!c.mode || *c.mode == m)) {
+        budgeted.push_back(m);
+        break;
+      }
+    }
+  }
+  return budgeted;
+}
+
 }  // namespace httpbench

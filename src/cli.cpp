@@ -49,6 +49,7 @@ struct RawOptions {
   std::string shard;
   std::string start_at;
   std::string urls;
+  std::string ok_status;
 };
 
 std::vector<Mode> parse_mode_list(const std::string& text) {
@@ -222,6 +223,9 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  "threshold checked after the run, repeatable: p99<200ms, rps>5000, errors<1%, "
                  "speedup>2, async:p50<=20ms; exit 1 when one fails")
       ->allow_extra_args(false);
+  app.add_option("--ok-status", raw.ok_status,
+                 "statuses that count as success, e.g. 200,204 or 200-299 or 2xx (default "
+                 "2xx and 3xx); any other is a failure of category status");
   app.add_option("--urls", raw.urls,
                  "send the requests of FILE round-robin, one per line: [METHOD] URL [BODY_FILE] "
                  "(one origin); results per line and in total");
@@ -298,6 +302,7 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
     o.max_regression_pct = with_option_name("--max-regression", raw.max_regression, parse_percent);
   }
   apply_format(raw.format, o);
+  if (!raw.ok_status.empty()) o.ok_status = StatusRule::parse(raw.ok_status);
   o.method = with_option_name("--method", raw.method, normalize_method);
   for (const std::string& h : raw.headers)
     o.headers.push_back(with_option_name("--header", h, parse_header));

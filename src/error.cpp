@@ -21,6 +21,10 @@ std::string_view kind_name(ErrorKind kind) {
       return "protocol";
     case ErrorKind::tls:
       return "tls";
+    case ErrorKind::status:
+      return "status";
+    case ErrorKind::redirect:
+      return "redirect";
   }
   return "unknown";
 }

@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "httpbench/error.hpp"
+#include "httpbench/report.hpp"
 #include "httpbench/request.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/timeline_json.hpp"
@@ -218,8 +219,10 @@ json::object load_result_document(const std::string& path) {
     throw UsageError(fmt::format("'{}' is not an httpbench result", path));
   }
   const json::value* schema = o->if_contains("schema_version");
-  if (!schema || !schema->is_int64() || schema->get_int64() != 1) {
-    throw UsageError(fmt::format("'{}': unsupported schema_version (expected 1)", path));
+  if (!schema || !schema->is_int64() || schema->get_int64() != kSchemaVersion) {
+    // Version 1 counted other statuses as successes: its figures do not add up with these.
+    throw UsageError(
+        fmt::format("'{}': unsupported schema_version (expected {})", path, kSchemaVersion));
   }
   const json::value* runs = o->if_contains("runs");
   if (!runs || !runs->is_array()) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "httpbench/transfer.hpp"
 
 namespace httpbench {
@@ -16,12 +18,28 @@ void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::ui
   if (open_loop_) service_time_.record(service_ns);
 }
 
-void Recorder::record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
+bool Recorder::record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
                                      Clock::time_point intended, Clock::time_point start) {
   const Clock::time_point end = t.finished_at;
-  record_phases(t.ttfb_ns, t.body_ns);
   record_url_response(line, t.status, elapsed_ns(intended, end), bytes);
+  if (!ok_.accepts(t.status)) {
+    // Counted by status and bytes like any response, but a failure: its latency (often a quick
+    // error page) stays out of the successful requests' figures.
+    if (t.status < kStatusSlots) ++status_[t.status];
+    bytes_ += bytes;
+    const auto k = static_cast<std::size_t>(ErrorKind::status);
+    ++failed_;
+    ++errors_[k];
+    if (timeline_.started()) timeline_.record_failure(end);
+    if (first_error_[k].empty()) {
+      first_error_[k] =
+          fmt::format("status {} (accepted: {}; see --ok-status)", t.status, ok_.describe());
+    }
+    return false;
+  }
+  record_phases(t.ttfb_ns, t.body_ns);
   record_success(t.status, elapsed_ns(intended, end), elapsed_ns(start, end), bytes, end);
+  return true;
 }
 
 void Recorder::record_start_lag(std::uint64_t lag_ns) {
@@ -51,9 +69,11 @@ void Recorder::merge(const Recorder& other) {
   bytes_ += other.bytes_;
   connections_ += other.connections_;
   after_deadline_ += other.after_deadline_;
+  dropped_ += other.dropped_;
   reconnects_ += other.reconnects_;
   redirects_ += other.redirects_;
   cross_origin_redirects_ += other.cross_origin_redirects_;
+  unfollowed_cross_origin_ += other.unfollowed_cross_origin_;
   tls_full_ += other.tls_full_;
   tls_resumed_ += other.tls_resumed_;
   late_starts_ += other.late_starts_;

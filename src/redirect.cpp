@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/format.h>
+
 #include "httpbench/error.hpp"
+#include "httpbench/recorder.hpp"
 #include "httpbench/request.hpp"
+#include "httpbench/transfer.hpp"
 
 namespace httpbench {
 
@@ -24,7 +28,8 @@ bool same_origin(const Target& a, const Target& b) {
 }
 
 std::optional<RedirectHop> RedirectPolicy::follow(unsigned status, std::string_view location,
-                                                  const Target* from) const {
+                                                  const Target* from,
+                                                  bool* other_origin_refused) const {
   if (limit_ == 0 || !is_redirect_status(status) || location.empty()) return std::nullopt;
   const Target& origin = from ? *from : options_.target;
   Options next = options_;
@@ -42,7 +47,10 @@ std::optional<RedirectHop> RedirectPolicy::follow(unsigned status, std::string_v
     hop.cross_origin = !same_origin(next.target, origin);
     // Another origin needs its own connection, address and certificate: only with
     // --follow-cross-origin.
-    if (hop.cross_origin && !options_.follow_cross_origin) return std::nullopt;
+    if (hop.cross_origin && !options_.follow_cross_origin) {
+      if (other_origin_refused) *other_origin_refused = true;
+      return std::nullopt;
+    }
   }
   hop.target_origin = same_origin(next.target, options_.target);
   if (!hop.target_origin) {
@@ -68,6 +76,32 @@ std::optional<RedirectHop> RedirectPolicy::follow(unsigned status, std::string_v
   hop.request = serialize_request(next);
   hop.target = std::move(next.target);
   return hop;
+}
+
+std::optional<bool> settle_response(RedirectChain& chain, Recorder& recorder, std::size_t line,
+                                    const Transfer& t, std::uint64_t bytes,
+                                    Clock::time_point intended, Clock::time_point start) {
+  switch (chain.advance(t.status, t.location)) {
+    case RedirectChain::Step::follow:
+      recorder.record_redirect(chain.crossed());
+      return std::nullopt;
+    case RedirectChain::Step::too_many:
+      if (recorder.first_error(ErrorKind::redirect).empty()) {
+        recorder.record_failure(
+            ErrorKind::redirect,
+            fmt::format("too many redirects: status {} after --follow {} hops (a redirect loop?)",
+                        t.status, chain.limit()));
+      } else {
+        recorder.record_failure(ErrorKind::redirect, {});
+      }
+      return false;
+    case RedirectChain::Step::other_origin:
+      recorder.record_unfollowed_cross_origin();
+      break;
+    case RedirectChain::Step::result:
+      break;
+  }
+  return recorder.record_final_response(line, t, bytes, intended, start);
 }
 
 }  // namespace httpbench

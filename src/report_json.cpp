@@ -1,6 +1,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "httpbench/json_text.hpp"
 #include "httpbench/report.hpp"
 #include "httpbench/report_insight.hpp"
 #include "httpbench/report_sweep.hpp"
@@ -44,7 +45,9 @@ json::object options_json(const Options& o) {
           {"compare", o.compare},
           {"requests", std::move(requests)},
           {"duration_s", std::move(duration)},
-          {"rate", o.rate},
+          // null in closed loop: no rate applies.
+          {"rate", o.rate > 0 ? json::value(o.rate) : json::value(nullptr)},
+          {"ok_status", o.ok_status.describe()},
           {"warmup_requests", o.warmup_requests},
           {"warmup_s", std::move(warmup_duration)},
           {"concurrency", o.concurrency},
@@ -174,11 +177,14 @@ json::object run_json(const RunResult& r) {
                    {"succeeded", r.succeeded},
                    {"failed", r.failed},
                    {"aborted", r.aborted},
+                   {"dropped", r.dropped},
                    {"errors", std::move(errors)},
                    {"error_examples", std::move(error_examples)},
                    {"status_codes", std::move(status_codes)},
                    {"elapsed_s", r.elapsed_s},
+                   // Succeeded per second; total_rps counts the failed too.
                    {"rps", r.rps},
+                   {"total_rps", r.total_rps},
                    {"bytes_received", r.bytes_received},
                    {"connections", r.connections},
                    {"latency_ms", latency_json(r.latency)},
@@ -189,6 +195,7 @@ json::object run_json(const RunResult& r) {
                    {"reconnects", r.reconnects},
                    {"redirects", r.redirects},
                    {"cross_origin_redirects", r.cross_origin_redirects},
+                   {"unfollowed_cross_origin_redirects", r.unfollowed_cross_origin},
                    {"cpu_s", r.cpu_s},
                    {"interrupted", r.interrupted}};
   run["connect_histogram"] = histogram_json(r.connect_histogram);
@@ -214,7 +221,7 @@ json::object run_json(const RunResult& r) {
   }
   if (r.open_loop) {
     run["schedule"] = json::object{{"target_rate", r.target_rate},
-                                   {"achieved_rate", r.rps},
+                                   {"achieved_rate", r.total_rps},
                                    {"late_starts", r.late_starts},
                                    {"max_start_lag_ms", r.max_start_lag_ms}};
   }
@@ -267,7 +274,7 @@ std::string format_json(const Report& report) {
     if (!r.urls.empty()) run["urls"] = urls_json(r);
     runs.push_back(std::move(run));
   }
-  json::object doc{{"tool", "httpbench"},       {"schema_version", 1},
+  json::object doc{{"tool", "httpbench"},       {"schema_version", kSchemaVersion},
                    {"version", report.version}, {"url", report.options.target.url()},
                    {"dns_ms", report.dns_ms},   {"options", options_json(report.options)},
                    {"runs", std::move(runs)},   {"interrupted", report.interrupted}};
@@ -308,7 +315,7 @@ std::string format_json(const Report& report) {
   if (!report.merged_from.empty()) {
     doc["merged_from"] = json::array(report.merged_from.begin(), report.merged_from.end());
   }
-  std::string out = json::serialize(doc);
+  std::string out = to_json_text(doc);
   out += '\n';
   return out;
 }

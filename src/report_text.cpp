@@ -59,8 +59,11 @@ void write_distribution(Out out, const Histogram& h, int width) {
 }
 
 void write_run(Out out, const RunResult& r, const TextStyle& style) {
-  fmt::format_to(out, "[{}] {} requests in {}, {:.2f} req/s{}\n", mode_name(r.mode), r.requests,
-                 format_seconds(r.elapsed_s), r.rps, r.interrupted ? " (interrupted)" : "");
+  // The headline is what succeeded: quick errors must not pass for throughput.
+  fmt::format_to(out, "[{}] {} requests in {}, {:.2f} req/s", mode_name(r.mode), r.requests,
+                 format_seconds(r.elapsed_s), r.rps);
+  if (r.failed != 0) fmt::format_to(out, " succeeded ({:.2f} req/s in total)", r.total_rps);
+  fmt::format_to(out, "{}\n", r.interrupted ? " (interrupted)" : "");
   fmt::format_to(out, "  succeeded  {}\n  failed     {}", r.succeeded, r.failed);
   if (r.failed != 0) {
     const char* sep = " (";
@@ -74,6 +77,12 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
   fmt::format_to(out, "\n");
   if (r.aborted != 0)
     fmt::format_to(out, "  aborted    {} (in flight at interruption)\n", r.aborted);
+  if (r.dropped != 0) {
+    fmt::format_to(out,
+                   "  dropped    {} (due on the schedule but never sent: the deadline came first, "
+                   "or they could not start within --timeout of their time)\n",
+                   r.dropped);
+  }
   for (ErrorKind k : kAllErrorKinds) {
     const std::string& example = r.error_examples[static_cast<std::size_t>(k)];
     if (!example.empty()) fmt::format_to(out, "    {}: {}\n", kind_name(k), example);
@@ -95,7 +104,7 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
   }
   if (r.open_loop) {
     fmt::format_to(out, "  schedule   target {:.1f} req/s, achieved {:.1f} req/s", r.target_rate,
-                   r.rps);
+                   r.total_rps);
     if (r.late_starts != 0) {
       fmt::format_to(out, "; {} requests started late, up to {} behind (all connections busy)",
                      r.late_starts, format_ms(r.max_start_lag_ms));
@@ -119,6 +128,13 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
       fmt::format_to(out, ", {} to other origins", r.cross_origin_redirects);
     }
     fmt::format_to(out, "\n");
+  }
+  if (r.unfollowed_cross_origin != 0) {
+    fmt::format_to(out,
+                   "  note: {} response{} redirected to another origin and {} not followed "
+                   "(the 3xx is the result); add --follow-cross-origin to follow them\n",
+                   r.unfollowed_cross_origin, r.unfollowed_cross_origin == 1 ? "" : "s",
+                   r.unfollowed_cross_origin == 1 ? "was" : "were");
   }
   if (r.reconnects != 0) {
     fmt::format_to(out, "  reconnects {} (kept-alive connections the server had closed)\n",
@@ -321,6 +337,9 @@ std::string format_text(const Report& report, const TextStyle& style) {
                  o.keep_alive ? "on (connections reused)" : "off (new connection per request)",
                  format_seconds(static_cast<double>(o.timeout.count()) / 1e9));
   if (o.rate > 0) fmt::format_to(out, ", rate {:.1f} req/s", o.rate);
+  if (!o.ok_status.is_default()) {
+    fmt::format_to(out, ", success: status {}", o.ok_status.describe());
+  }
   if (o.warmup_requests) fmt::format_to(out, ", warm-up {} requests", o.warmup_requests);
   if (o.warmup_duration) {
     fmt::format_to(out, ", warm-up {}",

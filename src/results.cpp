@@ -1,5 +1,7 @@
 #include "httpbench/results.hpp"
 
+#include <algorithm>
+
 #include "httpbench/recorder.hpp"
 
 namespace httpbench {
@@ -45,7 +47,7 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
     if (rec.status_count(s) != 0) r.status_codes[s] = rec.status_count(s);
   }
   r.elapsed_s = to_seconds(timing.elapsed);
-  r.rps = r.elapsed_s > 0 ? static_cast<double>(r.requests) / r.elapsed_s : 0;
+  set_rates(r);
   r.bytes_received = rec.bytes_received();
   r.connections = rec.connections();
   r.cpu_s = to_seconds(timing.cpu);
@@ -53,9 +55,11 @@ RunResult summarize_run(Mode mode, const Recorder& rec, const RunTiming& timing)
   r.service_time = summarize_latency(rec.service_time());
   r.connect_time = summarize_latency(rec.connect_time());
   r.after_deadline = rec.after_deadline();
+  r.dropped = rec.dropped();
   r.reconnects = rec.reconnects();
   r.redirects = rec.redirects();
   r.cross_origin_redirects = rec.cross_origin_redirects();
+  r.unfollowed_cross_origin = rec.unfollowed_cross_origin();
   r.tls_full_handshakes = rec.tls_full_handshakes();
   r.tls_resumed_handshakes = rec.tls_resumed_handshakes();
   r.late_starts = rec.late_starts();
@@ -107,16 +111,10 @@ void summarize_url(UrlResult& line, double elapsed_s) {
   line.max = to_ms(h.max_ns);
 }
 
-std::uint64_t successful_responses(const RunResult& r) {
-  std::uint64_t ok = 0;
-  for (const auto& [status, count] : r.status_codes) {
-    if (status >= 200 && status < 400) ok += count;
-  }
-  return ok;
-}
-
-double successful_rps(const RunResult& r) {
-  return r.elapsed_s > 0 ? static_cast<double>(successful_responses(r)) / r.elapsed_s : 0;
+void set_rates(RunResult& r) {
+  const double s = r.elapsed_s;
+  r.rps = s > 0 ? static_cast<double>(r.succeeded) / s : 0;
+  r.total_rps = s > 0 ? static_cast<double>(r.requests) / s : 0;
 }
 
 std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs) {
@@ -144,6 +142,16 @@ std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs) {
 bool Report::any_check_failed() const {
   for (const CheckOutcome& c : checks) {
     if (!c.passed) return true;
+  }
+  return false;
+}
+
+bool Report::any_failed_beyond_budget() const {
+  for (const RunResult& r : runs) {
+    if (r.failed != 0 && std::find(error_budget_modes.begin(), error_budget_modes.end(), r.mode) ==
+                             error_budget_modes.end()) {
+      return true;
+    }
   }
   return false;
 }

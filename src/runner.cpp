@@ -47,6 +47,15 @@ void blocking_phase(SyncClient& client, Recorder& recorder, std::atomic<std::uin
     const std::uint64_t number = next.fetch_add(1, std::memory_order_relaxed);
     const auto when = schedule.intended(number, now);
     if (!when) break;
+    if (schedule.too_late(*when, now)) {
+      // Skips to the first request still on time; the skipped ones count as dropped.
+      const std::uint64_t on_time = schedule.first_on_time(now);
+      std::uint64_t seen = number + 1;
+      while (seen < on_time &&
+             !next.compare_exchange_weak(seen, on_time, std::memory_order_relaxed)) {
+      }
+      continue;
+    }
     if (*when > now && !sleep_until(*when, stop)) break;
     const std::uint64_t failed_before = recorder.failed();
     if (!client.run_one(recorder, stop, *when, number)) break;
@@ -57,7 +66,7 @@ void blocking_phase(SyncClient& client, Recorder& recorder, std::atomic<std::uin
 
 // A worker's Recorder for the measured phase (with per-line figures for --urls).
 Recorder measuring_recorder(const ClientConfig& config, const RunPlan& plan) {
-  Recorder r(plan.main.open_loop());
+  Recorder r(plan.main.open_loop(), config.ok_status);
   r.track_urls(config.line_requests.size());
   return r;
 }
@@ -68,6 +77,13 @@ void stamp_wall_clock(RunTiming& timing) {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   timing.ended_at = std::chrono::duration<double>(now).count();
   timing.started_at = timing.ended_at - std::chrono::duration<double>(timing.elapsed).count();
+}
+
+// Open loop, at the end of the measured phase: the requests the schedule made due that no worker
+// sent.
+void record_dropped(Recorder& recorder, const Schedule& schedule, const std::atomic<bool>& stop) {
+  const auto stopped_at = stopped(stop) ? std::optional(Clock::now()) : std::nullopt;
+  recorder.record_dropped(schedule.dropped(recorder.started(), stopped_at));
 }
 
 // Sends a worker's warm-up requests on its client, recording nothing.
@@ -89,6 +105,7 @@ RunResult run_sync(const ClientConfig& config, RunPlan plan, const std::atomic<b
   recorder.start_timeline(start, plan.interval);
   plan.main.begin(start);
   blocking_phase(client, recorder, next, plan.main, stop, progress);
+  record_dropped(recorder, plan.main, stop);
   RunTiming timing{Clock::now() - start, thread_cpu_time() - cpu_start, stopped(stop)};
   stamp_wall_clock(timing);
   return summarize_run(Mode::sync, recorder, timing);
@@ -148,6 +165,7 @@ RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomi
     total.merge(recorders[t]);
     total_cpu += cpu[t];
   }
+  record_dropped(total, plan.main, stop);
   timing.cpu = total_cpu;
   timing.client_threads = n_threads;
   return summarize_run(Mode::threads, total, timing);
@@ -173,7 +191,7 @@ RunResult run_async(const Options& options, const ClientConfig& config, const Ru
     part.workers = share(plan.workers, n, i);
     part.warmup_requests = share(plan.warmup_requests, n, i);
     part.main = Schedule(share(options.requests, n, i), options.duration,
-                         options.rate / static_cast<double>(n));
+                         options.rate / static_cast<double>(n), options.timeout);
     run_async_connections(config, part, recorders[i], timings[i], stop, progress);
   };
   if (n == 1) {
@@ -219,6 +237,7 @@ ClientConfig make_client_config(const Options& options, std::vector<ConnectEndpo
   c.timeout = options.timeout;
   c.connect_timeout = options.connect_timeout;
   c.max_header_size = options.max_header_size;
+  c.ok_status = options.ok_status;
   if (options.follow_redirects > 0) c.redirects = std::make_shared<RedirectPolicy>(options);
   if (options.target.scheme == "https") {
     c.tls = make_client_tls_context(options.tls);
@@ -237,7 +256,7 @@ RunPlan make_run_plan(Mode mode, const Options& options) {
   plan.workers = mode == Mode::sync ? 1 : std::min(options.concurrency, options.requests);
   plan.warmup_requests = options.warmup_requests;
   plan.warmup_duration = options.warmup_duration;
-  plan.main = Schedule(options.requests, options.duration, options.rate);
+  plan.main = Schedule(options.requests, options.duration, options.rate, options.timeout);
   plan.interval = options.interval;
   return plan;
 }

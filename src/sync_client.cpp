@@ -460,12 +460,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     }
 
     bytes += t.bytes;
-    if (chain.advance(t.status, t.location)) {
-      recorder.record_redirect(chain.crossed());
-      continue;
-    }
-
-    recorder.record_final_response(line, t, bytes, intended, start);
+    if (!settle_response(chain, recorder, line, t, bytes, intended, start).has_value()) continue;
     in_flight.end(t.finished_at);
     return true;
   }

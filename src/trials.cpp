@@ -129,6 +129,7 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
     total.succeeded += r.succeeded;
     total.failed += r.failed;
     total.aborted += r.aborted;
+    total.dropped += r.dropped;
     for (std::size_t k = 0; k < kErrorKindCount; ++k) {
       total.errors[k] += r.errors[k];
       if (total.error_examples[k].empty()) total.error_examples[k] = r.error_examples[k];
@@ -174,6 +175,7 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
     total.reconnects += r.reconnects;
     total.redirects += r.redirects;
     total.cross_origin_redirects += r.cross_origin_redirects;
+    total.unfollowed_cross_origin += r.unfollowed_cross_origin;
     total.tls_full_handshakes += r.tls_full_handshakes;
     total.tls_resumed_handshakes += r.tls_resumed_handshakes;
     total.after_deadline += r.after_deadline;
@@ -188,7 +190,7 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
     }
     total.ended_at = std::max(total.ended_at, r.ended_at);
   }
-  total.rps = total.elapsed_s > 0 ? static_cast<double>(total.requests) / total.elapsed_s : 0;
+  set_rates(total);
   total.latency = combine_latency(total.histogram, latency);
   total.service_time = combine_latency(total.service_histogram, service);
   total.connect_time = combine_latency(total.connect_histogram, connect);

@@ -30,7 +30,7 @@ TEST_P(FidelityInEveryMode, DurationStopsStartingAndLetsInFlightRequestsFinish) 
   EXPECT_EQ(run.at("requests").as_int64(), sync ? 2 : 10);
   EXPECT_EQ(run.at("succeeded").as_int64(), run.at("requests").as_int64());
   EXPECT_EQ(run.at("after_deadline").as_int64(), sync ? 1 : 5);
-  EXPECT_GE(run.at("elapsed_s").as_double(), 0.55);
+  EXPECT_GE(run.at("elapsed_s").to_number<double>(), 0.55);
   EXPECT_LT(took, 3s);
   EXPECT_EQ(server->requests_received(), static_cast<std::uint64_t>(run.at("requests").as_int64()));
 }
@@ -59,9 +59,9 @@ TEST_P(FidelityInEveryMode, RateIsKeptAndAStallShowsInCorrectedLatencyOnly) {
   auto run = first_run(o);
   // 3 s at 100/s: the schedule, not the server, sets the count.
   EXPECT_NEAR(run.at("requests").as_int64(), 300, 3);
-  const double corrected_p99 = run.at("latency_ms").as_object().at("p99").as_double();
-  const double service_p99 = run.at("service_time_ms").as_object().at("p99").as_double();
-  const double corrected_p50 = run.at("latency_ms").as_object().at("p50").as_double();
+  const double corrected_p99 = run.at("latency_ms").as_object().at("p99").to_number<double>();
+  const double service_p99 = run.at("service_time_ms").as_object().at("p99").to_number<double>();
+  const double corrected_p50 = run.at("latency_ms").as_object().at("p50").to_number<double>();
   // Requests meant for the stalled second waited up to 1 s from their intended send time.
   EXPECT_GT(corrected_p99, 800.0);
   EXPECT_GT(corrected_p50, 0.0);
@@ -69,7 +69,7 @@ TEST_P(FidelityInEveryMode, RateIsKeptAndAStallShowsInCorrectedLatencyOnly) {
   EXPECT_LT(service_p99, 100.0);
   const auto& schedule = run.at("schedule").as_object();
   EXPECT_GT(schedule.at("late_starts").as_int64(), 50);
-  EXPECT_GT(schedule.at("max_start_lag_ms").as_double(), 800.0);
+  EXPECT_GT(schedule.at("max_start_lag_ms").to_number<double>(), 800.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, FidelityInEveryMode, ::testing::Values("sync", "threads", "async"));
@@ -79,6 +79,6 @@ TEST(Fidelity, ClosedLoopServiceTimeEqualsLatency) {
   Outcome o = run_inprocess({"-n", "20", "-c", "2", "--json", server->url()});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = first_run(o);
-  EXPECT_GE(run.at("service_time_ms").as_object().at("p50").as_double(), 2.0);
+  EXPECT_GE(run.at("service_time_ms").as_object().at("p50").to_number<double>(), 2.0);
   EXPECT_EQ(run.at("service_time_ms"), run.at("latency_ms"));
 }

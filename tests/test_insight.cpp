@@ -119,14 +119,17 @@ TEST(Insight, QuickErrorsInOneModeAreNotSpeed) {
   auto server = start_limited_server(30ms, 2, true);
   Outcome o =
       run_inprocess({"--compare", "sync,async", "-n", "40", "-c", "10", "--json", server->url()});
-  ASSERT_EQ(o.code, kExitOk) << o.err;
+  // The 503s are failures of category status.
+  ASSERT_EQ(o.code, kExitFailures) << o.err;
   const auto doc = json::parse(o.out).as_object();
   const auto& sync = doc.at("runs").at(0).as_object();
   const auto& async = doc.at("runs").at(1).as_object();
   EXPECT_EQ(sync.at("status_codes").at("200").as_int64(), 40);
   ASSERT_TRUE(async.at("status_codes").as_object().contains("503"));
   EXPECT_GT(async.at("status_codes").at("503").as_int64(), 20);
-  const double raw = number(async.at("rps")) / number(sync.at("rps"));
+  EXPECT_EQ(async.at("errors").at("status").as_int64(),
+            async.at("status_codes").at("503").as_int64());
+  const double raw = number(async.at("total_rps")) / number(sync.at("total_rps"));
   const double counted = number(doc.at("comparison").at("speedup").at("async"));
   EXPECT_GT(raw, 4.0);      // every response, errors included
   EXPECT_LT(counted, 3.0);  // two requests at once at most: about 2x

@@ -60,7 +60,7 @@ TEST(Merge, TwoRealRunsEqualOneRunOfTheCombinedCount) {
     const double got = static_cast<double>(merged.histogram.value_at_quantile(q)) / 1e6;
     EXPECT_NEAR(got, expected, expected * Histogram::kRelativePrecision) << q;
   }
-  EXPECT_NEAR(run.at("latency_ms").at("p50").as_double(),
+  EXPECT_NEAR(run.at("latency_ms").at("p50").to_number<double>(),
               static_cast<double>(all.value_at_quantile(0.5)) / 1e6,
               ra.latency.p50 * Histogram::kRelativePrecision);
   EXPECT_DOUBLE_EQ(merged.latency.min, std::min(ra.latency.min, rb.latency.min));
@@ -112,11 +112,11 @@ TEST(Csv, HeaderThenOneRowPerModeAndTrialInRunOrder) {
   ASSERT_EQ(lines.size(), 5u) << o.out;
   EXPECT_EQ(lines[0],
             "mode,trial,requests,succeeded,failed,elapsed_s,rps,p50_ms,p90_ms,p99_ms,mean_ms,"
-            "min_ms,max_ms,bytes_received,connections,cpu_s,started_at,ended_at");
+            "min_ms,max_ms,bytes_received,connections,cpu_s,started_at,ended_at,total_rps,dropped");
   const char* expected[][2] = {{"sync", "1"}, {"async", "1"}, {"sync", "2"}, {"async", "2"}};
   for (std::size_t i = 1; i < lines.size(); ++i) {
     const auto cells = split(lines[i], ',');
-    ASSERT_EQ(cells.size(), 18u) << lines[i];
+    ASSERT_EQ(cells.size(), 20u) << lines[i];
     EXPECT_EQ(cells[0], expected[i - 1][0]);
     EXPECT_EQ(cells[1], expected[i - 1][1]);
     EXPECT_EQ(cells[2], "15");
@@ -144,17 +144,17 @@ TEST(Trials, CompareRunsAlternateAndReportEveryTrial) {
   ASSERT_EQ(async_runs.size(), 3u);
   // ABAB: each async trial starts after the sync trial of the same number and before the next.
   for (std::size_t t = 0; t < 3; ++t) {
-    EXPECT_GE(async_runs[t].at("started_at").as_double(), sync_runs[t].at("ended_at").as_double());
+    EXPECT_GE(async_runs[t].at("started_at").to_number<double>(), sync_runs[t].at("ended_at").to_number<double>());
     if (t + 1 < 3) {
-      EXPECT_LE(async_runs[t].at("ended_at").as_double(),
-                sync_runs[t + 1].at("started_at").as_double());
+      EXPECT_LE(async_runs[t].at("ended_at").to_number<double>(),
+                sync_runs[t + 1].at("started_at").to_number<double>());
     }
   }
   const auto& speedup = trials.at("speedup").at("async").as_object();
   EXPECT_EQ(speedup.at("per_trial").as_array().size(), 3u);
-  EXPECT_DOUBLE_EQ(speedup.at("confidence").as_double(), 0.75);
+  EXPECT_DOUBLE_EQ(speedup.at("confidence").to_number<double>(), 0.75);
   EXPECT_TRUE(speedup.at("significant").as_bool());
-  EXPECT_LE(speedup.at("low").as_double(), speedup.at("median").as_double());
-  EXPECT_GE(speedup.at("high").as_double(), speedup.at("median").as_double());
+  EXPECT_LE(speedup.at("low").to_number<double>(), speedup.at("median").to_number<double>());
+  EXPECT_GE(speedup.at("high").to_number<double>(), speedup.at("median").to_number<double>());
   EXPECT_EQ(server->requests_received(), 60u);
 }

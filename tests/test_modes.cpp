@@ -70,12 +70,12 @@ TEST(Compare, AsyncIsAtLeast20xFasterThanSyncAt50msDelay) {
   auto doc = boost::json::parse(o.out).as_object();
   const auto& cmp = doc.at("comparison").as_object();
   EXPECT_EQ(cmp.at("baseline").as_string(), "sync");
-  const double speedup = cmp.at("speedup").as_object().at("async").as_double();
+  const double speedup = cmp.at("speedup").as_object().at("async").to_number<double>();
   EXPECT_GE(speedup, 20.0);
   const auto& runs = doc.at("runs").as_array();
   ASSERT_EQ(runs.size(), 2u);
-  const double sync_s = runs[0].as_object().at("elapsed_s").as_double();
-  const double async_s = runs[1].as_object().at("elapsed_s").as_double();
+  const double sync_s = runs[0].as_object().at("elapsed_s").to_number<double>();
+  const double async_s = runs[1].as_object().at("elapsed_s").to_number<double>();
   EXPECT_GE(sync_s, 200 * 0.050);  // 200 sequential 50 ms waits cannot take less
   EXPECT_NEAR(speedup, sync_s / async_s, speedup * 0.01);
   EXPECT_EQ(server->requests_received(), 400u);
@@ -103,7 +103,7 @@ TEST(Compare, JsonHasTheContractKeys) {
       EXPECT_EQ(run.at("errors").as_object().at(kind).as_int64(), 0) << kind;
     }
     for (const char* key : {"min", "mean", "p50", "p90", "p99", "max"}) {
-      EXPECT_GE(run.at("latency_ms").as_object().at(key).as_double(), 0.0) << key;
+      EXPECT_GE(run.at("latency_ms").as_object().at(key).to_number<double>(), 0.0) << key;
     }
     EXPECT_GT(run.at("bytes_received").as_int64(), 20 * 2);
   }
@@ -127,12 +127,12 @@ TEST(Compare, TextShowsTheComparisonTable) {
 
 TEST(Serve, QueryStringOverridesStatusAndSize) {
   auto server = start_server();
-  Outcome o =
-      run_inprocess({"-n", "10", "-c", "2", "--json", server->url() + "?status=503&size=1000"});
-  // A 503 is a response, not a failed request.
+  Outcome o = run_inprocess({"-n", "10", "-c", "2", "--json", "--ok-status", "503",
+                             server->url() + "?status=503&size=1000"});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = boost::json::parse(o.out).at("runs").as_array().at(0).as_object();
   EXPECT_EQ(run.at("status_codes").as_object().at("503").as_int64(), 10);
+  EXPECT_EQ(run.at("succeeded").as_int64(), 10);
   EXPECT_GT(run.at("bytes_received").as_int64(), 10 * 1000);
   EXPECT_LT(run.at("bytes_received").as_int64(), 10 * 1300);
 }

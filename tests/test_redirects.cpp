@@ -38,6 +38,8 @@ HostileServer::Handler redirect_chain() {
       } else if (head.rfind("POST /posted ", 0) == 0 &&
                  head.find("Content-Length: 4\r\n") != std::string::npos) {
         reply = http_response(201, "made");
+      } else if (head.rfind("GET /loop ", 0) == 0) {
+        reply = http_response(302, "", "Location: /loop\r\n");
       } else if (head.rfind("GET /other-origin ", 0) == 0) {
         reply = http_response(302, "", "Location: http://127.0.0.2:9/elsewhere\r\n");
       } else {
@@ -81,12 +83,17 @@ TEST_P(Redirects, FollowedToTheFinalResponseAndCounted) {
   EXPECT_EQ(r.at("redirects").as_int64(), 12);
 }
 
-TEST_P(Redirects, TheLimitLeavesTheLastRedirectAsTheResult) {
+TEST_P(Redirects, ARedirectPastTheLimitIsARedirectFailure) {
   HostileServer server(redirect_chain());
   Outcome o = run(server.url() + "start", {"-n", "4", "--follow", "1"});
-  ASSERT_EQ(o.code, kExitOk) << o.err;
+  ASSERT_EQ(o.code, kExitFailures) << o.err;
   auto r = first_run(o);
-  EXPECT_EQ(r.at("status_codes").as_object().at("301").as_int64(), 4);
+  EXPECT_EQ(r.at("succeeded").as_int64(), 0);
+  EXPECT_EQ(r.at("failed").as_int64(), 4);
+  EXPECT_EQ(r.at("errors").as_object().at("redirect").as_int64(), 4);
+  EXPECT_NE(
+      std::string(r.at("error_examples").at("redirect").as_string()).find("too many redirects"),
+      std::string::npos);
   EXPECT_EQ(r.at("redirects").as_int64(), 4);
 }
 
@@ -105,6 +112,25 @@ TEST_P(Redirects, OtherOriginsAreNotFollowed) {
   auto r = first_run(o);
   EXPECT_EQ(r.at("status_codes").as_object().at("302").as_int64(), 3);
   EXPECT_EQ(r.at("redirects").as_int64(), 0);
+  EXPECT_EQ(r.at("unfollowed_cross_origin_redirects").as_int64(), 3);
+  // The text names the flag that would follow them.
+  Outcome text = run_inprocess(
+      {"--mode", GetParam(), "-n", "3", "-c", "2", "--follow", "3", server.url() + "other-origin"});
+  ASSERT_EQ(text.code, kExitOk) << text.err;
+  EXPECT_NE(text.out.find("3 responses redirected to another origin and were not followed"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("--follow-cross-origin"), std::string::npos) << text.out;
+}
+
+TEST_P(Redirects, ALoopEndsAsATooManyRedirectsFailure) {
+  HostileServer server(redirect_chain());
+  // /loop redirects to itself, forever.
+  Outcome o = run(server.url() + "loop", {"-n", "3", "--follow", "3"});
+  ASSERT_EQ(o.code, kExitFailures) << o.err;
+  auto r = first_run(o);
+  EXPECT_EQ(r.at("errors").as_object().at("redirect").as_int64(), 3);
+  EXPECT_EQ(r.at("succeeded").as_int64() + r.at("failed").as_int64(), 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, Redirects, ::testing::Values("sync", "threads", "async"));
@@ -216,10 +242,11 @@ TEST_P(CrossOrigin, TheHopLimitCountsHopsOnEveryOrigin) {
   auto b = start_server();
   const std::string back = redirect_url(*b, a->url() + "done");
   Outcome o = run(redirect_url(*a, back), {"-n", "4", "--follow", "1", "--follow-cross-origin"});
-  ASSERT_EQ(o.code, kExitOk) << o.err;
+  ASSERT_EQ(o.code, kExitFailures) << o.err;
   auto r = first_run(o);
-  // B's redirect back is the result.
-  EXPECT_EQ(r.at("status_codes").as_object().at("302").as_int64(), 4);
+  // B's redirect back is one hop too many.
+  EXPECT_EQ(r.at("status_codes").as_object().size(), 0u);
+  EXPECT_EQ(r.at("errors").as_object().at("redirect").as_int64(), 4);
   EXPECT_EQ(r.at("redirects").as_int64(), 4);
   EXPECT_EQ(b->requests_received(), 4u);
   EXPECT_EQ(a->requests_received(), 4u);
@@ -381,9 +408,10 @@ TEST(ServeRedirect, AnswersWithTheLocationAndRefusesControlCharacters) {
                              a->url() + "?redirect=http%3A%2F%2Fexample.test%2F&status=308"});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_EQ(first_run(o).at("status_codes").as_object().at("308").as_int64(), 2);
-  // A decoded CR LF would add a header of its own: a 400 instead.
+  // A decoded CR LF would add a header of its own: a 400 instead, a failure of category status.
   Outcome bad = run_inprocess(
       {"--mode", "sync", "-n", "2", "--json", a->url() + "?redirect=%2Fx%0D%0AX-Evil%3A%201"});
-  ASSERT_EQ(bad.code, kExitOk) << bad.err;
+  ASSERT_EQ(bad.code, kExitFailures) << bad.err;
   EXPECT_EQ(first_run(bad).at("status_codes").as_object().at("400").as_int64(), 2);
+  EXPECT_EQ(first_run(bad).at("errors").as_object().at("status").as_int64(), 2);
 }

@@ -187,7 +187,7 @@ TEST(ShardRun, ProcessesLaunchedLikeAnIndexedJobMergeExactly) {
     EXPECT_EQ(shard.at("concurrency").as_int64(), 3);
     // The whole run's options are recorded, the same in every shard.
     EXPECT_EQ(doc.at("options").at("requests").as_int64(), 100);
-    const double skew = doc.at("start_skew_ms").as_double();
+    const double skew = doc.at("start_skew_ms").to_number<double>();
     EXPECT_GE(skew, 0);
     EXPECT_LT(skew, 50);
     const RunResult run = run_from_json(doc.at("runs").as_array().at(0).as_object());
@@ -210,10 +210,10 @@ TEST(ShardRun, ProcessesLaunchedLikeAnIndexedJobMergeExactly) {
   const LatencySummary expected = summarize_latency(union_of_shards);
   const auto& latency = run.at("latency_ms").as_object();
   // Percentiles come from the union's histogram, kept within the exact min and max.
-  EXPECT_DOUBLE_EQ(latency.at("p50").as_double(), std::clamp(expected.p50, fastest, slowest));
-  EXPECT_DOUBLE_EQ(latency.at("p99").as_double(), std::clamp(expected.p99, fastest, slowest));
+  EXPECT_DOUBLE_EQ(latency.at("p50").to_number<double>(), std::clamp(expected.p50, fastest, slowest));
+  EXPECT_DOUBLE_EQ(latency.at("p99").to_number<double>(), std::clamp(expected.p99, fastest, slowest));
   // The exact slowest request, not its bucket's bound.
-  EXPECT_DOUBLE_EQ(latency.at("max").as_double(), slowest);
+  EXPECT_DOUBLE_EQ(latency.at("max").to_number<double>(), slowest);
   const auto& shards = merged.at("shards").as_object();
   EXPECT_EQ(shards.at("count").as_int64(), kShards);
   EXPECT_TRUE(shards.at("complete").as_bool());
@@ -221,7 +221,7 @@ TEST(ShardRun, ProcessesLaunchedLikeAnIndexedJobMergeExactly) {
   ASSERT_EQ(rows.size(), 3u);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     EXPECT_EQ(rows[i].at("index").as_int64(), static_cast<std::int64_t>(i));  // sorted by shard
-    EXPECT_LT(rows[i].at("start_skew_ms").as_double(), 50);
+    EXPECT_LT(rows[i].at("start_skew_ms").to_number<double>(), 50);
   }
 
   Outcome text = run_inprocess({"merge", files[0], files[1], files[2]});

@@ -36,7 +36,7 @@ TEST(ServeMaxConcurrent, QueuesRequestsBeyondTheLimit) {
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 40);
   // 40 requests, 4 at a time, 50 ms each: at least 10 rounds.
-  EXPECT_GE(run.at("elapsed_s").as_double(), 10 * 0.050 * 0.95);
+  EXPECT_GE(run.at("elapsed_s").to_number<double>(), 10 * 0.050 * 0.95);
   EXPECT_EQ(server->peak_in_flight(), 4u);
   EXPECT_EQ(server->requests_received(), 40u);
 }
@@ -46,7 +46,7 @@ TEST(ServeMaxConcurrent, WithoutALimitEveryRequestIsHandledAtOnce) {
   Outcome o = run_inprocess({"-n", "40", "-c", "20", "--json", server->url()});
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_EQ(server->peak_in_flight(), 20u);
-  EXPECT_LT(first_run(o).at("elapsed_s").as_double(), 10 * 0.050);
+  EXPECT_LT(first_run(o).at("elapsed_s").to_number<double>(), 10 * 0.050);
 }
 
 TEST(ServeMaxConcurrent, ParsedFromTheCommandLine) {
@@ -74,14 +74,14 @@ TEST(Sweep, FindsTheKneeAtTheServersConcurrencyLimit) {
     const auto& l = levels[i].as_object();
     EXPECT_EQ(l.at("concurrency").as_int64(), expected[i]);
     EXPECT_EQ(l.at("errors").as_int64(), 0);
-    EXPECT_GT(l.at("rps").as_double(), 0);
-    EXPECT_GE(l.at("p99_ms").as_double(), l.at("p50_ms").as_double());
+    EXPECT_GT(l.at("rps").to_number<double>(), 0);
+    EXPECT_GE(l.at("p99_ms").to_number<double>(), l.at("p50_ms").to_number<double>());
   }
   EXPECT_EQ(sweep.at("knee").as_int64(), 4) << o.out;
   // Throughput doubles up to the limit, then stays flat.
-  const double rps4 = levels[2].as_object().at("rps").as_double();
-  const double rps16 = levels[4].as_object().at("rps").as_double();
-  EXPECT_GT(rps4, 1.6 * levels[1].as_object().at("rps").as_double());
+  const double rps4 = levels[2].as_object().at("rps").to_number<double>();
+  const double rps16 = levels[4].as_object().at("rps").to_number<double>();
+  EXPECT_GT(rps4, 1.6 * levels[1].as_object().at("rps").to_number<double>());
   EXPECT_LT(rps16, 1.2 * rps4);
   const auto& usl = sweep.at("usl").as_object();
   for (const char* key : {"lambda", "sigma", "kappa", "r2"})

@@ -66,4 +66,8 @@ struct CheckOutcome {
 // when it holds for every mode it applies to; with no value to compare it fails.
 std::vector<CheckOutcome> evaluate_checks(const std::vector<Check>& checks, const Report& report);
 
+// The modes of `modes` that an errors check applies to: their failures are judged by that budget.
+std::vector<Mode> error_budget_modes(const std::vector<Check>& checks,
+                                     const std::vector<Mode>& modes);
+
 }  // namespace httpbench

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "httpbench/route.hpp"
+#include "httpbench/status_rule.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -49,6 +50,8 @@ struct ClientConfig {
   std::chrono::nanoseconds timeout{std::chrono::seconds(30)};
   std::chrono::nanoseconds connect_timeout{std::chrono::seconds(10)};
   std::uint32_t max_header_size = 1024 * 1024;
+  // The statuses a final response must have for its request to succeed.
+  StatusRule ok_status;
   // --urls: one serialised request per line, sent round-robin by request number; empty: every
   // request is `request`.
   std::vector<std::string> line_requests;

@@ -18,12 +18,22 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Why a request failed. A non-2xx status is not a failure.
-enum class ErrorKind : std::size_t { connect, timeout, read, write, protocol, tls };
-inline constexpr std::size_t kErrorKindCount = 6;
+// Why a request failed. `status`: a complete response whose status the run does not accept
+// (status_rule.hpp); `redirect`: more redirects than --follow allows, or a loop.
+enum class ErrorKind : std::size_t {
+  connect,
+  timeout,
+  read,
+  write,
+  protocol,
+  tls,
+  status,
+  redirect
+};
+inline constexpr std::size_t kErrorKindCount = 8;
 inline constexpr std::array<ErrorKind, kErrorKindCount> kAllErrorKinds = {
-    ErrorKind::connect, ErrorKind::timeout,  ErrorKind::read,
-    ErrorKind::write,   ErrorKind::protocol, ErrorKind::tls};
+    ErrorKind::connect,  ErrorKind::timeout, ErrorKind::read,   ErrorKind::write,
+    ErrorKind::protocol, ErrorKind::tls,     ErrorKind::status, ErrorKind::redirect};
 
 std::string_view kind_name(ErrorKind kind);
 

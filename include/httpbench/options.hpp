@@ -10,6 +10,7 @@
 
 #include "httpbench/resolve.hpp"
 #include "httpbench/shard.hpp"
+#include "httpbench/status_rule.hpp"
 #include "httpbench/tls.hpp"
 #include "httpbench/url.hpp"
 #include "httpbench/url_list.hpp"
@@ -53,6 +54,8 @@ struct Options {
   std::vector<RequestLine> request_lines;
   // Send HTTP/1.0 requests instead of HTTP/1.1.
   bool http10 = false;
+  // The statuses that make a response a success (--ok-status); others are `status` failures.
+  StatusRule ok_status;
   // Redirects followed per request (--follow); 0: a 3xx is the result.
   unsigned follow_redirects = 0;
   // --follow-cross-origin: also follow redirects to other origins, each hop on a connection of

@@ -12,6 +12,7 @@
 #include "httpbench/clock.hpp"
 #include "httpbench/error.hpp"
 #include "httpbench/histogram.hpp"
+#include "httpbench/status_rule.hpp"
 #include "httpbench/timeline.hpp"
 
 namespace httpbench {
@@ -34,7 +35,9 @@ class Recorder {
 
   // `open_loop`: latency is measured from intended send times, so the service time (from the
   // actual send) is kept apart too; in closed loop the two are the same and only one is kept.
-  explicit Recorder(bool open_loop = false) : open_loop_(open_loop) {}
+  // `ok`: the statuses that make a final response a success; any other is a failure of kind
+  // `status`.
+  explicit Recorder(bool open_loop = false, StatusRule ok = {}) : open_loop_(open_loop), ok_(ok) {}
 
   // The measured phase began at `origin` (the same instant for every worker of a run): the
   // timeline counts from there in slots of `interval`. Recorders never started keep no timeline.
@@ -102,14 +105,20 @@ class Recorder {
   }
   // The request of request line `line` got its final response `t` (after `bytes` over the whole
   // redirect chain): phases, the line's figures and the success, timed from `intended` (latency)
-  // and `start` (service time) to `t.finished_at`. What both clients record at the end of an
-  // exchange.
-  void record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
+  // and `start` (service time) to `t.finished_at`; or, when the status rule does not accept its
+  // status, a failure of kind `status` (the status still counted). What both clients record at
+  // the end of an exchange. Returns whether the request succeeded.
+  bool record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
                              Clock::time_point intended, Clock::time_point start);
+  // The final response was a redirect to another origin, not followed for want of
+  // --follow-cross-origin (the response is the result).
+  void record_unfollowed_cross_origin() { ++unfollowed_cross_origin_; }
   // A reused connection turned out closed by the server; the request was resent on a new one.
   void record_reconnect() { ++reconnects_; }
   // A request ended after the run's --duration deadline.
   void record_after_deadline() { ++after_deadline_; }
+  // Open loop: `n` requests were due but never sent (the deadline, or too late to start).
+  void record_dropped(std::uint64_t n) { dropped_ += n; }
   // A request started `lag_ns` after its intended time (open loop only).
   void record_start_lag(std::uint64_t lag_ns);
 
@@ -130,9 +139,11 @@ class Recorder {
   std::uint64_t bytes_received() const { return bytes_; }
   std::uint64_t connections() const { return connections_; }
   std::uint64_t after_deadline() const { return after_deadline_; }
+  std::uint64_t dropped() const { return dropped_; }
   std::uint64_t reconnects() const { return reconnects_; }
   std::uint64_t redirects() const { return redirects_; }
   std::uint64_t cross_origin_redirects() const { return cross_origin_redirects_; }
+  std::uint64_t unfollowed_cross_origin() const { return unfollowed_cross_origin_; }
   std::uint64_t tls_full_handshakes() const { return tls_full_; }
   std::uint64_t tls_resumed_handshakes() const { return tls_resumed_; }
   std::uint64_t late_starts() const { return late_starts_; }
@@ -191,9 +202,11 @@ class Recorder {
   bool open_loop_ = false;
   // Requests handed to a client.
   std::uint64_t started_ = 0;
-  // Requests that got a complete response, whatever its status.
+  // The statuses a final response must have to succeed.
+  StatusRule ok_;
+  // Requests that got a complete response with an accepted status.
   std::uint64_t succeeded_ = 0;
-  // Requests that ended without a complete response.
+  // Requests that ended without one: no complete response, or a status not accepted.
   std::uint64_t failed_ = 0;
   // Failures by ErrorKind.
   std::array<std::uint64_t, kErrorKindCount> errors_{};
@@ -207,12 +220,16 @@ class Recorder {
   std::uint64_t connections_ = 0;
   // Requests that ended after the --duration deadline.
   std::uint64_t after_deadline_ = 0;
+  // Open loop: requests due by the schedule and never sent.
+  std::uint64_t dropped_ = 0;
   // Requests resent because their reused connection had been closed by the server.
   std::uint64_t reconnects_ = 0;
   // Redirects followed, all hops counted.
   std::uint64_t redirects_ = 0;
   // Of those, hops to another origin than the response that redirected.
   std::uint64_t cross_origin_redirects_ = 0;
+  // Final responses that redirected to another origin, not followed (no --follow-cross-origin).
+  std::uint64_t unfollowed_cross_origin_ = 0;
   // TLS handshakes, full and resumed from a saved session.
   std::uint64_t tls_full_ = 0;
   std::uint64_t tls_resumed_ = 0;

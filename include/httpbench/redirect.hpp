@@ -1,6 +1,7 @@
 // Following redirects: which responses redirect, where to, and the request that follows.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,8 +55,11 @@ class RedirectPolicy {
   // or a Location that is not a URL). 307 and 308 keep the method and body; 301, 302 and 303 turn
   // into a GET without a body, as browsers and curl do. A hop away from the target's origin
   // carries no credentials (--basic-auth, Authorization and Cookie headers), as in curl.
+  // `other_origin_refused`, when given, is set when the hop was not followed only for want of
+  // --follow-cross-origin.
   std::optional<RedirectHop> follow(unsigned status, std::string_view location,
-                                    const Target* from = nullptr) const;
+                                    const Target* from = nullptr,
+                                    bool* other_origin_refused = nullptr) const;
 
  private:
   Options options_;
@@ -77,15 +81,24 @@ class RedirectChain {
   // The origin request() goes to when it is not the run's target (--follow-cross-origin), with
   // its request target; null when it goes to the target's origin over the client's connection.
   const Target* away() const { return away_ ? &*away_ : nullptr; }
+  // Redirects a request may follow (--follow).
+  unsigned limit() const { return policy_ ? policy_->limit() : 0; }
   // The last advance() left the origin of the response that redirected.
   bool crossed() const { return crossed_; }
 
-  // After a complete response: true when it is a redirect to follow, and request() is then the
-  // next hop's request.
-  bool advance(unsigned status, std::string_view location) {
-    if (left_ == 0 || !is_redirect_status(status)) return false;
-    auto next = policy_->follow(status, location, away());
-    if (!next) return false;
+  // What a complete response does to the chain.
+  enum class Step {
+    result,        // it is the request's result
+    follow,        // a redirect to follow: request() is now the next hop's request
+    too_many,      // a redirect past the --follow limit (or a loop, which ends there): a failure
+    other_origin,  // the result, a redirect to another origin left for --follow-cross-origin
+  };
+  Step advance(unsigned status, std::string_view location) {
+    if (!policy_ || !is_redirect_status(status) || location.empty()) return Step::result;
+    if (left_ == 0) return Step::too_many;
+    bool other_origin = false;
+    auto next = policy_->follow(status, location, away(), &other_origin);
+    if (!next) return other_origin ? Step::other_origin : Step::result;
     --left_;
     next_ = std::move(next->request);
     request_ = next_;
@@ -95,7 +108,7 @@ class RedirectChain {
     } else {
       away_ = std::move(next->target);
     }
-    return true;
+    return Step::follow;
   }
 
  private:
@@ -106,5 +119,17 @@ class RedirectChain {
   std::optional<Target> away_;
   bool crossed_ = false;
 };
+
+class Recorder;
+struct Transfer;
+
+// Ends or continues an exchange after the complete response `t` (`bytes` over the chain so far):
+// nullopt when the chain follows a redirect (request() is the next hop's); otherwise the request
+// is recorded, as a success, a status failure or a redirect failure, and the result says whether
+// it succeeded. Both clients end every exchange that got a response here.
+std::optional<bool> settle_response(RedirectChain& chain, Recorder& recorder, std::size_t line,
+                                    const Transfer& t, std::uint64_t bytes,
+                                    std::chrono::steady_clock::time_point intended,
+                                    std::chrono::steady_clock::time_point start);
 
 }  // namespace httpbench

@@ -15,6 +15,10 @@ struct TextStyle {
 // The human-readable report: one block per mode, then the comparison table when there is one.
 std::string format_text(const Report& report, const TextStyle& style = {});
 
+// The version of the JSON result format. 2: `rps` counts succeeded requests (`total_rps` all that
+// ended), statuses outside --ok-status are failures (`errors.status`), `dropped`, plain numbers.
+inline constexpr int kSchemaVersion = 2;
+
 // The report as one JSON document (see README for the keys), with a trailing newline.
 std::string format_json(const Report& report);
 

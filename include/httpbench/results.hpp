@@ -78,10 +78,13 @@ struct RunResult {
   Mode mode = Mode::async;
   // Requests that ended: succeeded + failed.
   std::uint64_t requests = 0;
-  // Requests with a complete response (any status).
+  // Requests with a complete response whose status the run accepts (--ok-status).
   std::uint64_t succeeded = 0;
-  // Requests without a complete response.
+  // Requests without one: no complete response, or a status not accepted (category `status`).
   std::uint64_t failed = 0;
+  // Open loop: requests due by the schedule but never sent, because the deadline came first or
+  // they could not start within --timeout of their intended time. Neither sent nor failed.
+  std::uint64_t dropped = 0;
   // Requests in flight when the run was interrupted; not part of `requests`.
   std::uint64_t aborted = 0;
   // Failures by category, indexed by ErrorKind.
@@ -92,8 +95,10 @@ struct RunResult {
   std::map<unsigned, std::uint64_t> status_codes;
   // Wall time of the run, seconds.
   double elapsed_s = 0;
-  // Ended requests per second of wall time.
+  // Succeeded requests per second of wall time: the headline throughput.
   double rps = 0;
+  // Ended requests (succeeded + failed) per second of wall time.
+  double total_rps = 0;
   // Response bytes (header + body) read.
   std::uint64_t bytes_received = 0;
   // TCP connections established.
@@ -153,6 +158,9 @@ struct RunResult {
   std::uint64_t redirects = 0;
   // Of those, hops to another origin (--follow-cross-origin).
   std::uint64_t cross_origin_redirects = 0;
+  // Final responses redirecting to another origin, not followed for want of
+  // --follow-cross-origin.
+  std::uint64_t unfollowed_cross_origin = 0;
   // Requests that ended after the --duration deadline (let finish up to --timeout).
   std::uint64_t after_deadline = 0;
   // Open loop: requests sent at a fixed rate, whatever the responses did.
@@ -170,11 +178,17 @@ struct RunResult {
 
 RunResult summarize_run(Mode mode, const Recorder& recorder, const RunTiming& timing);
 
-// Responses with a 2xx or 3xx status.
-std::uint64_t successful_responses(const RunResult& r);
-// Successful responses per second of wall time: what speedups compare, so that a mode does not
+// Requests that succeeded (a response with an accepted status).
+inline std::uint64_t successful_responses(const RunResult& r) {
+  return r.succeeded;
+}
+// Succeeded requests per second of wall time: what speedups compare, so that a mode does not
 // look faster for getting quick errors.
-double successful_rps(const RunResult& r);
+inline double successful_rps(const RunResult& r) {
+  return r.rps;
+}
+// Sets `rps` and `total_rps` from the counts and `elapsed_s`.
+void set_rates(RunResult& r);
 
 // One mode measured against the baseline.
 struct Speedup {
@@ -240,7 +254,13 @@ struct Report {
   std::uint64_t shard_count = 0;
   std::vector<ShardRow> shard_rows;
 
+  // Modes whose failures an errors check (--check errors<1%) judges instead of the rule that any
+  // failure fails the run.
+  std::vector<Mode> error_budget_modes;
+
   bool any_failed() const;
+  // Some mode without an error budget had a failure.
+  bool any_failed_beyond_budget() const;
   bool any_check_failed() const;
 };
 

@@ -6,7 +6,9 @@
 // in the percentiles instead of silently slowing the client (coordinated omission).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -19,25 +21,64 @@ class Schedule {
   static constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
 
   // `max_requests` may be kUnlimited when a duration bounds the run; `rate` 0 means closed loop.
+  // Open loop: a request that cannot start within `late_limit` of its intended time is dropped
+  // (requests never queue without bound behind a slow server).
   Schedule(std::uint64_t max_requests, std::optional<std::chrono::nanoseconds> duration,
-           double rate)
-      : max_requests_(max_requests), duration_(duration), rate_(rate) {}
+           double rate, std::chrono::nanoseconds late_limit = std::chrono::seconds(30))
+      : max_requests_(max_requests), duration_(duration), rate_(rate), late_limit_(late_limit) {}
 
   void begin(Clock::time_point start) {
     start_ = start;
     if (duration_) end_ = start + *duration_;
   }
 
-  // The intended start of request `k` (0-based), or nullopt when the run has no request k.
+  // The intended start of request `k` (0-based), or nullopt when the run has no request k or its
+  // deadline has passed: no request starts after the deadline, even one due before it.
   std::optional<Clock::time_point> intended(std::uint64_t k, Clock::time_point now) const {
     if (k >= max_requests_) return std::nullopt;
-    Clock::time_point when = now;
-    if (rate_ > 0) {
-      when = start_ + std::chrono::nanoseconds(
-                          static_cast<std::int64_t>(static_cast<double>(k) * 1e9 / rate_));
-    }
+    if (end_ && now >= *end_) return std::nullopt;
+    const Clock::time_point when = rate_ > 0 ? slot(k) : now;
     if (end_ && when >= *end_) return std::nullopt;
     return when;
+  }
+
+  // Open loop: the request intended at `when` can no longer start on time at `now`.
+  bool too_late(Clock::time_point when, Clock::time_point now) const {
+    return rate_ > 0 && now - when > late_limit_;
+  }
+  // Open loop: the first request number that is not too late at `now`.
+  std::uint64_t first_on_time(Clock::time_point now) const {
+    const auto earliest = now - late_limit_;
+    if (rate_ <= 0 || earliest <= start_) return 0;
+    auto k = static_cast<std::uint64_t>(
+        std::ceil(static_cast<double>((earliest - start_).count()) * rate_ / 1e9));
+    while (k > 0 && slot(k - 1) >= earliest)
+      --k;
+    while (slot(k) < earliest)
+      ++k;
+    return k;
+  }
+  // Open loop: the requests the schedule made due before `cutoff` (and before the deadline); 0 in
+  // closed loop, where nothing is due but what a free client takes.
+  // Clock::time_point::max(): every request the run may send.
+  std::uint64_t due_before(Clock::time_point cutoff) const {
+    if (rate_ <= 0) return 0;
+    if (cutoff == Clock::time_point::max() && !end_) return max_requests_;
+    if (end_) cutoff = std::min(cutoff, *end_);
+    if (cutoff <= start_) return 0;
+    auto k = static_cast<std::uint64_t>(
+        std::ceil(static_cast<double>((cutoff - start_).count()) * rate_ / 1e9));
+    while (k > 0 && slot(k - 1) >= cutoff)
+      --k;
+    while (slot(k) < cutoff)
+      ++k;
+    return std::min(k, max_requests_);
+  }
+  // Open loop: the requests due but never started, at the end of a phase that started `started`
+  // requests and stopped at `stopped_at` (nullopt: it ran to its end).
+  std::uint64_t dropped(std::uint64_t started, std::optional<Clock::time_point> stopped_at) const {
+    const std::uint64_t due = due_before(stopped_at.value_or(Clock::time_point::max()));
+    return due > started ? due - started : 0;
   }
 
   bool open_loop() const { return rate_ > 0; }
@@ -45,9 +86,15 @@ class Schedule {
   std::optional<Clock::time_point> end() const { return end_; }
 
  private:
+  Clock::time_point slot(std::uint64_t k) const {
+    return start_ + std::chrono::nanoseconds(
+                        static_cast<std::int64_t>(static_cast<double>(k) * 1e9 / rate_));
+  }
+
   std::uint64_t max_requests_;
   std::optional<std::chrono::nanoseconds> duration_;
   double rate_;
+  std::chrono::nanoseconds late_limit_;
   Clock::time_point start_{};
   std::optional<Clock::time_point> end_;
 };
