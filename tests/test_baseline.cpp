@@ -138,6 +138,8 @@ TEST(Baseline, UnreadableBaselineExitsTwoBeforeAnyRequest) {
   Outcome gate = run_inprocess({"-n", "5", "--max-regression", "10%", server->url()});
   EXPECT_EQ(gate.code, kExitUsage);
   EXPECT_NE(gate.err.find("--max-regression needs --baseline"), std::string::npos);
+  expect_usage_error({"-n", "5", "--baseline-any", server->url()},
+                     "--baseline-any needs --baseline");
   EXPECT_EQ(server->requests_received(), 0u);
 }
 
