@@ -293,7 +293,10 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   options.validate();
   const std::vector<Check> checks = parse_checks(options);
   std::optional<Baseline> baseline;
-  if (options.baseline_file) baseline = load_baseline(*options.baseline_file);
+  if (options.baseline_file) {
+    baseline = load_baseline(*options.baseline_file);
+    require_like_baseline(*baseline, options);
+  }
   // Read once, before any request: every request sends these bytes from memory.
   if (options.body_file) options.body = read_body_file(*options.body_file);
   // `options` describe the whole run; a shard runs its part of it (a copy only then: the body
@@ -360,6 +363,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   add_target_facts(*report.manifest, config.endpoints, config.first_contact.get());
   if (options.compare) report.comparison = compare_runs(report.runs);
   report.trial_stats = summarize_trials(report.trials, options.compare);
+  if (report.comparison) use_trial_speedups(*report.comparison, *report.trial_stats);
   if (baseline) report.baseline = compare_with_baseline(*baseline, figures_of(report));
   report.checks = evaluate_checks(checks, report);
   report.error_budget_modes = error_budget_modes(checks, options.modes);

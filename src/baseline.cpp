@@ -1,5 +1,6 @@
 #include "httpbench/baseline.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -48,6 +49,66 @@ std::optional<Interval> saved_interval(const json::object& doc, Mode mode, std::
 FigureValue figure_value(double value, const std::optional<Interval>& interval) {
   if (interval) return FigureValue{interval->median, interval};
   return FigureValue{value, std::nullopt};
+}
+
+// The saved run's "options" and "runs" read into a shape; a key absent or of another type stays
+// unknown (nullopt), never a default.
+SavedRunShape shape_of(const json::object& doc) {
+  SavedRunShape shape;
+  if (const json::value* url = doc.if_contains("url"); url && url->is_string()) {
+    shape.url = std::string(url->get_string());
+  }
+  if (const json::value* runs = doc.if_contains("runs"); runs && runs->is_array()) {
+    for (const json::value& r : runs->get_array()) {
+      const json::value* m = r.is_object() ? r.get_object().if_contains("mode") : nullptr;
+      if (m && m->is_string()) shape.modes.push_back(parse_mode(m->get_string()));
+    }
+  }
+  const json::value* o = doc.if_contains("options");
+  if (!o || !o->is_object()) return shape;
+  const json::object& options = o->get_object();
+  const auto string_of = [&](std::string_view key) -> std::optional<std::string> {
+    const json::value* v = options.if_contains(key);
+    if (v && v->is_string()) return std::string(v->get_string());
+    return std::nullopt;
+  };
+  shape.method = string_of("method");
+  shape.http_version = string_of("http_version");
+  if (const json::value* v = options.if_contains("concurrency")) {
+    if (v->is_uint64()) shape.concurrency = v->get_uint64();
+    if (v->is_int64() && v->get_int64() >= 0) {
+      shape.concurrency = static_cast<std::uint64_t>(v->get_int64());
+    }
+  }
+  if (const json::value* v = options.if_contains("rate")) {
+    // null (schema 2) or 0 (schema 1): a closed loop.
+    if (v->is_null()) shape.rate = 0.0;
+    if (v->is_double()) shape.rate = v->get_double();
+    if (v->is_int64()) shape.rate = static_cast<double>(v->get_int64());
+    if (v->is_uint64()) shape.rate = static_cast<double>(v->get_uint64());
+  }
+  if (const json::value* v = options.if_contains("keep_alive"); v && v->is_bool()) {
+    shape.keep_alive = v->get_bool();
+  }
+  return shape;
+}
+
+template <class T>
+std::string shown(const std::optional<T>& v) {
+  if (!v) return "(not recorded)";
+  return fmt::format("{}", *v);
+}
+
+std::string modes_text(const std::vector<Mode>& modes) {
+  std::string out;
+  for (Mode m : modes)
+    out += fmt::format("{}{}", out.empty() ? "" : ",", mode_name(m));
+  return out.empty() ? "(not recorded)" : out;
+}
+
+std::string rate_text(const std::optional<double>& rate) {
+  if (!rate) return "(not recorded)";
+  return *rate > 0 ? fmt::format("{:g}/s", *rate) : "closed loop";
 }
 
 bool higher_is_better(BaselineFigure f) {
@@ -113,10 +174,56 @@ Baseline load_baseline(const std::string& path) {
       runs.push_back(run);
     }
     b.runs = std::make_shared<const std::vector<RunResult>>(std::move(runs));
+    b.shape = shape_of(doc);
   } catch (const UsageError& e) {
     throw UsageError(fmt::format("baseline '{}': {}", path, e.what()));
   }
   return b;
+}
+
+std::vector<std::string> baseline_differences(const Baseline& baseline, const Options& current) {
+  const SavedRunShape& saved = baseline.shape;
+  std::vector<std::string> out;
+  const auto differ = [&](std::string_view field, const std::string& before,
+                          const std::string& now) {
+    out.push_back(fmt::format("{} {} vs {}", field, before, now));
+  };
+  const std::string url = current.target.url();
+  if (saved.url != url) differ("target", shown(saved.url), url);
+  if (saved.method != current.method) differ("method", shown(saved.method), current.method);
+  // Modes run now must all be in the saved run; a saved compare run may hold more.
+  const bool modes_in_saved = std::all_of(current.modes.begin(), current.modes.end(), [&](Mode m) {
+    return std::find(saved.modes.begin(), saved.modes.end(), m) != saved.modes.end();
+  });
+  if (!modes_in_saved) differ("mode", modes_text(saved.modes), modes_text(current.modes));
+  const bool all_sync = std::all_of(current.modes.begin(), current.modes.end(),
+                                    [](Mode m) { return m == Mode::sync; });
+  if (!all_sync && saved.concurrency != current.concurrency) {
+    differ("concurrency", shown(saved.concurrency), std::to_string(current.concurrency));
+  }
+  if (saved.rate != current.rate) differ("rate", rate_text(saved.rate), rate_text(current.rate));
+  const std::string version = current.http10 ? "1.0" : "1.1";
+  if (saved.http_version != version) {
+    differ("http version", shown(saved.http_version), version);
+  }
+  if (saved.keep_alive != current.keep_alive) {
+    const auto on_off = [](std::optional<bool> k) -> std::string {
+      return k ? (*k ? "on" : "off") : "(not recorded)";
+    };
+    differ("keep-alive", on_off(saved.keep_alive), on_off(current.keep_alive));
+  }
+  return out;
+}
+
+void require_like_baseline(const Baseline& baseline, const Options& current) {
+  if (current.baseline_any) return;
+  const std::vector<std::string> differences = baseline_differences(baseline, current);
+  if (differences.empty()) return;
+  std::string list;
+  for (const std::string& d : differences)
+    list += (list.empty() ? "" : ", ") + d;
+  throw UsageError(fmt::format(
+      "--baseline: saved run differs: {} (use --baseline-any to compare anyway)", list));
 }
 
 std::vector<BaselineMode> figures_of(const Report& report) {

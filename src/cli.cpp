@@ -216,6 +216,9 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  "also write the JSON results to FILE, for a later --baseline");
   app.add_option("--baseline", o.baseline_file,
                  "compare rps, p50 and p99 with a saved JSON result, mode by mode");
+  app.add_flag("--baseline-any", o.baseline_any,
+               "with --baseline: compare even when target, method, modes, concurrency, rate or "
+               "protocol differ from the saved run");
   app.add_option("--max-regression", raw.max_regression,
                  "with --baseline: exit 1 when a figure is significantly worse by more than PCT, "
                  "e.g. 10%");

@@ -4,7 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <tuple>
 
@@ -200,6 +202,149 @@ class ShardSet {
   std::vector<std::string> owners_;
 };
 
+std::chrono::nanoseconds from_seconds(double s) {
+  return std::chrono::nanoseconds(std::llround(s * 1e9));
+}
+
+// The first file's options, as far as it records them; what it does not record keeps the
+// default (the HTML report of a merge shows the recorded values only, MergeSummary::options).
+Options options_from_json(const json::object& o) {
+  Options out;
+  if (const json::value* c = o.if_contains("compare"); c && c->is_bool())
+    out.compare = c->get_bool();
+  if (const json::value* m = o.if_contains("method"); m && m->is_string())
+    out.method = m->get_string();
+  if (const json::value* v = o.if_contains("http_version"); v && v->is_string()) {
+    out.http10 = v->get_string() == "1.0";
+  }
+  if (const json::value* k = o.if_contains("keep_alive"); k && k->is_bool()) {
+    out.keep_alive = k->get_bool();
+  }
+  if (o.contains("concurrency")) out.concurrency = count(o, "concurrency");
+  out.rate = number_or(o, "rate", 0);
+  const json::value* requests = o.if_contains("requests");
+  out.requests =
+      requests && !requests->is_null() ? as_count(*requests, "requests") : Schedule::kUnlimited;
+  if (const json::value* d = o.if_contains("duration_s"); d && !d->is_null()) {
+    out.duration = from_seconds(as_number(*d, "duration_s"));
+  }
+  if (o.contains("timeout_s")) out.timeout = from_seconds(number(o, "timeout_s"));
+  if (o.contains("connect_timeout_s")) {
+    out.connect_timeout = from_seconds(number(o, "connect_timeout_s"));
+  }
+  return out;
+}
+
+// An option's value as text: strings bare, anything else as JSON; "(not recorded)" when absent.
+std::string option_text(const json::object& options, std::string_view key) {
+  const json::value* v = options.if_contains(key);
+  if (!v) return "(not recorded)";
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_null()) return "null";
+  if (v->is_array()) {
+    std::string out;
+    for (const json::value& e : v->get_array())
+      out += (out.empty() ? "" : ",") +
+             (e.is_string() ? std::string(e.get_string()) : json::serialize(e));
+    return out;
+  }
+  return json::serialize(*v);
+}
+
+// Options that change what is measured: files that differ in one are refused. `modes` is the
+// mode list in order (the first is the comparison's baseline).
+constexpr std::string_view kRefusedOptions[] = {"modes", "method", "http_version", "keep_alive",
+                                                "body_bytes"};
+// Options that divide or shape the same work (shards by hand, a longer run): shown when they
+// differ.
+constexpr std::string_view kShownOptions[] = {
+    "concurrency",     "rate",     "requests",  "duration_s",
+    "warmup_requests", "warmup_s", "timeout_s", "connect_timeout_s",
+    "trials",          "headers",  "proxy",     "unix_socket"};
+
+// What the merged files record of each option, file by file.
+class OptionTable {
+ public:
+  void add(const std::string& path, const json::object& options) {
+    for (std::string_view key : kRefusedOptions) {
+      const std::string value = option_text(options, key);
+      if (paths_.empty()) continue;
+      const std::string& first = values_.at(std::string(key)).front();
+      if (value != first) {
+        throw UsageError(fmt::format(
+            "'{}' has {} {} but '{}' has {}: only results of the same request and modes can be "
+            "merged",
+            path, key, value, paths_.front(), first));
+      }
+    }
+    paths_.push_back(path);
+    for (std::string_view key : kRefusedOptions)
+      values_[std::string(key)].push_back(option_text(options, key));
+    for (std::string_view key : kShownOptions)
+      values_[std::string(key)].push_back(option_text(options, key));
+  }
+
+  std::vector<DifferingOption> differing() const {
+    std::vector<DifferingOption> out;
+    for (std::string_view key : kShownOptions) {
+      const auto& v = values_.at(std::string(key));
+      if (std::adjacent_find(v.begin(), v.end(), std::not_equal_to<>()) != v.end()) {
+        out.push_back(DifferingOption{std::string(key), v});
+      }
+    }
+    return out;
+  }
+
+  // Every option, with the value the files share or all of them joined by " | ".
+  std::vector<std::pair<std::string, std::string>> shown() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    const auto add = [&](std::string_view key) {
+      const auto& v = values_.at(std::string(key));
+      const bool same = std::adjacent_find(v.begin(), v.end(), std::not_equal_to<>()) == v.end();
+      std::string text;
+      if (same) {
+        text = v.front();
+      } else {
+        for (const std::string& one : v)
+          text += (text.empty() ? "" : " | ") + one;
+      }
+      out.emplace_back(std::string(key), std::move(text));
+    };
+    for (std::string_view key : kRefusedOptions)
+      add(key);
+    for (std::string_view key : kShownOptions)
+      add(key);
+    return out;
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+// The union of the runs' [started_at, ended_at] intervals: its measure, and the measure of the
+// part covered by two or more of them.
+std::pair<double, double> union_and_overlap(const std::vector<RunResult>& runs) {
+  std::vector<std::pair<double, int>> edges;
+  for (const RunResult& r : runs) {
+    edges.emplace_back(r.started_at, +1);
+    edges.emplace_back(r.ended_at, -1);
+  }
+  // Ends before starts at the same instant: runs that touch do not overlap.
+  std::sort(edges.begin(), edges.end());
+  double busy = 0;
+  double overlapped = 0;
+  int running = 0;
+  double last = edges.empty() ? 0 : edges.front().first;
+  for (const auto& [at, step] : edges) {
+    if (running >= 1) busy += at - last;
+    if (running >= 2) overlapped += at - last;
+    running += step;
+    last = at;
+  }
+  return {busy, overlapped};
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(fmt::format("cannot read result file '{}'", path));
@@ -219,10 +364,12 @@ json::object load_result_document(const std::string& path) {
     throw UsageError(fmt::format("'{}' is not an httpbench result", path));
   }
   const json::value* schema = o->if_contains("schema_version");
-  if (!schema || !schema->is_int64() || schema->get_int64() != kSchemaVersion) {
-    // Version 1 counted other statuses as successes: its figures do not add up with these.
-    throw UsageError(
-        fmt::format("'{}': unsupported schema_version (expected {})", path, kSchemaVersion));
+  // Version 1 counted every status as a success and rps as all that ended; its files still read
+  // (a baseline saved before the change), with those meanings.
+  if (!schema || !schema->is_int64() || schema->get_int64() < 1 ||
+      schema->get_int64() > kSchemaVersion) {
+    throw UsageError(fmt::format("'{}': unsupported schema_version (expected 1 to {})", path,
+                                 kSchemaVersion));
   }
   const json::value* runs = o->if_contains("runs");
   if (!runs || !runs->is_array()) {
@@ -262,6 +409,9 @@ RunResult run_from_json(const json::object& o) {
   }
   r.elapsed_s = number(o, "elapsed_s");
   r.rps = number(o, "rps");
+  r.total_rps = number_or(o, "total_rps", r.rps);
+  r.dropped = count_or(o, "dropped", 0);
+  r.unfollowed_cross_origin = count_or(o, "unfollowed_cross_origin_redirects", 0);
   r.bytes_received = count(o, "bytes_received");
   r.connections = count(o, "connections");
   r.cpu_s = number_or(o, "cpu_s", 0);
@@ -317,6 +467,7 @@ RunResult run_from_json(const json::object& o) {
 Report merge_result_files(const std::vector<std::string>& paths, bool require_complete) {
   if (paths.empty()) throw UsageError("merge: no result files given");
   ShardSet shards;
+  OptionTable table;
   Report report;
   report.version = kVersion;
   report.merged_from = paths;
@@ -331,26 +482,20 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
       if (doc.contains("start_at")) skew = number(doc, "start_skew_ms");
       const json::value& u = at(doc, "url");
       if (!u.is_string()) bad_key("url", "is not a string");
+      const json::object& options = object(doc, "options");
       if (url.empty()) {
         url = u.get_string();
+        report.options = options_from_json(options);
         report.options.target = parse_target(url);
-        const json::object& options = object(doc, "options");
-        if (const json::value* c = options.if_contains("compare"); c && c->is_bool()) {
-          report.options.compare = c->get_bool();
-        }
-        // Options describe each file's run; the first file's stand for all of them.
-        report.options.concurrency = count_or(options, "concurrency", 0);
-        const json::value* requests = options.if_contains("requests");
-        report.options.requests = requests && !requests->is_null() ? as_count(*requests, "requests")
-                                                                   : Schedule::kUnlimited;
-        if (const json::value* k = options.if_contains("keep_alive"); k && k->is_bool()) {
-          report.options.keep_alive = k->get_bool();
-        }
       } else if (u.get_string() != url) {
         throw UsageError(
             fmt::format("target '{}' differs from '{}': only results of the same "
                         "target can be merged",
                         std::string_view(u.get_string()), url));
+      }
+      if (const json::value* c = options.if_contains("compare");
+          !c || !c->is_bool() || !c->get_bool()) {
+        report.options.compare = false;
       }
       for (const json::value& v : at(doc, "runs").get_array()) {
         if (!v.is_object()) bad_key("runs", "holds an entry that is not an object");
@@ -375,6 +520,7 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
       throw UsageError(fmt::format("'{}': {}", path, e.what()));
     }
     shards.add(path, shard, object(doc, "options"));
+    table.add(path, object(doc, "options"));
   }
   if (require_complete && !shards.sharded()) {
     throw UsageError("--require-complete: the files are not shard results (run with --shard)");
@@ -391,29 +537,45 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
             [](const ShardRow& a, const ShardRow& b) {
               return std::tie(a.shard.index, a.file) < std::tie(b.shard.index, b.file);
             });
+  MergeSummary summary;
+  summary.differing = table.differing();
+  summary.options = table.shown();
+  double busy_total = 0;
+  double overlapped_total = 0;
+  bool all_stamped = true;
   report.options.modes.clear();
   for (const auto& runs : by_mode) {
     RunResult merged = combine_runs(runs);
-    // The files were measured side by side (separate processes or machines), so the wall time is
-    // their span, not the sum combine_runs gives.
-    const bool stamped = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) {
+    MergeModeSpan span;
+    span.mode = merged.mode;
+    span.runs = runs.size();
+    span.stamped = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) {
       return r.started_at > 0 && r.ended_at >= r.started_at;
     });
-    // Side by side too: the timelines add up aligned by their start times.
+    // The timelines add up aligned by their start times (a gap between runs made one after
+    // another stays a gap).
     merged.timeline = Timeline{};
     for (const RunResult& r : runs) {
-      const double offset_s = stamped ? r.started_at - merged.started_at : 0.0;
+      const double offset_s = span.stamped ? r.started_at - merged.started_at : 0.0;
       merged.timeline.add(r.timeline, std::chrono::nanoseconds(std::llround(offset_s * 1e9)));
     }
-    if (stamped) {
-      merged.elapsed_s = merged.ended_at - merged.started_at;
+    if (span.stamped) {
+      // The wall time is the time during which some file's run of this mode was running: shards
+      // side by side add their requests over their common span; runs made one after another
+      // average, not diluted by the time between them.
+      std::tie(span.busy_s, span.overlapped_s) = union_and_overlap(runs);
+      merged.elapsed_s = span.busy_s;
     } else {
       merged.elapsed_s = 0;
       for (const RunResult& r : runs)
         merged.elapsed_s = std::max(merged.elapsed_s, r.elapsed_s);
+      span.busy_s = merged.elapsed_s;
+      all_stamped = false;
     }
-    merged.rps = merged.elapsed_s > 0 ? static_cast<double>(merged.requests) / merged.elapsed_s : 0;
-    // In flight side by side: the processes' requests add up over the common span.
+    busy_total += span.busy_s;
+    overlapped_total += span.overlapped_s;
+    set_rates(merged);
+    // In flight: the processes' requests add up over the merged wall time.
     double in_flight_area = 0;
     merged.concurrency_requested = 0;
     merged.concurrency_peak = 0;
@@ -423,9 +585,14 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
       merged.concurrency_peak += r.concurrency_peak;
     }
     merged.concurrency_mean = merged.elapsed_s > 0 ? in_flight_area / merged.elapsed_s : 0;
+    for (UrlResult& line : merged.urls)
+      summarize_url(line, merged.elapsed_s);
     report.options.modes.push_back(merged.mode);
     report.runs.push_back(std::move(merged));
+    summary.modes.push_back(span);
   }
+  if (all_stamped) summary.overlap = busy_total > 0 ? overlapped_total / busy_total : 0.0;
+  report.merge = std::move(summary);
   report.options.compare = report.options.compare && report.runs.size() >= 2;
   if (report.options.compare) report.comparison = compare_runs(report.runs);
   return report;

@@ -55,6 +55,7 @@ void Options::validate() const {
   if (trials > 1000) throw UsageError("--trials must be at most 1000");
   if (json && csv) throw UsageError("--json and --format csv exclude each other");
   if (max_regression_pct && !baseline_file) throw UsageError("--max-regression needs --baseline");
+  if (baseline_any && !baseline_file) throw UsageError("--baseline-any needs --baseline");
   if (interval < std::chrono::milliseconds(1) || interval > std::chrono::hours(1)) {
     throw UsageError("--interval must be between 1ms and 1h");
   }

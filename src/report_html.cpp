@@ -15,8 +15,10 @@
 
 #include <fmt/format.h>
 
+#include "httpbench/dns_note.hpp"
 #include "httpbench/insight.hpp"
 #include "httpbench/request.hpp"
+#include "httpbench/route.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/svg.hpp"
 #include "httpbench/url.hpp"
@@ -38,8 +40,16 @@ struct Series {
 
 std::vector<Series> series_of(const Report& report) {
   std::vector<Series> out;
-  for (const RunResult& r : report.runs)
-    out.push_back({&r, std::string(mode_name(r.mode)), {}});
+  for (std::size_t i = 0; i < report.runs.size(); ++i) {
+    const RunResult& r = report.runs[i];
+    // A sweep's runs are its levels: "async c=4".
+    if (report.sweep && i < report.sweep->levels.size()) {
+      out.push_back(
+          {&r, fmt::format("{} c={}", mode_name(r.mode), report.sweep->levels[i].concurrency), {}});
+    } else {
+      out.push_back({&r, std::string(mode_name(r.mode)), {}});
+    }
+  }
   if (report.baseline && report.baseline->runs) {
     for (const RunResult& r : *report.baseline->runs)
       out.push_back({&r, fmt::format("baseline {}", mode_name(r.mode)), {}});
@@ -99,10 +109,23 @@ std::string shell_word(std::string_view word) {
   return out + "'";
 }
 
-// The command line that repeats this run (defaults left out, credentials redacted).
+std::string join_levels(const std::vector<std::uint64_t>& levels) {
+  std::string out;
+  for (std::uint64_t l : levels)
+    out += fmt::format("{}{}", out.empty() ? "" : ",", l);
+  return out;
+}
+
+// The command line that repeats this run (defaults left out, credentials redacted): every option
+// that shapes the requests, their schedule or their route. Outputs (-o, --report, --json) and the
+// verdicts on the results (--check, --baseline) are not part of the run and are left out.
 std::string equivalent_command(const Options& o) {
   std::string cmd = "httpbench";
-  if (o.compare) {
+  if (!o.sweep.empty()) {
+    // The sweep runs the async mode; -c only bounds an automatic sweep's levels.
+    cmd += o.sweep_auto ? fmt::format(" --sweep auto -c {}", o.concurrency)
+                        : " --sweep " + join_levels(o.sweep);
+  } else if (o.compare) {
     std::string modes;
     for (Mode m : o.modes)
       modes += fmt::format("{}{}", modes.empty() ? "" : ",", mode_name(m));
@@ -115,7 +138,7 @@ std::string equivalent_command(const Options& o) {
   if (o.rate > 0) cmd += fmt::format(" --rate {:g}", o.rate);
   if (o.warmup_requests) cmd += fmt::format(" --warmup {}", o.warmup_requests);
   if (o.warmup_duration) cmd += " --warmup " + format_duration(*o.warmup_duration);
-  cmd += fmt::format(" -c {}", o.concurrency);
+  if (o.sweep.empty()) cmd += fmt::format(" -c {}", o.concurrency);
   if (o.io_threads != 1) cmd += fmt::format(" -t {}", o.io_threads);
   if (!o.keep_alive) cmd += " --no-keep-alive";
   if (o.timeout != std::chrono::seconds(30)) cmd += " --timeout " + format_duration(o.timeout);
@@ -126,6 +149,7 @@ std::string equivalent_command(const Options& o) {
   if (o.follow_cross_origin) cmd += " --follow-cross-origin";
   if (o.trials > 1) cmd += fmt::format(" --trials {}", o.trials);
   if (o.interval != std::chrono::seconds(1)) cmd += " --interval " + format_duration(o.interval);
+  if (o.shard) cmd += fmt::format(" --shard {}/{}", o.shard->index, o.shard->count);
   if (o.method != "GET") cmd += " -X " + o.method;
   for (const Header& h : o.headers)
     cmd += " -H " + shell_word(display_header(h));
@@ -134,9 +158,33 @@ std::string equivalent_command(const Options& o) {
   } else if (o.body) {
     cmd += fmt::format(" --body <{} bytes>", o.body->size());
   }
+  if (o.content_type) cmd += " --content-type " + shell_word(*o.content_type);
+  if (o.basic_auth) cmd += " --basic-auth '***'";
   if (o.http10) cmd += " --http1.0";
+  if (o.max_header_size != 1024 * 1024)
+    cmd += fmt::format(" --max-header-size {}", o.max_header_size);
+  for (const ResolveOverride& r : o.resolve_overrides) {
+    const std::string address =
+        r.address.is_v6() ? "[" + r.address.to_string() + "]" : r.address.to_string();
+    cmd += " --resolve " + shell_word(fmt::format("{}:{}:{}", r.host, r.port, address));
+  }
+  if (o.unix_socket) cmd += " --unix-socket " + shell_word(redact_for_display(*o.unix_socket));
+  if (o.proxy_from_env) {
+    cmd += " --proxy-from-env";
+  } else if (o.proxy) {
+    cmd += " --proxy " + shell_word(display_proxy(o));
+  }
+  if (o.proxy_user) cmd += " --proxy-user '***'";
   if (o.tls.insecure) cmd += " -k";
-  cmd += " " + shell_word(redact_for_display(o.target.url()));
+  if (o.tls.ca_file) cmd += " --cacert " + shell_word(*o.tls.ca_file);
+  if (o.tls.cert_file) cmd += " --cert " + shell_word(*o.tls.cert_file);
+  if (o.tls.key_file) cmd += " --key " + shell_word(*o.tls.key_file);
+  if (o.tls.min_version != "1.2") cmd += " --tls-min " + o.tls.min_version;
+  if (o.urls_file) {
+    cmd += " --urls " + shell_word(*o.urls_file);
+  } else {
+    cmd += " " + shell_word(redact_for_display(o.target.url()));
+  }
   return cmd;
 }
 
@@ -538,6 +586,123 @@ void write_over_time(Out out, const std::vector<Series>& series, TimeFigure figu
   fmt::format_to(out, "</svg>\n");
 }
 
+// The sweep's curve: measured throughput per level (markers) and the USL fit (dashed), over a log
+// concurrency axis.
+void write_sweep_chart(Out out, const SweepSummary& sweep) {
+  const Frame f;
+  double lo = 1;
+  double hi = 2;
+  double top = 0;
+  for (const SweepLevel& l : sweep.levels) {
+    hi = std::max(hi, static_cast<double>(l.concurrency));
+    top = std::max(top, l.rps);
+  }
+  if (!sweep.levels.empty())
+    lo = std::max(1.0, static_cast<double>(sweep.levels.front().concurrency));
+  if (hi <= lo) hi = lo * 2;
+  const int kSteps = 60;
+  if (sweep.usl) {
+    for (int k = 0; k <= kSteps; ++k) {
+      const double n = lo * std::pow(hi / lo, static_cast<double>(k) / kSteps);
+      top = std::max(top, sweep.usl->predict(n));
+    }
+  }
+  Axes a;
+  a.x = {lo / 1.2, hi * 1.2, f.left, f.plot_right(), true};
+  a.x_ticks = svg::log_ticks(lo / 1.2, hi * 1.2);
+  a.y_ticks = svg::linear_ticks(0, top > 0 ? top * 1.05 : 1.0, 6);
+  a.y = {0, a.y_ticks.back().value, f.plot_bottom(), f.top, false};
+  a.x_label = "concurrency (log scale)";
+  a.y_label = "throughput (requests/s)";
+  open_chart(out, "sweep", "Throughput per concurrency level, with the USL fit", f, a);
+  Series measured{nullptr, "measured", svg::series_style(0)};
+  Series fitted{nullptr, "USL fit", svg::series_style(1)};
+  if (sweep.levels.empty()) write_no_data(out, f);
+  open_series(out, "sweep", measured, "");
+  std::vector<std::pair<double, double>> pts;
+  std::string marks;
+  for (const SweepLevel& l : sweep.levels) {
+    const double x = a.x(static_cast<double>(l.concurrency));
+    pts.emplace_back(x, a.y(l.rps));
+    marks += svg::marker(measured.style, x, a.y(l.rps), 4.5,
+                         fmt::format(R"(data-concurrency="{}" data-rps="{}")", l.concurrency,
+                                     data_number(l.rps))) +
+             "\n";
+  }
+  write_polyline(out, measured, pts);
+  fmt::format_to(out, "{}</g>\n", marks);
+  if (sweep.usl) {
+    open_series(out, "sweep", fitted, "");
+    pts.clear();
+    for (int k = 0; k <= kSteps; ++k) {
+      const double n = lo * std::pow(hi / lo, static_cast<double>(k) / kSteps);
+      pts.emplace_back(a.x(n), a.y(sweep.usl->predict(n)));
+    }
+    write_polyline(out, fitted, pts);
+    fmt::format_to(out, "</g>\n");
+  }
+  fmt::format_to(out, "</svg>\n");
+}
+
+// --sweep: the table of levels, the USL fit and the knee, as the text report gives them.
+void write_sweep(Out out, const SweepSummary& s) {
+  fmt::format_to(out,
+                 "<section id=\"sweep\">\n<h2>Concurrency sweep</h2>\n"
+                 "<p class=\"note\">The async mode at each level, one level after another.</p>\n"
+                 "<table class=\"sweep\">\n<tr><th>concurrency</th><th>req/s</th><th>p50</th>"
+                 "<th>p99</th><th>errors</th><th>USL req/s</th><th></th></tr>\n");
+  for (const SweepLevel& l : s.levels) {
+    const bool latency = l.requests > l.errors;
+    const bool knee = s.knee && *s.knee == l.concurrency;
+    fmt::format_to(
+        out,
+        "<tr data-concurrency=\"{}\" data-rps=\"{}\" data-p99=\"{}\"{}><td>{}</td><td>{:.2f}"
+        "</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        l.concurrency, data_number(l.rps), data_number(l.p99_ms), knee ? " class=\"knee\"" : "",
+        l.concurrency, l.rps, latency ? format_ms(l.p50_ms) : "-",
+        latency ? format_ms(l.p99_ms) : "-", l.errors,
+        s.usl ? fmt::format("{:.2f}", s.usl->predict(static_cast<double>(l.concurrency))) : "-",
+        knee ? "knee" : "");
+  }
+  fmt::format_to(out, "</table>\n");
+  if (s.usl) {
+    const UslFit& f = *s.usl;
+    fmt::format_to(out,
+                   "<p class=\"usl\" data-lambda=\"{}\" data-sigma=\"{}\" data-kappa=\"{}\" "
+                   "data-r2=\"{}\">USL fit: lambda {:.2f} req/s, sigma {:.4g} (contention), kappa "
+                   "{:.4g} (coherency), R\u00b2 {:.3f}; ",
+                   data_number(f.lambda), data_number(f.sigma), data_number(f.kappa),
+                   data_number(f.r2), f.lambda, f.sigma, f.kappa, f.r2);
+    if (const auto peak = f.peak_concurrency()) {
+      fmt::format_to(out, "predicted peak {:.2f} req/s at concurrency {:.1f}</p>\n",
+                     f.predict(*peak), *peak);
+    } else {
+      fmt::format_to(out, "no peak (kappa 0): throughput levels off at {:.2f} req/s</p>\n",
+                     f.sigma > 0 ? f.lambda / f.sigma : f.lambda);
+    }
+  } else {
+    fmt::format_to(out,
+                   "<p class=\"usl\">USL fit: needs at least three levels with throughput</p>\n");
+  }
+  if (s.knee) {
+    fmt::format_to(out,
+                   "<p class=\"knee\" data-knee=\"{0}\">Knee: concurrency {0} (the next level "
+                   "gains less than 5% throughput while p99 grows)</p>\n",
+                   *s.knee);
+  } else {
+    fmt::format_to(out,
+                   "<p class=\"knee\">Knee: none found (throughput kept growing by 5% or more "
+                   "per level)</p>\n");
+  }
+  if (s.stopped_early) {
+    fmt::format_to(out,
+                   "<p class=\"note\">The sweep stopped two levels past the knee (--sweep "
+                   "auto).</p>\n");
+  }
+  write_sweep_chart(out, s);
+  fmt::format_to(out, "</section>\n");
+}
+
 // ---- tables and text -------------------------------------------------------------------------
 
 // "75%", "96.8%": the confidence an interval really has, rounded down.
@@ -713,7 +878,8 @@ void write_insight(Out out, const Report& report, const std::vector<Series>& ser
   fmt::format_to(out, "</tr>\n");
   const auto phase = [&](const char* name, const LatencySummary& (*get)(const RunResult&),
                          const Histogram& (*hist)(const RunResult&)) {
-    fmt::format_to(out, "<tr><td>{} (ms)</td>", name);
+    // The cells carry their own unit (format_ms: "45.2 us", "1.20 ms"), so the label names none.
+    fmt::format_to(out, "<tr><td>{} (mean / p99)</td>", name);
     for (const Series& s : series) {
       if (hist(*s.run).count() == 0) {
         fmt::format_to(out, "<td>-</td>");
@@ -793,6 +959,18 @@ void write_options(Out out, const Report& report) {
     for (const std::string& f : report.merged_from)
       files += (files.empty() ? "" : ", ") + f;
     option_row(out, "merged from", files);
+    if (report.merge) {
+      // The options as the files record them ("A | B" where they differ), not this process's
+      // defaults.
+      const MergeSummary& m = *report.merge;
+      option_row(out, "runs overlap",
+                 m.overlap ? fmt::format("{:.0f}% of the merged wall time", *m.overlap * 100)
+                           : std::string("unknown (a file has no timestamps)"));
+      for (const auto& [name, value] : m.options)
+        option_row(out, name, value);
+      fmt::format_to(out, "</table>\n</section>\n");
+      return;
+    }
   } else {
     option_row(out, "command (equivalent)", equivalent_command(o));
     std::string request =
@@ -823,7 +1001,11 @@ void write_options(Out out, const Report& report) {
   option_row(out, "connect timeout", format_duration(o.connect_timeout));
   option_row(out, "trials", std::to_string(o.trials));
   option_row(out, "timeline interval", format_duration(o.interval));
-  if (report.dns_ms > 0) option_row(out, "DNS resolution", format_ms(report.dns_ms));
+  if (const auto why = no_dns_lookup_reason(o)) {
+    option_row(out, "DNS resolution", fmt::format("no lookup ({})", *why));
+  } else if (report.dns_ms > 0) {
+    option_row(out, "DNS resolution", format_ms(report.dns_ms));
+  }
   if (report.baseline) option_row(out, "baseline file", report.baseline->path);
   fmt::format_to(out, "</table>\n</section>\n");
 }
@@ -872,6 +1054,7 @@ std::string format_html(const Report& report) {
   write_summary_table(out, series);
   if (report.baseline) write_baseline_changes(out, *report.baseline);
   fmt::format_to(out, "</section>\n");
+  if (report.sweep) write_sweep(out, *report.sweep);
 
   fmt::format_to(out,
                  "<section id=\"latency-distribution\">\n<h2>Latency distribution</h2>\n"

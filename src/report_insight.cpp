@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "httpbench/dns_note.hpp"
 #include "httpbench/insight.hpp"
 #include "httpbench/text_format.hpp"
 
@@ -86,8 +87,11 @@ std::string format_insight_text(const Report& report) {
   fmt::format_to(out, "  {:<{}}", "", kLabel);
   for (const RunResult& r : report.runs)
     fmt::format_to(out, "{:<{}}", mode_name(r.mode), kCell);
+  const auto no_lookup = report.merged_from.empty() ? no_dns_lookup_reason(report.options)
+                                                    : std::optional<std::string_view>();
   fmt::format_to(out, "\n  {:<{}}{}\n", "dns", kLabel,
-                 fmt::format("{} once before the run", ms(report.dns_ms)));
+                 no_lookup ? fmt::format("no lookup ({})", *no_lookup)
+                           : fmt::format("{} once before the run", ms(report.dns_ms)));
   for (const PhaseColumn& p : phases()) {
     bool any = false;
     for (const RunResult& r : report.runs)
@@ -147,10 +151,16 @@ std::string format_insight_text(const Report& report) {
 }
 
 void add_insight_json(const Report& report, const RunResult& r, json::object& out) {
-  json::object by_phase{{"dns", json::object{{"mean", report.dns_ms},
-                                             {"p50", report.dns_ms},
-                                             {"p99", report.dns_ms},
-                                             {"once_per_run", true}}}};
+  // null like the other phases when there was none (no lookup, or a merge of files).
+  json::object by_phase;
+  if (report.merged_from.empty() && !no_dns_lookup_reason(report.options)) {
+    by_phase["dns"] = json::object{{"mean", report.dns_ms},
+                                   {"p50", report.dns_ms},
+                                   {"p99", report.dns_ms},
+                                   {"once_per_run", true}};
+  } else {
+    by_phase["dns"] = nullptr;
+  }
   for (const PhaseColumn& p : phases()) {
     if (p.samples(r) != 0) {
       by_phase[p.name] = summary_json(p.summary(r));

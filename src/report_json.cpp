@@ -1,9 +1,11 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "httpbench/dns_note.hpp"
 #include "httpbench/json_text.hpp"
 #include "httpbench/report.hpp"
 #include "httpbench/report_insight.hpp"
+#include "httpbench/report_merge.hpp"
 #include "httpbench/report_sweep.hpp"
 #include "httpbench/report_urls.hpp"
 #include "httpbench/request.hpp"
@@ -160,6 +162,13 @@ json::object baseline_json(const BaselineComparison& b) {
   return {{"file", b.path}, {"changes", std::move(changes)}, {"missing_modes", std::move(missing)}};
 }
 
+// The lookup's time, null when none was made (Unix socket, --resolve, an IP literal) or the
+// report is a merge of files.
+json::value dns_json(const Report& report) {
+  if (!report.merged_from.empty() || no_dns_lookup_reason(report.options)) return nullptr;
+  return report.dns_ms;
+}
+
 json::object run_json(const RunResult& r) {
   json::object errors;
   json::object error_examples;
@@ -274,10 +283,10 @@ std::string format_json(const Report& report) {
     if (!r.urls.empty()) run["urls"] = urls_json(r);
     runs.push_back(std::move(run));
   }
-  json::object doc{{"tool", "httpbench"},       {"schema_version", kSchemaVersion},
-                   {"version", report.version}, {"url", report.options.target.url()},
-                   {"dns_ms", report.dns_ms},   {"options", options_json(report.options)},
-                   {"runs", std::move(runs)},   {"interrupted", report.interrupted}};
+  json::object doc{{"tool", "httpbench"},        {"schema_version", kSchemaVersion},
+                   {"version", report.version},  {"url", report.options.target.url()},
+                   {"dns_ms", dns_json(report)}, {"options", options_json(report.options)},
+                   {"runs", std::move(runs)},    {"interrupted", report.interrupted}};
   if (report.comparison) {
     json::object speedup;
     json::object time_saved;
@@ -314,6 +323,7 @@ std::string format_json(const Report& report) {
   if (report.baseline) doc["baseline"] = baseline_json(*report.baseline);
   if (!report.merged_from.empty()) {
     doc["merged_from"] = json::array(report.merged_from.begin(), report.merged_from.end());
+    if (report.merge) doc["merge"] = merge_json(*report.merge);
   }
   std::string out = to_json_text(doc);
   out += '\n';

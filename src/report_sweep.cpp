@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <boost/json/array.hpp>
 
+#include "httpbench/dns_note.hpp"
 #include "httpbench/schedule.hpp"
 #include "httpbench/text_format.hpp"
 
@@ -38,7 +39,11 @@ std::string format_sweep_text(const Report& report) {
   }
   fmt::format_to(out, "concurrency sweep of the async mode: {} per level, keep-alive {}\n", amount,
                  o.keep_alive ? "on" : "off");
-  fmt::format_to(out, "DNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));
+  if (const auto why = no_dns_lookup_reason(o)) {
+    fmt::format_to(out, "no DNS lookup ({})\n\n", *why);
+  } else {
+    fmt::format_to(out, "DNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));
+  }
   fmt::format_to(out, "  {:>11} {:>12} {:>10} {:>10} {:>8} {:>12}\n", "concurrency", "req/s", "p50",
                  "p99", "errors", "USL req/s");
   for (const SweepLevel& l : s.levels) {

@@ -7,8 +7,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "httpbench/dns_note.hpp"
 #include "httpbench/report.hpp"
 #include "httpbench/report_insight.hpp"
+#include "httpbench/report_merge.hpp"
 #include "httpbench/report_sweep.hpp"
 #include "httpbench/report_urls.hpp"
 #include "httpbench/request.hpp"
@@ -173,6 +175,12 @@ void write_comparison(Out out, const Report& report) {
     fmt::format_to(out, "  {:<8} {:>10} {:>12.2f}  {}\n", mode_name(r.mode),
                    format_seconds(r.elapsed_s), r.rps, verdict);
   }
+  if (report.trial_stats && report.trial_stats->count > 1) {
+    fmt::format_to(out,
+                   "  speedup: median of the {} per-trial ratios (below); wall time and req/s add "
+                   "up the trials\n",
+                   report.trial_stats->count);
+  }
 }
 
 // "75%", "96.8%": the confidence an interval actually has (below 95% with few trials), rounded
@@ -316,8 +324,9 @@ std::string format_text(const Report& report, const TextStyle& style) {
   const Options& o = report.options;
   fmt::format_to(out, "httpbench {}: {}\n", report.version, o.target.url());
   if (!report.merged_from.empty()) {
-    fmt::format_to(out, "merged {} result files: {}\n\n", report.merged_from.size(),
-                   fmt::join(report.merged_from, ", "));
+    fmt::format_to(out, "merged {} result files: {}\n{}\n", report.merged_from.size(),
+                   fmt::join(report.merged_from, ", "),
+                   report.merge ? format_merge_text(*report.merge) : std::string());
     for (std::size_t i = 0; i < report.runs.size(); ++i) {
       if (i) fmt::format_to(out, "\n");
       write_run(out, report.runs[i], style);
@@ -357,8 +366,8 @@ std::string format_text(const Report& report, const TextStyle& style) {
   if (o.unix_socket) fmt::format_to(out, "unix socket {}\n", redact_for_display(*o.unix_socket));
   write_request(out, o);
   write_shard(out, report);
-  if (o.unix_socket) {
-    fmt::format_to(out, "no DNS (Unix socket)\n\n");
+  if (const auto why = no_dns_lookup_reason(o)) {
+    fmt::format_to(out, "no DNS lookup ({}{})\n\n", *why, o.proxy ? ", the proxy's host" : "");
   } else {
     fmt::format_to(out, "DNS resolved once before the run in {}{}\n\n", format_ms(report.dns_ms),
                    o.proxy ? " (the proxy's host)" : "");

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -387,9 +388,20 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
   auto fail = [&](const error_code& ec, Phase phase) {
     s.close();
     if (ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed)) return false;
-    recorder.record_failure(classify(ec, phase), phase == Phase::connect
-                                                     ? connect_failure(cfg.connect_label, ec)
-                                                     : describe_error(ec));
+    std::string message;
+    if (phase == Phase::connect) {
+      message = connect_failure(cfg.connect_label, ec);
+    } else if (ec == net::error::timed_out && Clock::now() >= deadline) {
+      // Our own poll() deadline, not the kernel's ETIMEDOUT: say which deadline it was, as the
+      // async client's timer does, rather than "Connection timed out".
+      const double ms = std::chrono::duration<double, std::milli>(cfg.timeout).count();
+      message =
+          fmt::format("no complete response within --timeout {} (the whole-request deadline)",
+                      ms >= 1000 ? fmt::format("{:g}s", ms / 1000) : fmt::format("{:g}ms", ms));
+    } else {
+      message = describe_error(ec);
+    }
+    recorder.record_failure(classify(ec, phase), message);
     return true;
   };
 

@@ -118,6 +118,17 @@ TrialStats summarize_trials(const std::vector<std::vector<RunResult>>& trials, b
   return stats;
 }
 
+void use_trial_speedups(Comparison& comparison, const TrialStats& stats) {
+  if (stats.count < 2) return;
+  for (Speedup& s : comparison.speedups) {
+    for (const SpeedupTrialStats& t : stats.speedups) {
+      if (t.mode != s.mode) continue;
+      s.factor = t.factor.n > 0 ? t.factor.median : 0;
+      s.time_saved_pct = s.factor > 0 ? (1.0 - 1.0 / s.factor) * 100.0 : 0;
+    }
+  }
+}
+
 RunResult combine_runs(const std::vector<RunResult>& runs) {
   if (runs.empty()) return RunResult{};
   if (runs.size() == 1) return runs.front();

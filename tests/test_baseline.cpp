@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 
 #include "httpbench/serve.hpp"
+#include "httpbench/url.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;
@@ -100,8 +101,10 @@ TEST(Baseline, SlowerTargetFailsTheRegressionGateFasterPasses) {
   ASSERT_EQ(first.code, kExitOk) << first.err;
 
   // The same target answering 10x later: every trial is slower, so the intervals separate.
-  Outcome slower = run_inprocess({"-n", "20", "-c", "4", "--trials", "3", "--baseline", saved,
-                                  "--max-regression", "10%", server->url() + "?delay=20ms"});
+  // Another query is another target: --baseline-any says the comparison is meant.
+  Outcome slower =
+      run_inprocess({"-n", "20", "-c", "4", "--trials", "3", "--baseline", saved, "--baseline-any",
+                     "--max-regression", "10%", server->url() + "?delay=20ms"});
   EXPECT_EQ(slower.code, kExitFailures) << slower.out << slower.err;
   EXPECT_NE(slower.out.find("Baseline (" + saved + ")"), std::string::npos) << slower.out;
   EXPECT_NE(slower.out.find("slower"), std::string::npos) << slower.out;
@@ -113,8 +116,9 @@ TEST(Baseline, SlowerTargetFailsTheRegressionGateFasterPasses) {
   Outcome slow_base = run_inprocess({"-n", "20", "-c", "4", "--trials", "3", "-q",
                                      "--save-baseline", saved, server->url() + "?delay=20ms"});
   ASSERT_EQ(slow_base.code, kExitOk) << slow_base.err;
-  Outcome faster = run_inprocess({"-n", "20", "-c", "4", "--trials", "3", "--json", "--baseline",
-                                  saved, "--max-regression", "10%", server->url()});
+  Outcome faster =
+      run_inprocess({"-n", "20", "-c", "4", "--trials", "3", "--json", "--baseline", saved,
+                     "--baseline-any", "--max-regression", "10%", server->url()});
   EXPECT_EQ(faster.code, kExitOk) << faster.err;
   auto doc = boost::json::parse(faster.out).as_object();
   const auto& changes = doc.at("baseline").at("changes").as_array();
@@ -134,5 +138,72 @@ TEST(Baseline, UnreadableBaselineExitsTwoBeforeAnyRequest) {
   Outcome gate = run_inprocess({"-n", "5", "--max-regression", "10%", server->url()});
   EXPECT_EQ(gate.code, kExitUsage);
   EXPECT_NE(gate.err.find("--max-regression needs --baseline"), std::string::npos);
+  expect_usage_error({"-n", "5", "--baseline-any", server->url()},
+                     "--baseline-any needs --baseline");
   EXPECT_EQ(server->requests_received(), 0u);
+}
+
+// A POST to another path at -c 8 is not judged against a GET baseline at -c 2: exit 2 before any
+// request, one line naming every difference, saved value first; --baseline-any compares anyway.
+TEST(Baseline, RefusesASavedRunOfAnotherShape) {
+  auto server = start_server(0ms);
+  const std::string saved = private_temp_path("baseline_shape.json");
+  std::remove(saved.c_str());
+  ASSERT_EQ(
+      run_inprocess({"-n", "10", "-c", "2", "-q", "--save-baseline", saved, server->url()}).code,
+      kExitOk);
+  const std::uint64_t sent = server->requests_received();
+
+  Outcome o = run_binary(
+      {"-n", "10", "-c", "8", "-X", "POST", "--baseline", saved, server->url() + "other"});
+  EXPECT_EQ(o.code, kExitUsage) << o.out << o.err;
+  EXPECT_TRUE(o.out.empty()) << o.out;
+  EXPECT_EQ(o.err, "httpbench: --baseline: saved run differs: target " + server->url() + " vs " +
+                       server->url() +
+                       "other, method GET vs POST, concurrency 2 vs 8 (use "
+                       "--baseline-any to compare anyway)\n");
+  EXPECT_EQ(server->requests_received(), sent);
+
+  // Mode, rate and protocol each count too.
+  expect_usage_error(
+      {"-n", "5", "-c", "2", "--mode", "threads", "--baseline", saved, server->url()},
+      "saved run differs: mode async vs threads (use --baseline-any");
+  expect_usage_error({"-n", "5", "-c", "2", "--rate", "100", "--baseline", saved, server->url()},
+                     "saved run differs: rate closed loop vs 100/s (use");
+  expect_usage_error(
+      {"-n", "5", "-c", "2", "--http1.0", "--no-keep-alive", "--baseline", saved, server->url()},
+      "saved run differs: http version 1.1 vs 1.0, keep-alive on vs off (use");
+  EXPECT_EQ(server->requests_received(), sent);
+
+  // The same shape compares; so does another with --baseline-any.
+  Outcome same = run_inprocess({"-n", "10", "-c", "2", "--baseline", saved, server->url()});
+  EXPECT_EQ(same.code, kExitOk) << same.err;
+  EXPECT_NE(same.out.find("Baseline (" + saved + ")"), std::string::npos) << same.out;
+  Outcome any =
+      run_inprocess({"-n", "10", "-c", "8", "--baseline", saved, "--baseline-any", server->url()});
+  EXPECT_EQ(any.code, kExitOk) << any.err;
+  EXPECT_NE(any.out.find("Baseline (" + saved + ")"), std::string::npos) << any.out;
+  std::remove(saved.c_str());
+}
+
+// A file that does not record what the current run is (an older or edited file) is not taken to
+// match: the missing key reads "(not recorded)", never a default.
+TEST(Baseline, AnUnrecordedOptionIsADifference) {
+  Baseline saved;
+  saved.shape.url = "http://127.0.0.1:1/";
+  saved.shape.method = "GET";
+  saved.shape.modes = {Mode::async};
+  saved.shape.rate = 0;
+  saved.shape.http_version = "1.1";
+  saved.shape.keep_alive = true;
+  Options now;
+  now.target = parse_target("http://127.0.0.1:1/");
+  now.concurrency = 0;
+  const auto d = baseline_differences(saved, now);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0], "concurrency (not recorded) vs 0");
+  // Sync runs one request at a time whatever -c says: its concurrency is not compared.
+  saved.shape.modes = {Mode::sync};
+  now.modes = {Mode::sync};
+  EXPECT_TRUE(baseline_differences(saved, now).empty());
 }

@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <fmt/format.h>
 
 #include "httpbench/serve.hpp"
 #include "test_support.hpp"
@@ -26,7 +30,121 @@ std::vector<std::string> split(const std::string& text, char sep) {
   return parts;
 }
 
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+double speedup_of(const std::string& json_text) {
+  return boost::json::parse(json_text).at("comparison").at("speedup").at("async").to_number<double>();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::trunc) << text;
+}
+
 }  // namespace
+
+// Two --compare runs made one after another each measure a speedup; their merge measures the same
+// speedup, not one diluted by the time each mode sat idle while the other ran (the wall time of a
+// mode is the time its runs ran, not the span from the first start to the last end).
+TEST(Merge, SequentialCompareRunsKeepTheirSpeedup) {
+  auto server = start_server(2ms);
+  const std::string a = private_temp_path("merge_seq_a.json");
+  const std::string b = private_temp_path("merge_seq_b.json");
+  for (const std::string& f : {a, b}) {
+    ASSERT_EQ(run_inprocess(
+                  {"--compare", "sync,async", "-n", "60", "-c", "6", "-q", "-o", f, server->url()})
+                  .code,
+              kExitOk);
+  }
+  const double sa = speedup_of(boost::json::serialize(load_result_document(a)));
+  const double sb = speedup_of(boost::json::serialize(load_result_document(b)));
+  ASSERT_GT(std::min(sa, sb), 2.0);
+  Outcome o = run_inprocess({"merge", a, b, "--json"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const double merged = speedup_of(o.out);
+  EXPECT_GE(merged, std::min(sa, sb) * 0.97) << sa << " " << sb;
+  EXPECT_LE(merged, std::max(sa, sb) * 1.03) << sa << " " << sb;
+  const auto doc = boost::json::parse(o.out);
+  EXPECT_DOUBLE_EQ(doc.at("merge").at("overlap").to_number<double>(), 0.0);
+  EXPECT_EQ(doc.at("merge").at("modes").at("sync").at("runs").as_int64(), 2);
+  EXPECT_TRUE(doc.at("merge").at("differing_options").as_object().empty());
+  Outcome text = run_inprocess({"merge", a, b});
+  EXPECT_NE(text.out.find("merged 2 result files: " + a + ", " + b + "\nruns overlap 0%"),
+            std::string::npos)
+      << text.out;
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+}
+
+// Two processes run side by side (shards by hand): their requests add up over the common span,
+// and the overlap says so.
+TEST(Merge, SideBySideRunsAddUp) {
+  auto server = start_server(2ms);
+  const std::string start_at = fmt::format("{:.3f}", unix_now() + 1.5);
+  std::vector<std::string> files;
+  std::vector<std::unique_ptr<Child>> children;
+  for (int i = 0; i < 2; ++i) {
+    files.push_back(private_temp_path(fmt::format("merge_side_{}.json", i)));
+    children.push_back(std::make_unique<Child>(
+        std::vector<std::string>{"-d", "1s", "-n", "1000000", "-c", "2", "--start-at", start_at,
+                                 "-q", "-o", files.back(), server->url()}));
+  }
+  for (auto& child : children)
+    ASSERT_EQ(child->wait(30s), kExitOk) << child->err();
+  Outcome o = run_inprocess({"merge", files[0], files[1], "--json"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const auto doc = boost::json::parse(o.out);
+  EXPECT_GT(doc.at("merge").at("overlap").to_number<double>(), 0.8) << o.out;
+  const RunResult r0 = run_from_json(load_result_document(files[0]).at("runs").at(0).as_object());
+  const RunResult r1 = run_from_json(load_result_document(files[1]).at("runs").at(0).as_object());
+  const RunResult merged = run_from_json(doc.at("runs").at(0).as_object());
+  EXPECT_NEAR(merged.rps, r0.rps + r1.rps, (r0.rps + r1.rps) * 0.15);
+  EXPECT_LT(merged.elapsed_s, r0.elapsed_s + r1.elapsed_s - 0.5);
+  Outcome text = run_inprocess({"merge", files[0], files[1]});
+  EXPECT_NE(text.out.find("side by side: their requests add up"), std::string::npos) << text.out;
+  for (const std::string& f : files)
+    std::remove(f.c_str());
+}
+
+// Files of different requests or mode lists are refused (exit 2, naming the option and both
+// values); an option a file does not record is "(not recorded)", never a default.
+TEST(Merge, RefusesOtherRequestsAndShowsUnrecordedOptions) {
+  auto server = start_server(0ms);
+  const std::string get = private_temp_path("merge_get.json");
+  const std::string post = private_temp_path("merge_post.json");
+  const std::string both = private_temp_path("merge_both.json");
+  ASSERT_EQ(run_inprocess({"-n", "5", "-c", "2", "-q", "-o", get, server->url()}).code, kExitOk);
+  ASSERT_EQ(
+      run_inprocess({"-n", "5", "-c", "2", "-X", "POST", "-q", "-o", post, server->url()}).code,
+      kExitOk);
+  ASSERT_EQ(run_inprocess(
+                {"-n", "5", "-c", "2", "--compare", "sync,async", "-q", "-o", both, server->url()})
+                .code,
+            kExitOk);
+  expect_usage_error({"merge", get, post}, "'" + post + "' has method POST but '" + get +
+                                               "' has GET: only results of the same request");
+  expect_usage_error({"merge", get, both},
+                     "'" + both + "' has modes sync,async but '" + get + "' has async");
+
+  // The second file without "concurrency" (an older or edited file).
+  auto doc = load_result_document(get);
+  doc["options"].as_object().erase("concurrency");
+  const std::string edited = private_temp_path("merge_edited.json");
+  write_text(edited, boost::json::serialize(doc));
+  Outcome o = run_inprocess({"merge", get, edited});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  EXPECT_NE(o.out.find("concurrency 2 | (not recorded)"), std::string::npos) << o.out;
+  const std::string html = private_temp_path("merge_edited.html");
+  ASSERT_EQ(run_inprocess({"merge", edited, edited, "--report", html}).code, kExitOk);
+  std::ifstream in(html);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("<tr><th>concurrency</th><td>(not recorded)</td></tr>"), std::string::npos)
+      << page;
+  EXPECT_EQ(page.find("<tr><th>concurrency</th><td>100</td></tr>"), std::string::npos);
+  for (const std::string& f : {get, post, both, edited, html})
+    std::remove(f.c_str());
+}
 
 TEST(Merge, TwoRealRunsEqualOneRunOfTheCombinedCount) {
   auto server = start_server(1ms);
@@ -66,15 +184,24 @@ TEST(Merge, TwoRealRunsEqualOneRunOfTheCombinedCount) {
   EXPECT_DOUBLE_EQ(merged.latency.min, std::min(ra.latency.min, rb.latency.min));
   EXPECT_DOUBLE_EQ(merged.latency.max, std::max(ra.latency.max, rb.latency.max));
   EXPECT_NEAR(merged.latency.mean, (ra.latency.mean * 120 + rb.latency.mean * 80) / 200, 1e-9);
-  // Wall time is the span of the two runs; requests/s is recomputed from it.
-  EXPECT_NEAR(merged.elapsed_s, rb.ended_at - ra.started_at, 1e-6);
+  // Made one after another: the wall time is the time either ran (the union of their
+  // intervals), not the span with the gap between them; requests/s is recomputed from it.
+  EXPECT_NEAR(merged.elapsed_s, (ra.ended_at - ra.started_at) + (rb.ended_at - rb.started_at),
+              1e-6);
+  EXPECT_LT(merged.elapsed_s, rb.ended_at - ra.started_at);
   EXPECT_NEAR(merged.rps, 200 / merged.elapsed_s, 1e-6);
-  EXPECT_GE(merged.elapsed_s, ra.elapsed_s + rb.elapsed_s - 1e-6);
+  EXPECT_DOUBLE_EQ(doc.at("merge").at("overlap").to_number<double>(), 0.0);
+  EXPECT_EQ(doc.at("merge").at("differing_options").at("concurrency"),
+            boost::json::parse(R"(["6","4"])"));
 
   Outcome text = run_inprocess({"merge", a, b});
   EXPECT_EQ(text.code, kExitOk);
   EXPECT_NE(text.out.find("merged 2 result files"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("[async] 200 requests"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("runs overlap 0% (one after another)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("options that differ between the files: concurrency 6 | 4"),
+            std::string::npos)
+      << text.out;
   std::remove(a.c_str());
   std::remove(b.c_str());
 }

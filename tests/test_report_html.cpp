@@ -15,6 +15,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "httpbench/cli.hpp"
 #include "httpbench/svg.hpp"
 #include "httpbench/url.hpp"
 #include "test_support.hpp"
@@ -99,6 +100,8 @@ std::string decode(std::string_view s) {
     } else if (e == "quot") {
       out += '"';
     } else if (e == "apos") {
+      out += '\'';
+    } else if (e == "#39") {
       out += '\'';
     } else if (e.size() > 1 && e[0] == '#') {
       out += '?';
@@ -703,4 +706,211 @@ TEST(HtmlReport, SamePathForJsonAndReportLeavesOneWholeDocument) {
   }
   EXPECT_TRUE(json_doc || html_doc) << text.substr(0, 200);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+// ---- a sweep, the equivalent command, the units of the phases --------------------------------
+
+namespace {
+
+// The value of the options table's row `name`, entities decoded.
+std::string option_value(const Document& d, const std::string& name) {
+  for (int th : d.find("th")) {
+    if (d.all_text(th) != name) continue;
+    const Element& tr = d.at(d.at(th).parent);
+    for (int c : tr.children) {
+      if (d.at(c).name == "td") return d.all_text(c);
+    }
+  }
+  return {};
+}
+
+// Splits a command line as a POSIX shell would for the quoting shell_word uses (plain words and
+// '...' with '\'' for a quote).
+std::vector<std::string> shell_split(const std::string& line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\'') {
+      const std::size_t end = line.find('\'', i + 1);
+      word += line.substr(i + 1, end - i - 1);
+      i = end;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < line.size()) {
+      word += line[++i];
+      in_word = true;
+    } else if (c == ' ') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+// The options the report's equivalent command parses to.
+Options reparsed(const Document& d) {
+  const std::string command = option_value(d, "command (equivalent)");
+  SCOPED_TRACE(command);
+  const std::vector<std::string> words = shell_split(command);
+  EXPECT_FALSE(words.empty());
+  EXPECT_EQ(words.front(), "httpbench");
+  return parse_command_line(std::vector<std::string>(words.begin() + 1, words.end())).options;
+}
+
+void expect_same_run(const Options& a, const Options& b) {
+  EXPECT_EQ(a.target.url(), b.target.url());
+  EXPECT_EQ(a.method, b.method);
+  EXPECT_EQ(a.modes, b.modes);
+  EXPECT_EQ(a.compare, b.compare);
+  EXPECT_EQ(a.sweep, b.sweep);
+  EXPECT_EQ(a.sweep_auto, b.sweep_auto);
+  EXPECT_EQ(a.requests, b.requests);
+  EXPECT_EQ(a.duration, b.duration);
+  EXPECT_EQ(a.rate, b.rate);
+  EXPECT_EQ(a.concurrency, b.concurrency);
+  EXPECT_EQ(a.keep_alive, b.keep_alive);
+  EXPECT_EQ(a.timeout, b.timeout);
+  EXPECT_EQ(a.interval, b.interval);
+  EXPECT_EQ(a.http10, b.http10);
+  EXPECT_EQ(a.follow_redirects, b.follow_redirects);
+  EXPECT_EQ(a.content_type, b.content_type);
+  EXPECT_EQ(a.body_file, b.body_file);
+  EXPECT_EQ(a.max_header_size, b.max_header_size);
+  ASSERT_EQ(a.headers.size(), b.headers.size());
+  for (std::size_t i = 0; i < a.headers.size(); ++i) {
+    EXPECT_EQ(a.headers[i].name, b.headers[i].name);
+    EXPECT_EQ(a.headers[i].value, b.headers[i].value);
+  }
+  ASSERT_EQ(a.resolve_overrides.size(), b.resolve_overrides.size());
+  for (std::size_t i = 0; i < a.resolve_overrides.size(); ++i) {
+    EXPECT_EQ(a.resolve_overrides[i].host, b.resolve_overrides[i].host);
+    EXPECT_EQ(a.resolve_overrides[i].port, b.resolve_overrides[i].port);
+    EXPECT_EQ(a.resolve_overrides[i].address, b.resolve_overrides[i].address);
+  }
+}
+
+}  // namespace
+
+// The report of a --sweep shows the sweep: a row per level with its throughput and p99, the USL
+// fit, the knee and the curve; the runs are named by their level, not "async (2)".
+TEST(HtmlReport, SweepShowsTheLevelsTheFitAndTheKnee) {
+  auto server = start_server(2ms);
+  const std::string html_path = private_temp_path("sweep.html");
+  const std::string json_path = private_temp_path("sweep.json");
+  Outcome o = run_inprocess({"--sweep", "1,2,4", "-n", "40", "-q", "--report", html_path, "-o",
+                             json_path, server->url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const Document d = parse_xml(read_text(html_path));
+  const json::value doc = json::parse(read_text(json_path));
+  const json::array& levels = doc.at("sweep").at("levels").as_array();
+  ASSERT_EQ(levels.size(), 3u);
+  const int sweep = section(d, "sweep");
+  ASSERT_GE(sweep, 0);
+  std::vector<int> rows;
+  for (int tr : d.find("tr", sweep)) {
+    if (d.at(tr).has("data-concurrency")) rows.push_back(tr);
+  }
+  ASSERT_EQ(rows.size(), 3u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Element& row = d.at(rows[i]);
+    EXPECT_EQ(row.attr("data-concurrency"), std::to_string(levels[i].at("concurrency").as_int64()));
+    EXPECT_DOUBLE_EQ(number(row.attr("data-rps")), json_number(levels[i].at("rps")));
+    EXPECT_DOUBLE_EQ(number(row.attr("data-p99")), json_number(levels[i].at("p99_ms")));
+  }
+  bool fit = false;
+  bool knee = false;
+  for (int p : d.find("p", sweep)) {
+    if (d.at(p).attr("class") == "usl") {
+      fit = true;
+      EXPECT_NE(d.all_text(p).find("USL fit"), std::string::npos);
+      if (doc.at("sweep").at("usl").is_object()) {
+        EXPECT_DOUBLE_EQ(number(d.at(p).attr("data-lambda")),
+                         json_number(doc.at("sweep").at("usl").at("lambda")));
+      }
+    }
+    if (d.at(p).attr("class") == "knee") {
+      knee = true;
+      EXPECT_NE(d.all_text(p).find("Knee"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(fit);
+  EXPECT_TRUE(knee);
+  EXPECT_GE(only_chart(d, "sweep"), 0);
+  // Every level's line on the charts is named by its level.
+  const int throughput = only_chart(d, "throughput");
+  for (const char* label : {"async c=1", "async c=2", "async c=4"})
+    EXPECT_GE(series_group(d, throughput, label), 0) << label;
+  EXPECT_EQ(read_text(html_path).find("async (2)"), std::string::npos);
+}
+
+// The "command (equivalent)" row parses back to the same run: a sweep and --resolve, and a POST
+// with a body file, a content type, HTTP/1.0 and the rest.
+TEST(HtmlReport, EquivalentCommandReproducesTheRun) {
+  auto server = start_server(0ms);
+  const std::string port = std::to_string(server->port());
+  const std::string html_path = private_temp_path("equivalent.html");
+  const std::vector<std::string> sweep_args = {
+      "--sweep",   "1,2",         "-n",         "10",
+      "--timeout", "2s",          "--interval", "100ms",
+      "-H",        "X-Test: a b", "--resolve",  "localhost:" + port + ":127.0.0.1",
+      "-q",        "--report",    html_path,    "http://localhost:" + port + "/"};
+  ASSERT_EQ(run_inprocess(sweep_args).code, kExitOk);
+  expect_same_run(reparsed(parse_xml(read_text(html_path))),
+                  parse_command_line(sweep_args).options);
+
+  const std::string body = private_temp_path("equivalent.body");
+  std::ofstream(body) << "{\"a\":1}";
+  const std::vector<std::string> post_args = {"-X",
+                                              "POST",
+                                              "--body-file",
+                                              body,
+                                              "--content-type",
+                                              "application/json",
+                                              "--http1.0",
+                                              "--no-keep-alive",
+                                              "--follow",
+                                              "2",
+                                              "--max-header-size",
+                                              "65536",
+                                              "-n",
+                                              "5",
+                                              "-c",
+                                              "2",
+                                              "-q",
+                                              "--report",
+                                              html_path,
+                                              server->url() + "items?x=1"};
+  ASSERT_EQ(run_inprocess(post_args).code, kExitOk);
+  expect_same_run(reparsed(parse_xml(read_text(html_path))), parse_command_line(post_args).options);
+  std::remove(body.c_str());
+}
+
+// The phases' cells carry their unit ("45.2 us", "1.20 ms"); the row label must not claim one.
+TEST(HtmlReport, PhaseRowsDoNotClaimMilliseconds) {
+  auto server = start_server(0ms);
+  const std::string html_path = private_temp_path("phases.html");
+  ASSERT_EQ(run_inprocess({"-n", "20", "-c", "2", "--no-keep-alive", "-q", "--report", html_path,
+                           server->url()})
+                .code,
+            kExitOk);
+  const std::string html = read_text(html_path);
+  EXPECT_EQ(html.find("connect (ms)"), std::string::npos);
+  const Document d = parse_xml(html);
+  bool found = false;
+  for (int td : d.find("td")) {
+    if (d.all_text(td) != "connect (mean / p99)") continue;
+    found = true;
+    const Element& tr = d.at(d.at(td).parent);
+    const std::string cell = d.all_text(tr.children.at(1));
+    // Loopback connects take microseconds: the cell says so in its own unit.
+    EXPECT_TRUE(cell.find(" us") != std::string::npos || cell.find(" ms") != std::string::npos)
+        << cell;
+  }
+  EXPECT_TRUE(found);
 }

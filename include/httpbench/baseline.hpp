@@ -2,6 +2,7 @@
 // --max-regression gate over that comparison.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,9 +44,24 @@ struct BaselineMode {
   const FigureValue& figure(BaselineFigure f) const;
 };
 
+// What the saved run was: the options that decide what a figure means, as the file records them
+// (nullopt: the file does not record it, which never matches).
+struct SavedRunShape {
+  std::optional<std::string> url;
+  std::optional<std::string> method;
+  std::vector<Mode> modes;
+  std::optional<std::uint64_t> concurrency;
+  // Requests per second asked for; 0 for a closed loop.
+  std::optional<double> rate;
+  // "1.1" or "1.0".
+  std::optional<std::string> http_version;
+  std::optional<bool> keep_alive;
+};
+
 struct Baseline {
   std::string path;
   std::string url;
+  SavedRunShape shape;
   std::vector<BaselineMode> modes;
   // The saved runs themselves (histograms and timelines included), for the HTML report; shared
   // (and declared with RunResult incomplete here) so copies are cheap.
@@ -55,6 +71,16 @@ struct Baseline {
 // Reads a file written by --save-baseline, -o or --json. Throws UsageError when it cannot be read
 // or is not an httpbench result.
 Baseline load_baseline(const std::string& path);
+
+// The differences between the saved run and the one `current` describes, as "concurrency 2 vs 8"
+// (saved first), in a fixed order: target, method, mode, concurrency, rate, http version,
+// keep-alive. Empty when they measure the same thing. Concurrency is not compared when every mode
+// is sync (one request at a time whatever -c says).
+std::vector<std::string> baseline_differences(const Baseline& baseline, const Options& current);
+
+// Throws UsageError ("--baseline: saved run differs: ... (use --baseline-any to compare anyway)")
+// unless the saved run is like the current one or `current.baseline_any` is set.
+void require_like_baseline(const Baseline& baseline, const Options& current);
 
 // The current run's figures, in the same form.
 std::vector<BaselineMode> figures_of(const Report& report);

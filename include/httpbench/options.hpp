@@ -115,6 +115,9 @@ struct Options {
   std::optional<std::string> save_baseline_file;
   // Compare the run with this saved JSON result.
   std::optional<std::string> baseline_file;
+  // --baseline-any: compare with a baseline whose target, method, modes, concurrency, rate or
+  // protocol differ from this run's.
+  bool baseline_any = false;
   // Exit 1 when a figure is significantly worse than the baseline by more than this, percent.
   std::optional<double> max_regression_pct;
   // --check expressions, as given; validate() parses them.

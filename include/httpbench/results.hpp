@@ -14,6 +14,7 @@
 #include "httpbench/error.hpp"
 #include "httpbench/histogram.hpp"
 #include "httpbench/manifest.hpp"
+#include "httpbench/merge_summary.hpp"
 #include "httpbench/options.hpp"
 #include "httpbench/scalability.hpp"
 #include "httpbench/timeline.hpp"
@@ -237,8 +238,10 @@ struct Report {
   std::optional<BaselineComparison> baseline;
   // --check outcomes, in the order given.
   std::vector<CheckOutcome> checks;
-  // httpbench merge: the files merged into `runs`.
+  // httpbench merge: the files merged into `runs`, how their runs lay in time and which options
+  // differ between them.
   std::vector<std::string> merged_from;
+  std::optional<MergeSummary> merge;
   // --sweep: the curve over the levels, whose runs are `runs` in the same order.
   std::optional<SweepSummary> sweep;
   // Versions, machine, target facts and command line; set for every run and merge.

@@ -77,6 +77,13 @@ struct TrialStats {
 // interruption may leave the last ones shorter: only complete pairs give speedups).
 TrialStats summarize_trials(const std::vector<std::vector<RunResult>>& trials, bool compare);
 
+struct Comparison;
+
+// With trials, the one speedup every output shows is the median of the per-trial ratios (each
+// pair ran back to back, so drift between trials cancels; the ratio of the summed runs would
+// weigh the longest trials most): sets each of `comparison`'s speedups to its mode's median.
+void use_trial_speedups(Comparison& comparison, const TrialStats& stats);
+
 // Adds up runs of one mode: counts, status codes and histograms add exactly, min/max/mean/stdev
 // are combined exactly and percentiles come from the merged histogram. The wall time is the sum
 // of the runs' (the time spent measuring); `started_at` the earliest and `ended_at` the latest.
