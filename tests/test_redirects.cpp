@@ -56,7 +56,7 @@ class Redirects : public ::testing::TestWithParam<const char*> {
     std::vector<std::string> args{"--mode", GetParam(), "--json", "-c", "2"};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(url);
-    return run_inprocess(args);
+    return run_inprocess(for_mode(args));
   }
 };
 
@@ -142,7 +142,7 @@ class CrossOrigin : public ::testing::TestWithParam<const char*> {
     if (json) args.push_back("--json");
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(url);
-    return run_inprocess(args);
+    return run_inprocess(for_mode(args));
   }
 };
 
