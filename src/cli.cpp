@@ -518,11 +518,13 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
   } else {
     o.modes = {with_option_name("--mode", raw.mode, parse_mode)};
   }
-  if (raw.concurrency_given && raw.sweep.empty() &&
+  // -c 1 says what sync does; anything else would be ignored (and printed in the header).
+  if (raw.concurrency_given && o.concurrency != 1 && raw.sweep.empty() &&
       std::all_of(o.modes.begin(), o.modes.end(), [](Mode m) { return m == Mode::sync; })) {
-    throw UsageError(
-        "-c/--concurrency is not used by --mode sync (one request at a time): drop -c, or use "
-        "--mode threads or async");
+    throw UsageError(fmt::format(
+        "-c/--concurrency {} is not used by --mode sync (one request at a time): drop -c, or "
+        "use --mode threads or async",
+        o.concurrency));
   }
   if (!raw.sweep.empty()) apply_sweep_option(raw.sweep, raw.concurrency_given, o);
   o.validate();

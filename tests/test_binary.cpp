@@ -142,7 +142,7 @@ TEST(Binary, ConflictsAndBadInputExitTwoWithOneLineNamingTheOptions) {
        "httpbench: --mode and --compare exclude each other"},
       {{"--mode", "threads", "-t", "4", url}, "httpbench: -t/--threads sets the event loops"},
       {{"--mode", "sync", "-c", "50", url},
-       "httpbench: -c/--concurrency is not used by --mode sync"},
+       "httpbench: -c/--concurrency 50 is not used by --mode sync"},
       {{"-t", "1000", "-c", "100", url}, "httpbench: -t 1000 needs -c 1000 or more"},
       {{"-X", "HEAD", "--body", "x", url}, "httpbench: -X HEAD and --body exclude each other"},
       {{"--reqests", "5", url}, "httpbench: unknown option --reqests (did you mean --requests?)"},

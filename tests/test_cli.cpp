@@ -158,7 +158,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadArgs{{"--mode", "sync", "-t", "2", kUrl}, "--mode sync runs no async mode"},
         BadArgs{{"--compare", "sync,threads", "-t", "2", kUrl}, "--compare runs no async mode"},
         BadArgs{{"--mode", "sync", "-c", "50", kUrl},
-                "-c/--concurrency is not used by --mode sync"},
+                "-c/--concurrency 50 is not used by --mode sync"},
         BadArgs{{"-t", "1000", "-c", "100", kUrl}, "-t 1000 needs -c 1000 or more"},
         BadArgs{{"-t", "4", "-c", "6", "--shard", "0/2", kUrl},
                 "-t 4 needs -c 4 or more per shard"},
@@ -175,6 +175,7 @@ TEST(Cli, CombinationsThatAreFine) {
   EXPECT_NO_THROW(parse_command_line({"--compare", "sync,threads", "-c", "4", "-t", "1", kUrl}));
   EXPECT_NO_THROW(parse_command_line({"-t", "4", "-c", "4", kUrl}));
   EXPECT_NO_THROW(parse_command_line({"--mode", "sync", kUrl}));
+  EXPECT_NO_THROW(parse_command_line({"--mode", "sync", "-c", "1", kUrl}));  // what sync does
   EXPECT_NO_THROW(parse_command_line({"--sweep", "1,2,4", "-t", "2", kUrl}));
   EXPECT_NO_THROW(parse_command_line({"--interval", "100ms", "--json", kUrl}));
   EXPECT_NO_THROW(parse_command_line({"--json", "--format", "json", kUrl}));

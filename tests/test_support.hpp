@@ -111,7 +111,7 @@ class Child {
 };
 
 // `args` for a test run in every mode: without "-c N" when the mode is sync, which runs one
-// request at a time and refuses -c.
+// request at a time and refuses -c above 1.
 inline std::vector<std::string> for_mode(std::vector<std::string> args) {
   const auto mode = std::find(args.begin(), args.end(), "--mode");
   if (mode == args.end() || mode + 1 == args.end() || mode[1] != "sync") return args;
