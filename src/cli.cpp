@@ -193,16 +193,25 @@ std::string unexpected_arguments(const CLI::App& app, const std::vector<std::str
   return "unexpected arguments";
 }
 
-// The option a CLI11 message is about: its messages start with the option's name, "--mode: ...".
-std::string option_of(const std::string& message) {
-  if (message.empty() || message[0] != '-') return {};
-  return message.substr(0, message.find_first_of(": "));
+// The option a CLI11 message is about: the first word that names an option of `app` ("--mode: At
+// Most 1 ...", "The value maybe is not an allowed value for --json").
+std::string option_of(const CLI::App& app, const std::string& message) {
+  std::size_t pos = 0;
+  while (pos < message.size()) {
+    const std::size_t end = std::min(message.find(' ', pos), message.size());
+    std::string word = message.substr(pos, end - pos);
+    while (!word.empty() && (word.back() == ':' || word.back() == ',' || word.back() == '.'))
+      word.pop_back();
+    if (word.size() > 1 && word[0] == '-' && app.get_option_no_throw(word) != nullptr) return word;
+    pos = end + 1;
+  }
+  return {};
 }
 
 // Our one-line message for a CLI11 parse error: never CLI11's own text, which can hold values
 // and reads like a stack of internals ("At Most 1 required but received 2").
 std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e) {
-  const std::string option = option_of(e.what());
+  const std::string option = option_of(app, e.what());
   const CLI::Option* opt = option.empty() ? nullptr : app.get_option_no_throw(option);
   std::string form = option;
   if (opt && !opt->get_type_name().empty()) form += " " + opt->get_type_name();

@@ -58,6 +58,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArgs{{"--json", "--format", "csv", kUrl}, "--json and --format"},
                       BadArgs{{"--interval", "1s", kUrl}, "--interval sets the timeline"},
                       BadArgs{{"merge"}, "merge: give one or more JSON result files"},
+                      BadArgs{{"--json=maybe", kUrl}, "--json is a flag and takes no value"},
+                      BadArgs{{kUrl, "--mode"}, "--mode needs a value: --mode sync|threads"},
                       BadArgs{{"serve", "--port", "-1"}, "--port must not be negative"},
                       BadArgs{{"-n", "abc", kUrl}, "--requests: invalid number 'abc'"},
                       BadArgs{{"-n", "1.5", kUrl}, "--requests"},
