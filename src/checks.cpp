@@ -48,11 +48,20 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
 double parse_threshold(std::string_view text, std::string_view value, Check& check) {
   if (value.empty()) malformed(text, "missing value after the comparison");
   if (is_latency(check.figure)) {
-    // A bare number is milliseconds, the unit latency is reported in.
-    if (auto ms = parse_number(value)) return *ms;
+    // A bare number could mean milliseconds (the unit latency is printed in) or seconds (the
+    // unit of every other duration option): ambiguous, so refused.
+    if (parse_number(value)) {
+      malformed(text, fmt::format("a latency needs a unit: write {}ms (or s, us)", value));
+    }
     try {
       return static_cast<double>(parse_duration(value).count()) / 1e6;
     } catch (const UsageError&) {
@@ -61,26 +70,29 @@ double parse_threshold(std::string_view text, std::string_view value, Check& che
   }
   switch (check.figure) {
     case CheckFigure::rps: {
-      const bool thousands = value.back() == 'k';
-      if (auto n = parse_number(thousands ? value.substr(0, value.size() - 1) : value)) {
-        return thousands ? *n * 1000 : *n;
+      try {
+        return parse_rate(value);
+      } catch (const UsageError&) {
+        malformed(text, "requests/s must be a number such as 5000, 5k or 1.5M");
       }
-      malformed(text, "requests/s must be a number such as 5000 or 5k");
     }
     case CheckFigure::errors: {
       if (value.back() == '%') {
         check.figure = CheckFigure::errors_pct;
-        if (auto pct = parse_number(value.substr(0, value.size() - 1)); pct && *pct <= 100) {
+        if (auto pct = parse_number(trim(value.substr(0, value.size() - 1))); pct && *pct <= 100) {
           return *pct;
         }
         malformed(text, "errors must be a percentage such as 1% or a count such as 5");
       }
-      if (auto n = parse_number(value)) return *n;
-      malformed(text, "errors must be a percentage such as 1% or a count such as 5");
+      try {
+        return parse_rate(value);
+      } catch (const UsageError&) {
+        malformed(text, "errors must be a percentage such as 1% or a count such as 5");
+      }
     }
     case CheckFigure::speedup: {
       const bool x = value.back() == 'x';
-      if (auto n = parse_number(x ? value.substr(0, value.size() - 1) : value)) return *n;
+      if (auto n = parse_number(trim(x ? value.substr(0, value.size() - 1) : value))) return *n;
       malformed(text, "speedup must be a factor such as 2 or 2.5x");
     }
     default:
@@ -201,10 +213,11 @@ std::string format_value(CheckFigure f, double v) {
 Check parse_check(std::string_view text) {
   Check check;
   check.text = std::string(text);
+  // Blanks around each part are allowed: 'p99 < 50ms', 'async: p50 <= 20ms'.
   std::string_view rest = text;
   if (const auto colon = rest.find(':'); colon != std::string_view::npos) {
     try {
-      check.mode = parse_mode(rest.substr(0, colon));
+      check.mode = parse_mode(trim(rest.substr(0, colon)));
     } catch (const UsageError& e) {
       malformed(text, e.what());
     }
@@ -214,7 +227,7 @@ Check parse_check(std::string_view text) {
   if (op_pos == std::string_view::npos) {
     malformed(text, "expected FIGURE<VALUE or FIGURE>VALUE, e.g. p99<200ms");
   }
-  const std::string_view name = rest.substr(0, op_pos);
+  const std::string_view name = trim(rest.substr(0, op_pos));
   const auto figure = std::find_if(std::begin(kFigures), std::end(kFigures),
                                    [&](const FigureName& f) { return f.name == name; });
   if (figure == std::end(kFigures)) {
@@ -228,7 +241,7 @@ Check parse_check(std::string_view text) {
   const bool or_equal = op_pos + 1 < rest.size() && rest[op_pos + 1] == '=';
   check.op = less ? (or_equal ? CheckOp::less_equal : CheckOp::less)
                   : (or_equal ? CheckOp::greater_equal : CheckOp::greater);
-  check.threshold = parse_threshold(text, rest.substr(op_pos + (or_equal ? 2 : 1)), check);
+  check.threshold = parse_threshold(text, trim(rest.substr(op_pos + (or_equal ? 2 : 1))), check);
   return check;
 }
 

@@ -1,7 +1,11 @@
 #include "httpbench/cli.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <limits>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -38,8 +42,13 @@ struct RawOptions {
   std::string demo_delay = "50ms";
   std::string sweep;
   std::string max_concurrent;
-  // -c was given (the cap of --sweep auto).
+  std::string threads = "1";
+  std::string follow = "0";
+  // -c was given (the cap of --sweep auto; refused when no mode uses it).
   bool concurrency_given = false;
+  // Given explicitly, for the conventions and conflicts that depend on it.
+  bool mode_given = false;
+  bool method_given = false;
   std::string trials;
   std::string format;
   std::string max_regression;
@@ -54,23 +63,9 @@ struct RawOptions {
 
 std::vector<Mode> parse_mode_list(const std::string& text) {
   std::vector<Mode> modes;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', pos), text.size());
-    modes.push_back(parse_mode(std::string_view(text).substr(pos, comma - pos)));
-    pos = comma + 1;
-  }
+  for (const std::string& item : split_list(text))
+    modes.push_back(parse_mode(item));
   return modes;
-}
-
-double parse_rate(const std::string& text) {
-  double value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || !(value > 0)) {
-    throw UsageError(
-        fmt::format("invalid rate '{}': must be a number of requests per second > 0", text));
-  }
-  return value;
 }
 
 // "10%" or "10": a percentage >= 0.
@@ -107,28 +102,138 @@ auto with_option_name(const char* option, const std::string& value, Fn parse) {
   }
 }
 
+// A count option within [min, max]: 0 and -5 below a minimum of 1 get the same words.
+std::uint64_t count_option(const char* option, const std::string& text, std::uint64_t min,
+                           std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
+  const auto too_small = [&] {
+    return min == 0 ? UsageError(fmt::format("{} must not be negative", option))
+                    : UsageError(fmt::format("{} must be at least {}", option, min));
+  };
+  if (!text.empty() && text.front() == '-') {
+    // Only a number is "out of range"; "-x" is not a number at all.
+    with_option_name(option, text.substr(1), parse_count);
+    throw too_small();
+  }
+  const std::uint64_t value = with_option_name(option, text, parse_count);
+  if (value < min) throw too_small();
+  if (value > max) throw UsageError(fmt::format("{} must be at most {}", option, max));
+  return value;
+}
+
+// Optimal string alignment distance (Levenshtein with adjacent transpositions): "reqests" is 1
+// from "requests", "requsets" 1 too.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The long option of `app` nearest to `given` ("--reqests"), when it is close enough to be the
+// likely intent: one edit for short names, two from six letters, three from eleven.
+std::optional<std::string> nearest_option(const CLI::App& app, std::string_view given) {
+  if (given.substr(0, 2) != "--") return std::nullopt;
+  given.remove_prefix(2);
+  const std::size_t allowed = given.size() >= 11 ? 3 : given.size() >= 6 ? 2 : 1;
+  std::optional<std::string> best;
+  std::size_t best_distance = allowed + 1;
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames()) {
+      const std::size_t d = edit_distance(given, name);
+      if (d < best_distance) {
+        best_distance = d;
+        best = "--" + name;
+      }
+    }
+  }
+  // "--no-keep-alive" is the negation of a flag, not in get_lnames().
+  for (std::string_view name : {"--no-keep-alive", "--help", "--version"}) {
+    if (edit_distance(given, name.substr(2)) < best_distance) {
+      best_distance = edit_distance(given, name.substr(2));
+      best = std::string(name);
+    }
+  }
+  return best;
+}
+
 // CLI11 would list the extra arguments, but that is where the rest of an unquoted
 // `-H Authorization: Bearer TOKEN` or a misplaced password lands: option names are shown, values
 // never are.
-std::string unexpected_arguments(const std::vector<std::string>& extras) {
+std::string unexpected_arguments(const CLI::App& app, const std::vector<std::string>& extras) {
   std::string options;
   std::size_t values = 0;
   for (const std::string& a : extras) {
     if (a.size() > 1 && a[0] == '-') {
-      options += fmt::format(" {}", redact_for_display(a.substr(0, a.find('='))));
+      const std::string name = a.substr(0, a.find('='));
+      options += fmt::format("{}{}", options.empty() ? "" : ", ", redact_for_display(name));
+      if (auto near = nearest_option(app, name))
+        options += fmt::format(" (did you mean {}?)", *near);
     } else {
       ++values;
     }
   }
-  std::string message;
-  if (!options.empty()) message = fmt::format("unknown option{}", options);
+  // The values after an unknown option are most likely its own: naming the option is enough.
+  if (!options.empty()) return fmt::format("unknown option {}", options);
   if (values != 0) {
-    message += fmt::format(
-        "{}{} unexpected argument{} (not shown: arguments may hold credentials): give one URL, "
+    return fmt::format(
+        "{} unexpected argument{} (not shown: arguments may hold credentials): give one URL, "
         "and quote values with spaces, e.g. -H 'Name: value'",
-        message.empty() ? "" : "; ", values, values == 1 ? "" : "s");
+        values, values == 1 ? "" : "s");
   }
-  return message.empty() ? "unexpected arguments" : message;
+  return "unexpected arguments";
+}
+
+// The option a CLI11 message is about: the first word that names an option of `app` ("--mode: At
+// Most 1 ...", "The value maybe is not an allowed value for --json").
+std::string option_of(const CLI::App& app, const std::string& message) {
+  std::size_t pos = 0;
+  while (pos < message.size()) {
+    const std::size_t end = std::min(message.find(' ', pos), message.size());
+    std::string word = message.substr(pos, end - pos);
+    while (!word.empty() && (word.back() == ':' || word.back() == ',' || word.back() == '.'))
+      word.pop_back();
+    if (word.size() > 1 && word[0] == '-' && app.get_option_no_throw(word) != nullptr) return word;
+    pos = end + 1;
+  }
+  return {};
+}
+
+// Our one-line message for a CLI11 parse error: never CLI11's own text, which can hold values
+// and reads like a stack of internals ("At Most 1 required but received 2").
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e) {
+  const std::string option = option_of(app, e.what());
+  const CLI::Option* opt = option.empty() ? nullptr : app.get_option_no_throw(option);
+  std::string form = option;
+  if (opt && !opt->get_type_name().empty()) form += " " + opt->get_type_name();
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr && !option.empty()) {
+    if (std::string_view(e.what()).find("At Most") != std::string_view::npos) {
+      return fmt::format("{} was given more than once: give it once", option);
+    }
+    if (opt && opt->get_type_size_max() == 0) {
+      return fmt::format("{} is a flag and takes no value", option);
+    }
+    return fmt::format("{} needs a value: {}", option, form);
+  }
+  if (dynamic_cast<const CLI::ConversionError*>(&e) != nullptr && !option.empty()) {
+    return fmt::format("{} is a flag and takes no value", option);
+  }
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && app.get_name() == "merge") {
+    return "merge: give one or more JSON result files (from --json or -o)";
+  }
+  if (!option.empty())
+    return fmt::format("invalid use of {}: expected {} (see --help)", option, form);
+  return "invalid command line (see --help)";
 }
 
 void add_request_options(CLI::App& app, RawOptions& raw, Options& o) {
@@ -138,9 +243,11 @@ void add_request_options(CLI::App& app, RawOptions& raw, Options& o) {
                  "request header 'Name: value', repeatable; replaces a default of the same name, "
                  "and 'Name:' leaves that default out")
       ->allow_extra_args(false);
-  CLI::Option* body = app.add_option("--body", o.body, "request body, sent with Content-Length");
-  app.add_option("--body-file", o.body_file, "request body read once from FILE before the run")
-      ->excludes(body);
+  app.add_option("--body", o.body,
+                 "request body, sent with Content-Length; without -X the method is POST (as "
+                 "curl -d)");
+  app.add_option("--body-file", o.body_file,
+                 "request body read once from FILE before the run; without -X the method is POST");
   app.add_option("--content-type", o.content_type,
                  "Content-Type of the body (default application/octet-stream)");
   app.add_option("--basic-auth", o.basic_auth, "user:password for Authorization: Basic");
@@ -162,15 +269,15 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("--warmup", raw.warmup,
                  "requests (e.g. 100) or a duration (e.g. 2s) per mode sent before measuring");
   app.add_option("-c,--concurrency", raw.concurrency,
-                 "requests in flight for threads and async (default 100)");
+                 "requests in flight for threads and async (default 100; not with --mode sync)");
   app.add_flag("--keep-alive,!--no-keep-alive", o.keep_alive,
                "reuse connections (default) or open a new one per request");
   app.add_option("--timeout", raw.timeout, "per-request deadline, e.g. 500ms, 30s (default 30s)");
   app.add_option("--connect-timeout", raw.connect_timeout, "TCP connect deadline (default 10s)");
-  app.add_option("-t,--threads", o.io_threads,
+  app.add_option("-t,--threads", raw.threads,
                  "async mode: event loops (io_contexts), each on its own thread, the connections "
-                 "split among them (default 1)");
-  app.add_option("--follow", o.follow_redirects,
+                 "split among them (default 1, at most -c)");
+  app.add_option("--follow", raw.follow,
                  "follow up to N same-origin redirects per request (default 0: a 3xx is the "
                  "result)");
   app.add_flag("--follow-cross-origin", o.follow_cross_origin,
@@ -241,7 +348,96 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   add_request_options(app, raw, o);
 }
 
+// Names the value of every option in --help and in error messages ("--requests N").
+void name_values(CLI::App& app) {
+  static const std::pair<std::string_view, std::string_view> kForms[] = {
+      {"method", "M"},
+      {"header", "'NAME: VALUE'"},
+      {"body", "STRING"},
+      {"body-file", "FILE"},
+      {"content-type", "TYPE"},
+      {"basic-auth", "USER:PASS"},
+      {"mode", "sync|threads|async|compare"},
+      {"compare", "LIST"},
+      {"requests", "N"},
+      {"duration", "D"},
+      {"rate", "R"},
+      {"warmup", "N|D"},
+      {"concurrency", "N"},
+      {"timeout", "D"},
+      {"connect-timeout", "D"},
+      {"threads", "N"},
+      {"follow", "N"},
+      {"resolve", "HOST:PORT:ADDR"},
+      {"unix-socket", "PATH"},
+      {"proxy", "URL"},
+      {"proxy-user", "USER:PASS"},
+      {"cacert", "FILE"},
+      {"cert", "FILE"},
+      {"key", "FILE"},
+      {"tls-min", "1.2|1.3"},
+      {"max-header-size", "B"},
+      {"output", "FILE"},
+      {"report", "FILE.html"},
+      {"interval", "D"},
+      {"format", "text|json|csv"},
+      {"sweep", "auto|LIST"},
+      {"trials", "K"},
+      {"save-baseline", "FILE"},
+      {"baseline", "FILE"},
+      {"max-regression", "PCT"},
+      {"check", "EXPR"},
+      {"urls", "FILE"},
+      {"shard", "I/N"},
+      {"start-at", "TIME"},
+      {"address", "ADDR"},
+      {"port", "P"},
+      {"delay", "D"},
+      {"jitter", "D"},
+      {"body-size", "B"},
+      {"max-concurrent", "N"},
+      {"tls-cert", "FILE"},
+      {"tls-key", "FILE"},
+  };
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_lnames().empty()) continue;
+    for (const auto& [name, form] : kForms) {
+      if (option->get_lnames().front() == name) option->type_name(std::string(form));
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    name_values(*sub);
+}
+
+// --warmup N|D: a count (200, 1k) when it looks like one, else a duration (2s, 1m).
+void apply_warmup(const std::string& text, Options& o) {
+  const char last = text.empty() ? '\0' : text.back();
+  const bool count = std::isdigit(static_cast<unsigned char>(last)) || last == 'k' || last == 'K' ||
+                     last == 'M' || (!text.empty() && text.front() == '-');
+  try {
+    if (count) {
+      o.warmup_requests = count_option("--warmup", text, 0);
+    } else {
+      o.warmup_duration = parse_duration(text);
+    }
+  } catch (const UsageError&) {
+    if (count && !text.empty() && text.front() == '-') throw;
+    throw UsageError(fmt::format(
+        "--warmup: invalid value '{}': use a request count (100, 1k) or a duration (2s, 500ms)",
+        text));
+  }
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
 void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLookup& getenv) {
+  for (const std::string& h : raw.headers)
+    o.headers.push_back(with_option_name("--header", h, parse_header));
   if (!raw.urls.empty()) {
     if (!raw.url.empty()) {
       throw UsageError("--urls: give the URLs in the file, not on the command line");
@@ -250,7 +446,14 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
     o.request_lines = read_request_lines(raw.urls);
     o.target = o.request_lines.front().target;
   } else {
-    o.target = parse_target(raw.url);
+    std::optional<std::string> credentials;
+    o.target = parse_target_argument(raw.url, credentials);
+    // As curl: userinfo in the URL is Basic auth; --basic-auth or -H Authorization wins.
+    const bool authorization_header =
+        std::any_of(o.headers.begin(), o.headers.end(),
+                    [](const Header& h) { return iequals(h.name, "Authorization"); });
+    if (credentials && !o.basic_auth && !authorization_header)
+      o.basic_auth = std::move(credentials);
   }
   if (!raw.shard.empty()) {
     o.shard = with_option_name("--shard", raw.shard, parse_shard);
@@ -275,20 +478,20 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
     o.duration = with_option_name("--duration", raw.duration, parse_duration);
   }
   if (!raw.requests.empty()) {
-    o.requests = with_option_name("--requests", raw.requests, parse_count);
+    o.requests = count_option("--requests", raw.requests, 1);
   } else if (o.duration) {
     o.requests = Schedule::kUnlimited;
   }
-  if (!raw.rate.empty()) o.rate = with_option_name("--rate", raw.rate, parse_rate);
-  if (!raw.warmup.empty()) {
-    // A bare number is a request count; a number with a unit is a duration.
-    if (raw.warmup.find_first_not_of("0123456789") == std::string::npos) {
-      o.warmup_requests = with_option_name("--warmup", raw.warmup, parse_count);
-    } else {
-      o.warmup_duration = with_option_name("--warmup", raw.warmup, parse_duration);
+  if (!raw.rate.empty()) {
+    o.rate = with_option_name("--rate", raw.rate, parse_rate);
+    if (!(o.rate > 0)) {
+      throw UsageError("--rate must be greater than 0 (requests per second, e.g. 500 or 2k)");
     }
   }
-  o.concurrency = with_option_name("--concurrency", raw.concurrency, parse_count);
+  if (!raw.warmup.empty()) apply_warmup(raw.warmup, o);
+  o.concurrency = count_option("--concurrency", raw.concurrency, 1, 1'000'000);
+  o.io_threads = count_option("--threads", raw.threads, 1, 1024);
+  o.follow_redirects = static_cast<unsigned>(count_option("--follow", raw.follow, 0, 1000));
   o.timeout = with_option_name("--timeout", raw.timeout, parse_duration);
   o.connect_timeout = with_option_name("--connect-timeout", raw.connect_timeout, parse_duration);
   const std::uint64_t header =
@@ -297,26 +500,58 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
     throw UsageError("--max-header-size: too large");
   }
   o.max_header_size = static_cast<std::uint32_t>(header);
-  if (!raw.trials.empty()) o.trials = with_option_name("--trials", raw.trials, parse_count);
+  if (!raw.trials.empty()) o.trials = count_option("--trials", raw.trials, 1, 1000);
   if (!raw.interval.empty()) {
     o.interval = with_option_name("--interval", raw.interval, parse_duration);
   }
   if (!raw.max_regression.empty()) {
     o.max_regression_pct = with_option_name("--max-regression", raw.max_regression, parse_percent);
   }
+  if (o.json && !raw.format.empty() && raw.format != "json") {
+    throw UsageError("--json and --format exclude each other unless it is --format json");
+  }
   apply_format(raw.format, o);
   if (!raw.ok_status.empty()) o.ok_status = StatusRule::parse(raw.ok_status);
+  // The timeline is only in the JSON document and the HTML report.
+  if (!raw.interval.empty() && !o.json && !o.output_file && !o.save_baseline_file &&
+      !o.report_file) {
+    throw UsageError(
+        "--interval sets the timeline of the JSON and of --report: add --json, -o, "
+        "--save-baseline or --report, or drop --interval");
+  }
   o.method = with_option_name("--method", raw.method, normalize_method);
-  for (const std::string& h : raw.headers)
-    o.headers.push_back(with_option_name("--header", h, parse_header));
+  if (o.body && o.body_file) throw UsageError("--body and --body-file exclude each other");
+  // As curl -d: a body without -X is a POST.
+  if ((o.body || o.body_file) && !raw.method_given) o.method = "POST";
   if (raw.mode == "compare" || !raw.compare.empty()) {
+    if (raw.mode_given && raw.mode != "compare" && !raw.compare.empty()) {
+      throw UsageError(
+          "--mode and --compare exclude each other: --compare LIST runs the modes it lists "
+          "(it implies --mode compare)");
+    }
     o.compare = true;
-    o.modes = parse_mode_list(raw.compare.empty() ? "sync,async" : raw.compare);
+    o.modes = with_option_name("--compare", raw.compare.empty() ? "sync,async" : raw.compare,
+                               parse_mode_list);
   } else {
     o.modes = {with_option_name("--mode", raw.mode, parse_mode)};
   }
+  // -c 1 says what sync does; anything else would be ignored (and printed in the header).
+  if (raw.concurrency_given && o.concurrency != 1 && raw.sweep.empty() &&
+      std::all_of(o.modes.begin(), o.modes.end(), [](Mode m) { return m == Mode::sync; })) {
+    throw UsageError(fmt::format(
+        "-c/--concurrency {} is not used by --mode sync (one request at a time): drop -c, or "
+        "use --mode threads or async",
+        o.concurrency));
+  }
   if (!raw.sweep.empty()) apply_sweep_option(raw.sweep, raw.concurrency_given, o);
   o.validate();
+}
+
+// The subcommand being parsed, or the program itself.
+const CLI::App& active_command(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands())
+    return *sub;
+  return app;
 }
 
 }  // namespace
@@ -328,7 +563,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
   CLI::App app{"httpbench: HTTP load benchmarker comparing sync, threads and async clients",
                "httpbench"};
   app.set_version_flag("--version", fmt::format("httpbench {}", kVersion));
-  app.add_option("url", raw.url, "target URL, e.g. http://127.0.0.1:8080/");
+  app.add_option("url", raw.url,
+                 "target URL, e.g. http://127.0.0.1:8080/ (http:// is assumed without a scheme; "
+                 "user:password@ becomes Basic auth)")
+      ->type_name("URL");
   add_benchmark_options(app, raw, cl.options);
 
   CLI::App* serve = app.add_subcommand("serve", "run the built-in test target");
@@ -353,7 +591,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
   demo->add_option("--delay", raw.demo_delay, "server delay per request (default 50ms)");
   demo->add_flag("--json", cl.options.json, "print the results as JSON on stdout");
   CLI::App* merge = app.add_subcommand("merge", "merge JSON result files of the same target");
-  merge->add_option("files", cl.merge_files, "JSON result files (from --json, -o)")->required();
+  merge->add_option("files", cl.merge_files, "JSON result files (from --json, -o)")
+      ->required()
+      ->type_name("FILE...");
   merge->add_flag("--json", cl.options.json, "print the merged results as JSON on stdout");
   merge->add_option("-o,--output", cl.options.output_file, "also write the merged JSON to FILE");
   merge->add_option("--report", cl.options.report_file,
@@ -362,6 +602,17 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
   merge->add_flag("--require-complete", cl.merge_require_complete,
                   "refuse shard files unless every shard of the run is there");
   app.require_subcommand(0, 1);
+  name_values(app);
+
+  // `httpbench help [serve|demo|merge]`, as git and go: the same text as --help.
+  if (!args.empty() && args.front() == "help") {
+    cl.command = Command::info;
+    cl.message = app.help();
+    for (const CLI::App* sub : {serve, demo, merge}) {
+      if (args.size() > 1 && args[1] == sub->get_name()) cl.message = sub->help("httpbench");
+    }
+    return cl;
+  }
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -375,9 +626,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
     cl.message = std::string(e.what()) + "\n";
     return cl;
   } catch (const CLI::ExtrasError&) {
-    throw UsageError(unexpected_arguments(app.remaining()));
+    throw UsageError(unexpected_arguments(active_command(app), app.remaining(true)));
   } catch (const CLI::ParseError& e) {
-    throw UsageError(e.what());
+    throw UsageError(parse_error_message(active_command(app), e));
   }
 
   if (serve->parsed()) {
@@ -385,16 +636,12 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
     if (cl.serve.unix_socket && (serve->count("--address") != 0 || serve->count("--port") != 0)) {
       throw UsageError("serve: --unix-socket excludes --address and --port");
     }
-    const std::uint64_t port = with_option_name("--port", raw.port, parse_count);
-    if (port > 65535) throw UsageError("--port: must be 0..65535");
-    cl.serve.port = static_cast<std::uint16_t>(port);
+    cl.serve.port = static_cast<std::uint16_t>(count_option("--port", raw.port, 0, 65535));
     cl.serve.delay = with_option_name("--delay", raw.delay, parse_duration);
     cl.serve.jitter = with_option_name("--jitter", raw.jitter, parse_duration);
     cl.serve.body_size = with_option_name("--body-size", raw.body_size, parse_size);
     if (!raw.max_concurrent.empty()) {
-      cl.serve.max_concurrent =
-          with_option_name("--max-concurrent", raw.max_concurrent, parse_count);
-      if (cl.serve.max_concurrent == 0) throw UsageError("--max-concurrent: must be at least 1");
+      cl.serve.max_concurrent = count_option("--max-concurrent", raw.max_concurrent, 1);
     }
     cl.serve.validate();
     return cl;
@@ -402,24 +649,23 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
   if (demo->parsed()) {
     cl.command = Command::demo;
     cl.demo_delay = with_option_name("--delay", raw.demo_delay, parse_duration);
-    if (!raw.requests.empty()) {
-      cl.options.requests = with_option_name("--requests", raw.requests, parse_count);
-    }
+    if (!raw.requests.empty()) cl.options.requests = count_option("--requests", raw.requests, 1);
     cl.options.modes = {Mode::sync, Mode::threads, Mode::async};
     cl.options.compare = true;
-    if (cl.options.requests == 0) throw UsageError("--requests must be at least 1");
     return cl;
   }
   if (merge->parsed()) {
     cl.command = Command::merge;
-    apply_format(raw.format, cl.options);
-    if (cl.options.json && cl.options.csv) {
-      throw UsageError("--json and --format csv exclude each other");
+    if (cl.options.json && !raw.format.empty() && raw.format != "json") {
+      throw UsageError("--json and --format exclude each other unless it is --format json");
     }
+    apply_format(raw.format, cl.options);
     return cl;
   }
   if (raw.url.empty() && raw.urls.empty()) throw UsageError("missing URL (try --help)");
   raw.concurrency_given = app.count("--concurrency") != 0;
+  raw.mode_given = app.count("--mode") != 0;
+  raw.method_given = app.count("--method") != 0;
   finish_benchmark_options(raw, cl.options, getenv);
   return cl;
 }

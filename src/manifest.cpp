@@ -79,7 +79,13 @@ std::string redact_header_text(std::string_view text) {
 }
 
 std::string redact_argument(std::string_view arg) {
-  if (arg.find("://") != std::string_view::npos) return redact_for_display(arg);
+  // A URL, with or without its scheme ("user:pw@host/" is http:// with Basic auth, as curl).
+  const bool schemeless_userinfo = !arg.empty() && arg[0] != '-' &&
+                                   arg.find('@') != std::string_view::npos &&
+                                   arg.find_first_of(" \t") == std::string_view::npos;
+  if (arg.find("://") != std::string_view::npos || schemeless_userinfo) {
+    return redact_for_display(arg);
+  }
   for (std::string_view prefix : {"--header=", "-H"}) {
     if (arg.size() > prefix.size() && arg.substr(0, prefix.size()) == prefix) {
       return fmt::format("{}{}", prefix, redact_header_text(arg.substr(prefix.size())));

@@ -1,5 +1,7 @@
 #include "httpbench/options.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "httpbench/checks.hpp"
@@ -87,6 +89,26 @@ void Options::validate() const {
     if (shard) throw UsageError("--sweep and --shard exclude each other");
   }
   if (shard) options_for_shard(*this, *shard);
+  const bool async = std::find(modes.begin(), modes.end(), Mode::async) != modes.end();
+  if (io_threads > 1 && !async) {
+    throw UsageError(fmt::format(
+        "-t/--threads sets the event loops of the async mode, and {} runs no async mode: drop "
+        "-t, or add async",
+        compare ? "--compare" : fmt::format("--mode {}", mode_name(modes.front()))));
+  }
+  // Each event loop needs a connection of its own; a sweep's lower levels use fewer loops.
+  const std::uint64_t connections = shard ? concurrency / shard->count : concurrency;
+  if (async && sweep.empty() && io_threads > connections) {
+    throw UsageError(fmt::format(
+        "-t {} needs -c {} or more{}: each event loop needs a connection of its own ({})",
+        io_threads, io_threads, shard ? " per shard" : "",
+        shard ? fmt::format("-c {} over {} shards gives {}", concurrency, shard->count, connections)
+              : fmt::format("-c is {}", concurrency)));
+  }
+  if (method == "HEAD" && (body || body_file)) {
+    throw UsageError(fmt::format("-X HEAD and {} exclude each other: a HEAD request has no body",
+                                 body_file ? "--body-file" : "--body"));
+  }
   if (!request_lines.empty()) {
     if (follow_redirects > 0) throw UsageError("--urls cannot be combined with --follow yet");
     if (body || body_file) {

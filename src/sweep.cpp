@@ -15,10 +15,7 @@ constexpr std::size_t kLevelsPastKnee = 2;
 
 std::vector<std::uint64_t> parse_level_list(std::string_view text) {
   std::vector<std::uint64_t> levels;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', pos), text.size());
-    const std::string_view item = text.substr(pos, comma - pos);
+  for (const std::string& item : split_list(text)) {
     const std::uint64_t level = parse_count(item);
     if (level == 0 || level > 1'000'000) {
       throw UsageError(fmt::format("level {} is out of range 1..1000000", level));
@@ -30,7 +27,6 @@ std::vector<std::uint64_t> parse_level_list(std::string_view text) {
     if (levels.size() > kMaxSweepLevels) {
       throw UsageError(fmt::format("at most {} levels", kMaxSweepLevels));
     }
-    pos = comma + 1;
   }
   return levels;
 }

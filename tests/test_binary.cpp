@@ -132,3 +132,59 @@ TEST(Binary, CtrlCInThreadsModeStillWritesTheResults) {
   serve->signal(SIGTERM);
   EXPECT_EQ(serve->wait(10s), 0);
 }
+
+// Issue 20, items 9-11, through the real binary: conflicts and bad input exit 2 with one line
+// (nothing on stdout, no parser text); curl's conventions run.
+TEST(Binary, ConflictsAndBadInputExitTwoWithOneLineNamingTheOptions) {
+  const std::string url = "http://127.0.0.1:9/";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--mode", "sync", "--compare", "sync,async", url},
+       "httpbench: --mode and --compare exclude each other"},
+      {{"--mode", "threads", "-t", "4", url}, "httpbench: -t/--threads sets the event loops"},
+      {{"--mode", "sync", "-c", "50", url},
+       "httpbench: -c/--concurrency 50 is not used by --mode sync"},
+      {{"-t", "1000", "-c", "100", url}, "httpbench: -t 1000 needs -c 1000 or more"},
+      {{"-X", "HEAD", "--body", "x", url}, "httpbench: -X HEAD and --body exclude each other"},
+      {{"--reqests", "5", url}, "httpbench: unknown option --reqests (did you mean --requests?)"},
+      {{"-n", "1", "-n", "2", url}, "httpbench: --requests was given more than once"},
+      {{"-n", "-5", url}, "httpbench: --requests must be at least 1"},
+      {{"--check", "p99<50", url}, "httpbench: --check 'p99<50': a latency needs a unit"},
+      {{"-t", "many", url}, "httpbench: --threads: invalid number 'many'"},
+  };
+  for (const auto& [args, start] : cases) {
+    Outcome o = run_binary(args);
+    EXPECT_EQ(o.code, 2) << start;
+    EXPECT_TRUE(o.out.empty()) << o.out;
+    EXPECT_EQ(o.err.rfind(start, 0), 0u) << o.err;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  }
+}
+
+TEST(Binary, HelpAsAWordExitsZero) {
+  Outcome word = run_binary({"help"});
+  EXPECT_EQ(word.code, 0) << word.err;
+  EXPECT_EQ(word.out, run_binary({"--help"}).out);
+  EXPECT_NE(word.out.find("--requests N"), std::string::npos) << word.out;
+}
+
+TEST(Binary, UrlWithoutSchemeAndWithUserinfoRunAsCurlWouldAndHideTheSecret) {
+  auto [serve, url] = start_serve();
+  ASSERT_FALSE(url.empty());
+  const std::string bare = url.substr(std::string("http://").size());  // 127.0.0.1:PORT/
+  Outcome o = run_binary({"-n", "5", "-c", "1", bare});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("[async] 5 requests"), std::string::npos) << o.out;
+  o = run_binary({"-n", "3", "-c", "1", "--json", "-r", "1k", "al:s3cret@" + bare});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ((o.out + o.err).find("s3cret"), std::string::npos) << o.out;
+  auto doc = boost::json::parse(o.out).as_object();
+  EXPECT_EQ(doc.at("runs").as_array().at(0).at("succeeded").as_int64(), 3);
+  const auto& command = doc.at("manifest").at("command_line").as_array();
+  EXPECT_EQ(command.back().as_string(), "***@" + bare);
+  // A body alone is a POST (the built-in server answers any method alike).
+  o = run_binary({"-n", "2", "-c", "1", "--body", "x", "--json", url});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(boost::json::parse(o.out).at("options").at("method").as_string(), "POST");
+  serve->signal(SIGTERM);
+  EXPECT_EQ(serve->wait(10s), 0);
+}

@@ -37,7 +37,7 @@ TEST(Checks, ParsesFiguresOperatorsAndUnits) {
   EXPECT_DOUBLE_EQ(c.threshold, 200);
   EXPECT_DOUBLE_EQ(parse_check("p50<=1.5s").threshold, 1500);
   EXPECT_EQ(parse_check("p50<=1.5s").op, CheckOp::less_equal);
-  EXPECT_DOUBLE_EQ(parse_check("mean<250").threshold, 250);  // bare latency: milliseconds
+  EXPECT_DOUBLE_EQ(parse_check("mean<250us").threshold, 0.25);
   EXPECT_EQ(parse_check("p99.9<1s").figure, CheckFigure::p999);
   c = parse_check("rps>5k");
   EXPECT_EQ(c.figure, CheckFigure::rps);
@@ -52,6 +52,31 @@ TEST(Checks, ParsesFiguresOperatorsAndUnits) {
   EXPECT_EQ(c.op, CheckOp::greater_equal);
   EXPECT_EQ(c.mode, Mode::async);
   EXPECT_DOUBLE_EQ(c.threshold, 2.5);
+  EXPECT_DOUBLE_EQ(parse_check("rps>1.5K").threshold, 1500);
+  EXPECT_DOUBLE_EQ(parse_check("rps>1M").threshold, 1e6);
+}
+
+TEST(Checks, BlanksAroundThePartsAreAllowed) {
+  Check c = parse_check("p99 < 50ms");
+  EXPECT_EQ(c.figure, CheckFigure::p99);
+  EXPECT_EQ(c.op, CheckOp::less);
+  EXPECT_DOUBLE_EQ(c.threshold, 50);
+  EXPECT_EQ(c.text, "p99 < 50ms");
+  c = parse_check(" async : p50 <= 1.5s ");
+  EXPECT_EQ(c.mode, Mode::async);
+  EXPECT_EQ(c.op, CheckOp::less_equal);
+  EXPECT_DOUBLE_EQ(c.threshold, 1500);
+  EXPECT_EQ(parse_check("errors < 1 %").figure, CheckFigure::errors_pct);
+  EXPECT_DOUBLE_EQ(parse_check("speedup >= 2 x").threshold, 2);
+}
+
+TEST(Checks, ABareLatencyIsRefusedWithTheUnitSuggested) {
+  // Milliseconds or seconds? Every other duration option reads a bare number as seconds.
+  for (const char* bare : {"p99<50", "mean<250", "max <= 1.5", "async:p50<0"}) {
+    EXPECT_THROW(parse_check(bare), UsageError) << bare;
+  }
+  expect_usage_error({"--check", "p99<50", "http://127.0.0.1:9/"}, "write 50ms");
+  expect_usage_error({"--check", "p99 < 50", "http://127.0.0.1:9/"}, "write 50ms");
 }
 
 TEST(Checks, MalformedExpressionsExitTwoBeforeAnyRequest) {

@@ -23,7 +23,7 @@ TEST_P(ClosesAfterTheServer, LeavesNoTimeWaitOnTheClientsSide) {
   // they may expire during this run, but none may be added.
   const int before = closed_first(server->port(), true);
   Outcome o = run_inprocess(
-      {"--mode", GetParam(), "-n", "300", "-c", "1", "--no-keep-alive", "--json", server->url()});
+      for_mode({"--mode", GetParam(), "-n", "300", "-c", "1", "--no-keep-alive", "--json", server->url()}));
   ASSERT_EQ(o.code, 0) << o.err;
   auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 300);

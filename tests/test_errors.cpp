@@ -62,7 +62,7 @@ class ErrorsInEveryMode : public ::testing::TestWithParam<const char*> {};
 TEST_P(ErrorsInEveryMode, ConnectionRefusedIsAConnectError) {
   const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
   const auto start = std::chrono::steady_clock::now();
-  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "12", "-c", "3", "--json", url});
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "12", "-c", "3", "--json", url}));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   auto run = first_run(o);
@@ -74,7 +74,7 @@ TEST_P(ErrorsInEveryMode, ConnectionRefusedIsAConnectError) {
 
 TEST_P(ErrorsInEveryMode, ServerThatClosesAtOnceIsAReadError) {
   ClosingServer server;
-  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "10", "-c", "2", "--json", server.url()});
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "10", "-c", "2", "--json", server.url()}));
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   auto run = first_run(o);
   EXPECT_EQ(run.at("requests").as_int64(), 10);
@@ -92,7 +92,7 @@ TEST_P(ErrorsInEveryMode, SlowServerIsATimeoutEndingNearTheDeadline) {
   server.start();
   const auto start = std::chrono::steady_clock::now();
   Outcome o = run_inprocess(
-      {"--mode", GetParam(), "-n", "4", "-c", "4", "--timeout", "300ms", "--json", server.url()});
+      for_mode({"--mode", GetParam(), "-n", "4", "-c", "4", "--timeout", "300ms", "--json", server.url()}));
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   auto run = first_run(o);
@@ -105,8 +105,8 @@ TEST_P(ErrorsInEveryMode, SlowServerIsATimeoutEndingNearTheDeadline) {
 TEST_P(ErrorsInEveryMode, ConnectThatNeverCompletesIsAConnectErrorAtTheConnectTimeout) {
   FullBacklogListener listener;
   const auto start = std::chrono::steady_clock::now();
-  Outcome o = run_inprocess({"--mode", GetParam(), "-n", "2", "-c", "2", "--connect-timeout",
-                             "300ms", "--json", listener.url()});
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "2", "-c", "2", "--connect-timeout",
+                             "300ms", "--json", listener.url()}));
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   auto run = first_run(o);

@@ -21,7 +21,7 @@ TEST_P(FidelityInEveryMode, DurationStopsStartingAndLetsInFlightRequestsFinish) 
   auto server = start_server(300ms);
   const auto start = std::chrono::steady_clock::now();
   Outcome o =
-      run_inprocess({"--mode", GetParam(), "-d", "500ms", "-c", "5", "--json", server->url()});
+      run_inprocess(for_mode({"--mode", GetParam(), "-d", "500ms", "-c", "5", "--json", server->url()}));
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = first_run(o);
@@ -38,7 +38,7 @@ TEST_P(FidelityInEveryMode, DurationStopsStartingAndLetsInFlightRequestsFinish) 
 TEST_P(FidelityInEveryMode, WarmupRequestsAreSentButNotRecorded) {
   auto server = start_server();
   Outcome o = run_inprocess(
-      {"--mode", GetParam(), "-n", "30", "-c", "3", "--warmup", "12", "--json", server->url()});
+      for_mode({"--mode", GetParam(), "-n", "30", "-c", "3", "--warmup", "12", "--json", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = first_run(o);
   EXPECT_EQ(run.at("requests").as_int64(), 30);
@@ -54,7 +54,7 @@ TEST_P(FidelityInEveryMode, RateIsKeptAndAStallShowsInCorrectedLatencyOnly) {
     server->stall_for(1s);
   });
   Outcome o = run_inprocess(
-      {"--mode", GetParam(), "-r", "100", "-d", "3s", "-c", "2", "--json", server->url()});
+      for_mode({"--mode", GetParam(), "-r", "100", "-d", "3s", "-c", "2", "--json", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = first_run(o);
   // 3 s at 100/s: the schedule, not the server, sets the count.

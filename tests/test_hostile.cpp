@@ -36,7 +36,7 @@ class Hostile : public ::testing::TestWithParam<const char*> {
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(url);
     const auto start = std::chrono::steady_clock::now();
-    Outcome o = run_inprocess(args);
+    Outcome o = run_inprocess(for_mode(args));
     RunOutcome r;
     r.took = std::chrono::steady_clock::now() - start;
     r.code = o.code;

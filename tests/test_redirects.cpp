@@ -58,7 +58,7 @@ class Redirects : public ::testing::TestWithParam<const char*> {
     std::vector<std::string> args{"--mode", GetParam(), "--json", "-c", "2"};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(url);
-    return run_inprocess(args);
+    return run_inprocess(for_mode(args));
   }
 };
 
@@ -114,8 +114,8 @@ TEST_P(Redirects, OtherOriginsAreNotFollowed) {
   EXPECT_EQ(r.at("redirects").as_int64(), 0);
   EXPECT_EQ(r.at("unfollowed_cross_origin_redirects").as_int64(), 3);
   // The text names the flag that would follow them.
-  Outcome text = run_inprocess(
-      {"--mode", GetParam(), "-n", "3", "-c", "2", "--follow", "3", server.url() + "other-origin"});
+  Outcome text = run_inprocess(for_mode({"--mode", GetParam(), "-n", "3", "-c", "2", "--follow",
+                                         "3", server.url() + "other-origin"}));
   ASSERT_EQ(text.code, kExitOk) << text.err;
   EXPECT_NE(text.out.find("3 responses redirected to another origin and were not followed"),
             std::string::npos)
@@ -168,7 +168,7 @@ class CrossOrigin : public ::testing::TestWithParam<const char*> {
     if (json) args.push_back("--json");
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(url);
-    return run_inprocess(args);
+    return run_inprocess(for_mode(args));
   }
 };
 

@@ -110,6 +110,18 @@ class Child {
   long max_rss_kb_ = 0;
 };
 
+// `args` for a test run in every mode: without "-c N" when the mode is sync, which runs one
+// request at a time and refuses -c above 1.
+inline std::vector<std::string> for_mode(std::vector<std::string> args) {
+  const auto mode = std::find(args.begin(), args.end(), "--mode");
+  if (mode == args.end() || mode + 1 == args.end() || mode[1] != "sync") return args;
+  for (auto c = std::find(args.begin(), args.end(), "-c"); c != args.end() && c + 1 != args.end();
+       c = std::find(args.begin(), args.end(), "-c")) {
+    args.erase(c, c + 2);
+  }
+  return args;
+}
+
 // Runs the binary to completion (bounded by `timeout`).
 Outcome run_binary(const std::vector<std::string>& args,
                    std::chrono::milliseconds timeout = std::chrono::seconds(60));

@@ -27,13 +27,63 @@ TEST(Units, DurationsRejectGarbage) {
 TEST(Units, CountsAndSizes) {
   EXPECT_EQ(parse_count("200"), 200u);
   EXPECT_EQ(parse_count("10k"), 10000u);
-  EXPECT_EQ(parse_count("2m"), 2000000u);
+  EXPECT_EQ(parse_count("1K"), 1000u);
+  EXPECT_EQ(parse_count("2M"), 2000000u);
+  EXPECT_EQ(parse_count("1.5k"), 1500u);
+  EXPECT_EQ(parse_count("1.25M"), 1250000u);
+  EXPECT_EQ(parse_count("2.000"), 2u);
   EXPECT_EQ(parse_size("1k"), 1024u);
+  EXPECT_EQ(parse_size("1K"), 1024u);
   EXPECT_EQ(parse_size("1m"), 1024u * 1024u);
-  for (const char* bad : {"", "-5", "+5", "1.5", "abc", "5x", "99999999999999999999999"}) {
+  for (const char* bad : {"", "-5", "+5", "1.5", "1.2345k", ".5k", "k", "abc", "5x", "1e3",
+                          "99999999999999999999999"}) {
     EXPECT_THROW(parse_count(bad), UsageError) << bad;
   }
   EXPECT_THROW(parse_count("18446744073709551615k"), UsageError);
+}
+
+TEST(Units, LowercaseMIsMinutesNotMillionsInACount) {
+  try {
+    parse_count("2m");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("use M for millions"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Units, RatesTakeTheSuffixesOfCountsAndFractions) {
+  EXPECT_DOUBLE_EQ(parse_rate("500"), 500);
+  EXPECT_DOUBLE_EQ(parse_rate("1k"), 1000);
+  EXPECT_DOUBLE_EQ(parse_rate("2.5K"), 2500);
+  EXPECT_DOUBLE_EQ(parse_rate("1M"), 1e6);
+  EXPECT_DOUBLE_EQ(parse_rate("0.5"), 0.5);
+  for (const char* bad : {"", "-1", "abc", "1e3", "inf", "nan", "5x", "1m", "k"}) {
+    EXPECT_THROW(parse_rate(bad), UsageError) << bad;
+  }
+}
+
+TEST(Units, ListsAreTrimmedAndRefuseEmptyItems) {
+  EXPECT_EQ(split_list("sync, async"), (std::vector<std::string>{"sync", "async"}));
+  EXPECT_EQ(split_list(" 1 ,2,\t4 "), (std::vector<std::string>{"1", "2", "4"}));
+  EXPECT_EQ(split_list("one"), (std::vector<std::string>{"one"}));
+  for (const char* bad : {"", " ", "1,,2", "1,", ",1"}) {
+    EXPECT_THROW(split_list(bad), UsageError) << bad;
+  }
+}
+
+TEST(Units, ErrorsSayTheExpectedForm) {
+  try {
+    parse_duration("5x");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("ns, us, ms, s, m or h"), std::string::npos) << e.what();
+  }
+  try {
+    parse_count("abc");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("10k"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Units, FormatDurationPicksAReadableUnit) {

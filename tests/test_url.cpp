@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "httpbench/error.hpp"
 
 using namespace httpbench;
@@ -45,4 +47,28 @@ TEST(Url, ErrorNamesTheScheme) {
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("ftp"), std::string::npos);
   }
+}
+
+TEST(Url, CommandLineUrlAssumesHttpAndTakesTheUserinfoOut) {
+  std::optional<std::string> credentials;
+  Target t = parse_target_argument("127.0.0.1:18080", credentials);
+  EXPECT_EQ(t.url(), "http://127.0.0.1:18080/");
+  EXPECT_FALSE(credentials);
+  t = parse_target_argument("host/path", credentials);
+  EXPECT_EQ(t.url(), "http://host/path");
+  t = parse_target_argument("https://u%20x:p%40ss@host:8443/", credentials);
+  EXPECT_EQ(t.url(), "https://host:8443/");
+  EXPECT_EQ(credentials.value_or(""), "u x:p@ss");
+  // A Location header or a --urls line with credentials is still refused.
+  EXPECT_THROW(parse_target("http://user:pw@host/"), UsageError);
+  for (const char* bad : {"http:/host", "https:host", "ftp://host/", "http://", "host:0/"}) {
+    EXPECT_THROW(parse_target_argument(bad, credentials), UsageError) << bad;
+  }
+}
+
+TEST(Url, CredentialsAreRedactedWithOrWithoutAScheme) {
+  EXPECT_EQ(redact_for_display("http://al:pw@h/x"), "http://***@h/x");
+  EXPECT_EQ(redact_for_display("al:pw@h:80/x@y"), "***@h:80/x@y");
+  EXPECT_EQ(redact_for_display("/tmp/a@b"), "/tmp/a@b");
+  EXPECT_EQ(redact_for_display("--opt@x"), "--opt@x");
 }

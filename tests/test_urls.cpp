@@ -92,8 +92,8 @@ TEST_P(UrlsInEveryMode, RoundRobinWithResultsPerLine) {
   const std::string file =
       write_file("urls_mix.txt", "GET " + u + "a\nPOST " + u + "b " + body + "\nHEAD " + u +
                                      "c?size=5000\nGET " + u + "?status=404\n");
-  Outcome o = run_inprocess({"--urls", file, "--mode", GetParam(), "-n", "40", "-c", "4", "--json",
-                             "--ok-status", "2xx, 404"});
+  Outcome o = run_inprocess(for_mode({"--urls", file, "--mode", GetParam(), "-n", "40", "-c", "4",
+                                      "--json", "--ok-status", "2xx, 404"}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_EQ(server->requests_received(), 40u);
   EXPECT_EQ(server->request_body_bytes(), 10u * 1000);
@@ -128,7 +128,7 @@ TEST_P(UrlsInEveryMode, HeadAndGetWithTheSameHeaderAlternateOnOneConnection) {
   const std::string u = server->url() + "same?size=5000";
   const std::string file = write_file("urls_head_get.txt", "GET " + u + "\nHEAD " + u + "\n");
   Outcome o = run_inprocess(
-      {"--urls", file, "--mode", GetParam(), "-n", "20", "-c", "1", "--timeout", "2s", "--json"});
+      for_mode({"--urls", file, "--mode", GetParam(), "-n", "20", "-c", "1", "--timeout", "2s", "--json"}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 20);

@@ -86,8 +86,8 @@ TEST(Verdicts, UnexpectedStatusesFailTheRunAndTheErrorBudget) {
 TEST(Verdicts, AProxyAuthenticationAnswerIsAFailureInEveryMode) {
   auto server = start_server();
   for (const char* mode : {"sync", "threads", "async"}) {
-    Outcome o =
-        run_binary({"--mode", mode, "-n", "6", "-c", "2", "--json", server->url() + "?status=407"});
+    Outcome o = run_binary(
+        for_mode({"--mode", mode, "-n", "6", "-c", "2", "--json", server->url() + "?status=407"}));
     EXPECT_EQ(o.code, 1) << mode << ": " << o.err;
     const auto r = run_of(o.out);
     EXPECT_EQ(count(r, "succeeded"), 0) << mode;

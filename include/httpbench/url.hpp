@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,10 +23,18 @@ struct Target {
   std::string url() const;
 };
 
-// `url` made safe to print: userinfo replaced by "***", control characters escaped.
+// `url` made safe to print: userinfo replaced by "***" (also in a URL without a scheme,
+// "user:pw@host/"), control characters escaped.
 std::string redact_for_display(std::string_view url);
 
-// Parses an absolute http:// or https:// URL. Throws UsageError naming the problem.
+// Parses an absolute http:// or https:// URL without credentials (a Location header, a --urls
+// line). Throws UsageError naming the problem.
 Target parse_target(std::string_view url);
+
+// Parses the URL given on the command line, as curl does: without a scheme, http:// is assumed
+// ("127.0.0.1:8080/x"), and userinfo ("http://user:pw@host/") is taken out of the target and
+// returned percent-decoded as "user:pw" in `credentials`. Throws UsageError (the credentials are
+// never in its message).
+Target parse_target_argument(std::string_view url, std::optional<std::string>& credentials);
 
 }  // namespace httpbench
