@@ -429,7 +429,16 @@ Task<ExchangeEnd> exchange(Connection& conn, const ClientConfig& cfg, Recorder& 
           recorder.record_reconnect();
           continue;
         }
-        recorder.record_failure(classify(t.ec, t.phase), describe_error(t.ec));
+        const ErrorKind kind = classify(t.ec, t.phase);
+        // The watchdog's deadline is --timeout: say so rather than "socket closed due to a
+        // timeout". Messages are kept for the first failure of a kind only.
+        if (!recorder.first_error(kind).empty()) {
+          recorder.record_failure(kind, {});
+        } else if (kind == ErrorKind::timeout && conn.watchdog.expired()) {
+          recorder.record_failure(kind, request_deadline_message(cfg.timeout));
+        } else {
+          recorder.record_failure(kind, describe_error(t.ec));
+        }
         co_return ExchangeEnd{false, Clock::now()};
       }
       if (conn.tls) conn.session.save(conn.tls->native_handle());

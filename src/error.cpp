@@ -1,5 +1,6 @@
 #include "httpbench/error.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
@@ -74,6 +75,12 @@ std::string describe_error(const boost::system::error_code& ec) {
     message += " (open-file limit reached: raise ulimit -n or lower -c)";
   }
   return message;
+}
+
+std::string request_deadline_message(std::chrono::nanoseconds timeout) {
+  const double ms = std::chrono::duration<double, std::milli>(timeout).count();
+  return fmt::format("no complete response within --timeout {} (the whole-request deadline)",
+                     ms >= 1000 ? fmt::format("{:g}s", ms / 1000) : fmt::format("{:g}ms", ms));
 }
 
 bool is_dropped_connection(const boost::system::error_code& ec) {

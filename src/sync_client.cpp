@@ -392,12 +392,9 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
     if (phase == Phase::connect) {
       message = connect_failure(cfg.connect_label, ec);
     } else if (ec == net::error::timed_out && Clock::now() >= deadline) {
-      // Our own poll() deadline, not the kernel's ETIMEDOUT: say which deadline it was, as the
-      // async client's timer does, rather than "Connection timed out".
-      const double ms = std::chrono::duration<double, std::milli>(cfg.timeout).count();
-      message =
-          fmt::format("no complete response within --timeout {} (the whole-request deadline)",
-                      ms >= 1000 ? fmt::format("{:g}s", ms / 1000) : fmt::format("{:g}ms", ms));
+      // Our own poll() deadline, not the kernel's ETIMEDOUT: say which deadline it was, rather than
+      // "Connection timed out".
+      message = request_deadline_message(cfg.timeout);
     } else {
       message = describe_error(ec);
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -46,6 +47,9 @@ ErrorKind classify(const boost::system::error_code& ec, Phase phase);
 
 // The error's message, with a hint where the cause is usually on the client's side.
 std::string describe_error(const boost::system::error_code& ec);
+
+// The failure message of a request that hit its own --timeout (whole-request) deadline.
+std::string request_deadline_message(std::chrono::nanoseconds timeout);
 
 // True for the ways a server drops an idle keep-alive connection (EOF, reset, broken pipe): on a
 // reused connection, before any response byte, the request is retried once on a new connection.
