@@ -48,15 +48,8 @@ class Schedule {
   }
   // Open loop: the first request number that is not too late at `now`.
   std::uint64_t first_on_time(Clock::time_point now) const {
-    const auto earliest = now - late_limit_;
-    if (rate_ <= 0 || earliest <= start_) return 0;
-    auto k = static_cast<std::uint64_t>(
-        std::ceil(static_cast<double>((earliest - start_).count()) * rate_ / 1e9));
-    while (k > 0 && slot(k - 1) >= earliest)
-      --k;
-    while (slot(k) < earliest)
-      ++k;
-    return k;
+    if (rate_ <= 0) return 0;
+    return first_slot_at_or_after(now - late_limit_);
   }
   // Open loop: the requests the schedule made due before `cutoff` (and before the deadline); 0 in
   // closed loop, where nothing is due but what a free client takes.
@@ -65,14 +58,7 @@ class Schedule {
     if (rate_ <= 0) return 0;
     if (cutoff == Clock::time_point::max() && !end_) return max_requests_;
     if (end_) cutoff = std::min(cutoff, *end_);
-    if (cutoff <= start_) return 0;
-    auto k = static_cast<std::uint64_t>(
-        std::ceil(static_cast<double>((cutoff - start_).count()) * rate_ / 1e9));
-    while (k > 0 && slot(k - 1) >= cutoff)
-      --k;
-    while (slot(k) < cutoff)
-      ++k;
-    return std::min(k, max_requests_);
+    return std::min(first_slot_at_or_after(cutoff), max_requests_);
   }
   // Open loop: the requests due but never started, at the end of a phase that started `started`
   // requests and stopped at `stopped_at` (nullopt: it ran to its end).
@@ -86,6 +72,17 @@ class Schedule {
   std::optional<Clock::time_point> end() const { return end_; }
 
  private:
+  // The smallest k whose slot is at or after `t`: estimated, then corrected for rounding.
+  std::uint64_t first_slot_at_or_after(Clock::time_point t) const {
+    if (t <= start_) return 0;
+    auto k = static_cast<std::uint64_t>(
+        std::ceil(static_cast<double>((t - start_).count()) * rate_ / 1e9));
+    while (k > 0 && slot(k - 1) >= t)
+      --k;
+    while (slot(k) < t)
+      ++k;
+    return k;
+  }
   Clock::time_point slot(std::uint64_t k) const {
     return start_ + std::chrono::nanoseconds(
                         static_cast<std::int64_t>(static_cast<double>(k) * 1e9 / rate_));
