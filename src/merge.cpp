@@ -368,8 +368,8 @@ json::object load_result_document(const std::string& path) {
   // (a baseline saved before the change), with those meanings.
   if (!schema || !schema->is_int64() || schema->get_int64() < 1 ||
       schema->get_int64() > kSchemaVersion) {
-    throw UsageError(fmt::format("'{}': unsupported schema_version (expected 1 to {})", path,
-                                 kSchemaVersion));
+    throw UsageError(
+        fmt::format("'{}': unsupported schema_version (expected 1 to {})", path, kSchemaVersion));
   }
   const json::value* runs = o->if_contains("runs");
   if (!runs || !runs->is_array()) {

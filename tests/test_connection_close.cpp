@@ -22,8 +22,8 @@ TEST_P(ClosesAfterTheServer, LeavesNoTimeWaitOnTheClientsSide) {
   // TIME_WAITs toward it (idle keep-alive connections closed by the client at the end of a run):
   // they may expire during this run, but none may be added.
   const int before = closed_first(server->port(), true);
-  Outcome o = run_inprocess(
-      for_mode({"--mode", GetParam(), "-n", "300", "-c", "1", "--no-keep-alive", "--json", server->url()}));
+  Outcome o = run_inprocess(for_mode(
+      {"--mode", GetParam(), "-n", "300", "-c", "1", "--no-keep-alive", "--json", server->url()}));
   ASSERT_EQ(o.code, 0) << o.err;
   auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 300);

@@ -74,7 +74,8 @@ TEST_P(ErrorsInEveryMode, ConnectionRefusedIsAConnectError) {
 
 TEST_P(ErrorsInEveryMode, ServerThatClosesAtOnceIsAReadError) {
   ClosingServer server;
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "10", "-c", "2", "--json", server.url()}));
+  Outcome o = run_inprocess(
+      for_mode({"--mode", GetParam(), "-n", "10", "-c", "2", "--json", server.url()}));
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   auto run = first_run(o);
   EXPECT_EQ(run.at("requests").as_int64(), 10);
@@ -91,8 +92,8 @@ TEST_P(ErrorsInEveryMode, SlowServerIsATimeoutEndingNearTheDeadline) {
   Server server(so);
   server.start();
   const auto start = std::chrono::steady_clock::now();
-  Outcome o = run_inprocess(
-      for_mode({"--mode", GetParam(), "-n", "4", "-c", "4", "--timeout", "300ms", "--json", server.url()}));
+  Outcome o = run_inprocess(for_mode(
+      {"--mode", GetParam(), "-n", "4", "-c", "4", "--timeout", "300ms", "--json", server.url()}));
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   auto run = first_run(o);
@@ -105,8 +106,8 @@ TEST_P(ErrorsInEveryMode, SlowServerIsATimeoutEndingNearTheDeadline) {
 TEST_P(ErrorsInEveryMode, ConnectThatNeverCompletesIsAConnectErrorAtTheConnectTimeout) {
   FullBacklogListener listener;
   const auto start = std::chrono::steady_clock::now();
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "2", "-c", "2", "--connect-timeout",
-                             "300ms", "--json", listener.url()}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "2", "-c", "2",
+                                      "--connect-timeout", "300ms", "--json", listener.url()}));
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   auto run = first_run(o);

@@ -20,8 +20,8 @@ class FidelityInEveryMode : public ::testing::TestWithParam<const char*> {};
 TEST_P(FidelityInEveryMode, DurationStopsStartingAndLetsInFlightRequestsFinish) {
   auto server = start_server(300ms);
   const auto start = std::chrono::steady_clock::now();
-  Outcome o =
-      run_inprocess(for_mode({"--mode", GetParam(), "-d", "500ms", "-c", "5", "--json", server->url()}));
+  Outcome o = run_inprocess(
+      for_mode({"--mode", GetParam(), "-d", "500ms", "-c", "5", "--json", server->url()}));
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = first_run(o);
@@ -37,8 +37,8 @@ TEST_P(FidelityInEveryMode, DurationStopsStartingAndLetsInFlightRequestsFinish) 
 
 TEST_P(FidelityInEveryMode, WarmupRequestsAreSentButNotRecorded) {
   auto server = start_server();
-  Outcome o = run_inprocess(
-      for_mode({"--mode", GetParam(), "-n", "30", "-c", "3", "--warmup", "12", "--json", server->url()}));
+  Outcome o = run_inprocess(for_mode(
+      {"--mode", GetParam(), "-n", "30", "-c", "3", "--warmup", "12", "--json", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = first_run(o);
   EXPECT_EQ(run.at("requests").as_int64(), 30);
@@ -53,8 +53,8 @@ TEST_P(FidelityInEveryMode, RateIsKeptAndAStallShowsInCorrectedLatencyOnly) {
     std::this_thread::sleep_for(1s);
     server->stall_for(1s);
   });
-  Outcome o = run_inprocess(
-      for_mode({"--mode", GetParam(), "-r", "100", "-d", "3s", "-c", "2", "--json", server->url()}));
+  Outcome o = run_inprocess(for_mode(
+      {"--mode", GetParam(), "-r", "100", "-d", "3s", "-c", "2", "--json", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto run = first_run(o);
   // 3 s at 100/s: the schedule, not the server, sets the count.

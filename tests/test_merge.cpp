@@ -35,7 +35,11 @@ double unix_now() {
 }
 
 double speedup_of(const std::string& json_text) {
-  return boost::json::parse(json_text).at("comparison").at("speedup").at("async").to_number<double>();
+  return boost::json::parse(json_text)
+      .at("comparison")
+      .at("speedup")
+      .at("async")
+      .to_number<double>();
 }
 
 void write_text(const std::string& path, const std::string& text) {
@@ -271,7 +275,8 @@ TEST(Trials, CompareRunsAlternateAndReportEveryTrial) {
   ASSERT_EQ(async_runs.size(), 3u);
   // ABAB: each async trial starts after the sync trial of the same number and before the next.
   for (std::size_t t = 0; t < 3; ++t) {
-    EXPECT_GE(async_runs[t].at("started_at").to_number<double>(), sync_runs[t].at("ended_at").to_number<double>());
+    EXPECT_GE(async_runs[t].at("started_at").to_number<double>(),
+              sync_runs[t].at("ended_at").to_number<double>());
     if (t + 1 < 3) {
       EXPECT_LE(async_runs[t].at("ended_at").to_number<double>(),
                 sync_runs[t + 1].at("started_at").to_number<double>());

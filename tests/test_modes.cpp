@@ -32,9 +32,9 @@ class EveryMode : public ::testing::TestWithParam<ModeCase> {};
 TEST_P(EveryMode, CompletesExactlyNRequestsAndTheServerSeesN) {
   auto server = start_server();
   const auto [mode, keep_alive] = GetParam();
-  Outcome o = run_inprocess(for_mode({"--mode", mode, "-n", "137", "-c", "8", "--json",
-                                      keep_alive ? "--keep-alive" : "--no-keep-alive",
-                                      server->url()}));
+  Outcome o =
+      run_inprocess(for_mode({"--mode", mode, "-n", "137", "-c", "8", "--json",
+                              keep_alive ? "--keep-alive" : "--no-keep-alive", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   auto doc = boost::json::parse(o.out).as_object();
   const auto& run = doc.at("runs").as_array().at(0).as_object();

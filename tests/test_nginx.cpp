@@ -148,8 +148,9 @@ INSTANTIATE_TEST_SUITE_P(Modes, NginxTls, ::testing::Values("sync", "threads", "
 // session nginx gave it, the certificate is verified against the test CA, and the manifest names
 // what was negotiated.
 TEST_P(NginxTls, VerifiedWithResumptionAndTheNegotiatedProtocol) {
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "30", "-c", "3", "--no-keep-alive",
-                             "--cacert", pki().ca(), "--json", nginx_->url()}));
+  Outcome o =
+      run_inprocess(for_mode({"--mode", GetParam(), "-n", "30", "-c", "3", "--no-keep-alive",
+                              "--cacert", pki().ca(), "--json", nginx_->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 30);
@@ -169,8 +170,9 @@ TEST_P(NginxTls, VerifiedWithResumptionAndTheNegotiatedProtocol) {
 // left one on the client's side whenever the FIN was not in yet.
 TEST_P(NginxTls, ClosesAfterTheFinThatFollowsTheCloseNotify) {
   const int before = closed_first(nginx_->port(), true);
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "200", "-c", "2", "--no-keep-alive",
-                             "--cacert", pki().ca(), "--json", nginx_->url()}));
+  Outcome o =
+      run_inprocess(for_mode({"--mode", GetParam(), "-n", "200", "-c", "2", "--no-keep-alive",
+                              "--cacert", pki().ca(), "--json", nginx_->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
   EXPECT_EQ(first_run(o).at("succeeded").as_int64(), 200);
   EXPECT_LE(closed_first(nginx_->port(), true), before);
@@ -179,8 +181,8 @@ TEST_P(NginxTls, ClosesAfterTheFinThatFollowsTheCloseNotify) {
 
 // Keep-alive: one handshake per connection, the 100-byte body read on each.
 TEST_P(NginxTls, KeepAliveHandshakesOncePerConnection) {
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "60", "-c", "3", "--cacert", pki().ca(),
-                             "--json", nginx_->url()}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "60", "-c", "3", "--cacert",
+                                      pki().ca(), "--json", nginx_->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 60);
@@ -195,7 +197,8 @@ TEST_P(NginxTls, KeepAliveHandshakesOncePerConnection) {
 // Verification is on by default: without the test CA, nginx's certificate is refused as a tls
 // failure naming OpenSSL's reason.
 TEST_P(NginxTls, UnknownCaIsATlsFailure) {
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "3", "-c", "1", "--json", nginx_->url()}));
+  Outcome o = run_inprocess(
+      for_mode({"--mode", GetParam(), "-n", "3", "-c", "1", "--json", nginx_->url()}));
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("errors").at("tls").as_int64(), 3);

@@ -101,8 +101,8 @@ TEST_P(UnixSocketInEveryMode, HttpOverTheSocketWithoutDns) {
   const std::string path = private_temp_path("http.sock");
   auto server = start_unix_server(path);
   EXPECT_EQ(server->url(), "http://localhost/");
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "12", "-c", "3", "--json", "--unix-socket",
-                             path, "http://localhost/items?size=10"}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "12", "-c", "3", "--json",
+                                      "--unix-socket", path, "http://localhost/items?size=10"}));
   ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
   const auto doc = document(o);
   const auto run = first_run(o);
@@ -119,9 +119,9 @@ TEST_P(UnixSocketInEveryMode, HttpOverTheSocketWithoutDns) {
 TEST_P(UnixSocketInEveryMode, HttpsOverTheSocket) {
   const std::string path = private_temp_path("https.sock");
   auto server = start_unix_server(path, true);
-  Outcome o =
-      run_inprocess(for_mode({"--mode", GetParam(), "-n", "9", "-c", "3", "--no-keep-alive", "--cacert",
-                     pki().ca(), "--json", "--unix-socket", path, "https://localhost/"}));
+  Outcome o = run_inprocess(
+      for_mode({"--mode", GetParam(), "-n", "9", "-c", "3", "--no-keep-alive", "--cacert",
+                pki().ca(), "--json", "--unix-socket", path, "https://localhost/"}));
   ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 9);
@@ -132,8 +132,8 @@ TEST_P(UnixSocketInEveryMode, HttpsOverTheSocket) {
 
 TEST_P(UnixSocketInEveryMode, MissingSocketIsAConnectFailure) {
   const std::string path = private_temp_path("missing.sock");
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--json", "--unix-socket",
-                             path, "http://localhost/"}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--json",
+                                      "--unix-socket", path, "http://localhost/"}));
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("errors").at("connect").as_int64(), 4);
@@ -151,8 +151,8 @@ TEST_P(UnixSocketInEveryMode, SocketNobodyListensOnIsAConnectFailure) {
   a.sun_family = AF_UNIX;
   std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "3", "-c", "1", "--json", "--unix-socket",
-                             path, "http://localhost/"}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "3", "-c", "1", "--json",
+                                      "--unix-socket", path, "http://localhost/"}));
   ::close(fd);
   ::unlink(path.c_str());
   EXPECT_EQ(o.code, kExitFailures) << o.err;
@@ -309,8 +309,8 @@ TEST(Proxy, BadInputIsAUsageError) {
 TEST_P(ProxyInEveryMode, HttpInAbsoluteFormWithKeepAlive) {
   auto server = start_server();
   ProxyServer proxy;
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "12", "-c", "3", "--json", "--proxy",
-                             proxy.url(), server->url() + "items"}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "12", "-c", "3", "--json",
+                                      "--proxy", proxy.url(), server->url() + "items"}));
   ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
   const auto doc = document(o);
   EXPECT_EQ(first_run(o).at("succeeded").as_int64(), 12);
@@ -332,8 +332,8 @@ TEST_P(ProxyInEveryMode, HttpsThroughAConnectTunnel) {
   ProxyServer proxy;
   // localhost: the proxy resolves it; SNI and verification use the target's name.
   const std::string target = "https://localhost:" + std::to_string(server->port()) + "/";
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "12", "-c", "3", "--cacert", pki().ca(),
-                             "--json", "--proxy", proxy.url(), target}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "12", "-c", "3", "--cacert",
+                                      pki().ca(), "--json", "--proxy", proxy.url(), target}));
   ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 12);
@@ -359,9 +359,9 @@ TEST_P(ProxyInEveryMode, ProxyAuthorizationIsSentAndNeverPrinted) {
   const std::string tls_target = "https://localhost:" + std::to_string(tls_server->port()) + "/";
   for (const std::string& target : {http_server->url(), tls_target}) {
     for (const char* format : {"text", "json"}) {
-      Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--format", format,
-                                 "--cacert", pki().ca(), "--proxy", proxy.url(), "--proxy-user",
-                                 secret, "-H", "X-Test: 1", target}));
+      Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--format",
+                                          format, "--cacert", pki().ca(), "--proxy", proxy.url(),
+                                          "--proxy-user", secret, "-H", "X-Test: 1", target}));
       EXPECT_EQ(o.code, kExitOk) << o.err << o.out;
       for (const std::string& text : {o.out, o.err}) {
         EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
@@ -388,8 +388,8 @@ TEST_P(ProxyInEveryMode, ConnectRefusedIsAConnectFailureWithTheStatus) {
     ProxyServerOptions po;
     po.refuse_connect = 403;
     ProxyServer proxy(po);
-    Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--cacert", pki().ca(),
-                               "--json", "--proxy", proxy.url(), target}));
+    Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--cacert",
+                                        pki().ca(), "--json", "--proxy", proxy.url(), target}));
     EXPECT_EQ(o.code, kExitFailures) << o.err;
     const auto run = first_run(o);
     EXPECT_EQ(run.at("errors").at("connect").as_int64(), 4);
@@ -401,8 +401,8 @@ TEST_P(ProxyInEveryMode, ConnectRefusedIsAConnectFailureWithTheStatus) {
     ProxyServerOptions po;
     po.required_authorization = "Basic " + base64_encode("a:b");
     ProxyServer proxy(po);
-    Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "3", "-c", "1", "--cacert", pki().ca(),
-                               "--json", "--proxy", proxy.url(), target}));
+    Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "3", "-c", "1", "--cacert",
+                                        pki().ca(), "--json", "--proxy", proxy.url(), target}));
     EXPECT_EQ(o.code, kExitFailures) << o.err;
     const auto run = first_run(o);
     EXPECT_EQ(run.at("errors").at("connect").as_int64(), 3);
@@ -416,8 +416,8 @@ TEST_P(ProxyInEveryMode, ConnectRefusedIsAConnectFailureWithTheStatus) {
 TEST_P(ProxyInEveryMode, DeadProxyIsAConnectFailure) {
   auto server = start_server();
   const std::string proxy = "http://127.0.0.1:" + std::to_string(unused_loopback_port());
-  Outcome o = run_inprocess(
-      for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--json", "--proxy", proxy, server->url()}));
+  Outcome o = run_inprocess(for_mode(
+      {"--mode", GetParam(), "-n", "4", "-c", "2", "--json", "--proxy", proxy, server->url()}));
   EXPECT_EQ(o.code, kExitFailures) << o.err;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("errors").at("connect").as_int64(), 4);
@@ -447,9 +447,9 @@ TEST_P(ProxyInEveryMode, ProxyFromEnvironmentHonoursNoProxy) {
   EXPECT_EQ(proxy.request_lines().size(), 5u);
   EXPECT_EQ(server->requests_received(), 10u);
   // Without --proxy-from-env the environment is ignored.
-  Outcome ignored =
-      run_with_environment(for_mode({"--mode", GetParam(), "-n", "2", "-c", "1", "--json", server->url()}),
-                           {{"http_proxy", proxy.url()}});
+  Outcome ignored = run_with_environment(
+      for_mode({"--mode", GetParam(), "-n", "2", "-c", "1", "--json", server->url()}),
+      {{"http_proxy", proxy.url()}});
   ASSERT_EQ(ignored.code, kExitOk) << ignored.err;
   EXPECT_EQ(proxy.request_lines().size(), 5u);
 }

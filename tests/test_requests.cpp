@@ -202,7 +202,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadRequestArgs{{"-H", "transfer-encoding: chunked", kUrl}, "frames the body"},
         BadRequestArgs{{"--content-type", "text/plain\r\nX: y", kUrl}, "--content-type"},
         BadRequestArgs{{"--basic-auth", "alice", kUrl}, "--basic-auth: expected user:password"},
-        BadRequestArgs{{"--body", "x", "--body-file", "/etc/hostname", kUrl}, "--body and --body-file exclude each other"},
+        BadRequestArgs{{"--body", "x", "--body-file", "/etc/hostname", kUrl},
+                       "--body and --body-file exclude each other"},
         BadRequestArgs{{"--body-file", "/nonexistent/body.bin", kUrl},
                        "cannot read --body-file '/nonexistent/body.bin': No such file"},
         BadRequestArgs{{"--body-file", "/", kUrl}, "cannot read --body-file '/'"}));
@@ -320,8 +321,9 @@ const std::string& body_file() {
 TEST_P(RequestsInEveryMode, PostSendsTheWholeBodyEveryTime) {
   constexpr std::int64_t kMiB = 1024 * 1024;
   auto server = start_server();
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-X", "post", "--body-file", body_file(), "-n",
-                             "12", "-c", "3", "--timeout", "10s", "--json", server->url()}));
+  Outcome o =
+      run_inprocess(for_mode({"--mode", GetParam(), "-X", "post", "--body-file", body_file(), "-n",
+                              "12", "-c", "3", "--timeout", "10s", "--json", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 12);
@@ -337,8 +339,8 @@ TEST_P(RequestsInEveryMode, HeadReadsNoBodyAndKeepsTheConnection) {
   auto server = start_server();
   // The server announces Content-Length: 1000 but sends no body; a client that waited for it
   // would time out, one that read it would see the next response's bytes.
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-X", "HEAD", "-n", "10", "-c", "2", "--timeout",
-                             "2s", "--json", server->url() + "?size=1000"}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-X", "HEAD", "-n", "10", "-c", "2",
+                                      "--timeout", "2s", "--json", server->url() + "?size=1000"}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 10);
@@ -351,14 +353,14 @@ TEST_P(RequestsInEveryMode, HeadReadsNoBodyAndKeepsTheConnection) {
 
 TEST_P(RequestsInEveryMode, Http10KeepsAliveOnlyWhenAsked) {
   auto server = start_server();
-  Outcome kept = run_inprocess(
-      for_mode({"--mode", GetParam(), "--http1.0", "-n", "10", "-c", "2", "--json", server->url()}));
+  Outcome kept = run_inprocess(for_mode(
+      {"--mode", GetParam(), "--http1.0", "-n", "10", "-c", "2", "--json", server->url()}));
   ASSERT_EQ(kept.code, kExitOk) << kept.err;
   EXPECT_EQ(first_run(kept).at("succeeded").as_int64(), 10);
   EXPECT_LE(first_run(kept).at("connections").as_int64(), 2);
   EXPECT_EQ(boost::json::parse(kept.out).at("options").at("http_version").as_string(), "1.0");
-  Outcome fresh = run_inprocess(for_mode({"--mode", GetParam(), "--http1.0", "--no-keep-alive", "-n", "10",
-                                 "-c", "2", "--json", server->url()}));
+  Outcome fresh = run_inprocess(for_mode({"--mode", GetParam(), "--http1.0", "--no-keep-alive",
+                                          "-n", "10", "-c", "2", "--json", server->url()}));
   ASSERT_EQ(fresh.code, kExitOk) << fresh.err;
   EXPECT_EQ(first_run(fresh).at("succeeded").as_int64(), 10);
   EXPECT_EQ(first_run(fresh).at("connections").as_int64(), 10);
@@ -377,8 +379,8 @@ TEST_P(RequestsInEveryMode, AnEmptyUserAgentLeavesTheHeaderOut) {
       if (!c.send(http_response(200, "ok"))) return;
     }
   });
-  Outcome o = run_inprocess(
-      for_mode({"--mode", GetParam(), "-H", "User-Agent:", "-n", "4", "-c", "2", "--json", server.url()}));
+  Outcome o = run_inprocess(for_mode(
+      {"--mode", GetParam(), "-H", "User-Agent:", "-n", "4", "-c", "2", "--json", server.url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_EQ(first_run(o).at("succeeded").as_int64(), 4);
   std::lock_guard lock(mutex);

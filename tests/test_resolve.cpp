@@ -53,7 +53,8 @@ TEST_P(Ipv6InEveryMode, LoopbackLiteralTarget) {
   }
   server->start();
   ASSERT_EQ(server->url().rfind("http://[::1]:", 0), 0u) << server->url();
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "9", "-c", "3", "--json", server->url()}));
+  Outcome o = run_inprocess(
+      for_mode({"--mode", GetParam(), "-n", "9", "-c", "3", "--json", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   EXPECT_EQ(first_run(o).at("succeeded").as_int64(), 9);
 }

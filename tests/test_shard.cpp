@@ -210,8 +210,10 @@ TEST(ShardRun, ProcessesLaunchedLikeAnIndexedJobMergeExactly) {
   const LatencySummary expected = summarize_latency(union_of_shards);
   const auto& latency = run.at("latency_ms").as_object();
   // Percentiles come from the union's histogram, kept within the exact min and max.
-  EXPECT_DOUBLE_EQ(latency.at("p50").to_number<double>(), std::clamp(expected.p50, fastest, slowest));
-  EXPECT_DOUBLE_EQ(latency.at("p99").to_number<double>(), std::clamp(expected.p99, fastest, slowest));
+  EXPECT_DOUBLE_EQ(latency.at("p50").to_number<double>(),
+                   std::clamp(expected.p50, fastest, slowest));
+  EXPECT_DOUBLE_EQ(latency.at("p99").to_number<double>(),
+                   std::clamp(expected.p99, fastest, slowest));
   // The exact slowest request, not its bucket's bound.
   EXPECT_DOUBLE_EQ(latency.at("max").to_number<double>(), slowest);
   const auto& shards = merged.at("shards").as_object();

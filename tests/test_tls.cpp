@@ -32,8 +32,9 @@ class TlsInEveryMode : public ::testing::TestWithParam<const char*> {};
 TEST_P(TlsInEveryMode, VerifiedHttpsWithResumptionOnReconnect) {
   auto server = start_tls_server(pki().cert(), pki().key());
   ASSERT_EQ(server->url().rfind("https://127.0.0.1:", 0), 0u);
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "30", "-c", "3", "--no-keep-alive",
-                             "--cacert", pki().ca(), "--json", server->url()}));
+  Outcome o =
+      run_inprocess(for_mode({"--mode", GetParam(), "-n", "30", "-c", "3", "--no-keep-alive",
+                              "--cacert", pki().ca(), "--json", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err << o.out;
   auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 30);
@@ -51,7 +52,8 @@ TEST_P(TlsInEveryMode, VerifiedHttpsWithResumptionOnReconnect) {
 
 TEST_P(TlsInEveryMode, UntrustedCertificateIsATlsFailureWithTheReason) {
   auto server = start_tls_server(pki().cert(), pki().key());
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--json", server->url()}));
+  Outcome o = run_inprocess(
+      for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--json", server->url()}));
   EXPECT_EQ(o.code, kExitFailures);
   auto run = first_run(o);
   EXPECT_EQ(run.at("errors").as_object().at("tls").as_int64(), 4);
@@ -63,8 +65,8 @@ TEST_P(TlsInEveryMode, UntrustedCertificateIsATlsFailureWithTheReason) {
 
 TEST_P(TlsInEveryMode, InsecureSkipsVerification) {
   auto server = start_tls_server(pki().other_cert(), pki().other_key());
-  Outcome o =
-      run_inprocess(for_mode({"--mode", GetParam(), "-n", "6", "-c", "2", "-k", "--json", server->url()}));
+  Outcome o = run_inprocess(
+      for_mode({"--mode", GetParam(), "-n", "6", "-c", "2", "-k", "--json", server->url()}));
   EXPECT_EQ(o.code, kExitOk) << o.err;
   EXPECT_EQ(first_run(o).at("succeeded").as_int64(), 6);
 }
@@ -72,16 +74,16 @@ TEST_P(TlsInEveryMode, InsecureSkipsVerification) {
 TEST_P(TlsInEveryMode, WrongHostNameIsRefused) {
   // Signed by the trusted CA, but for other.test, not 127.0.0.1.
   auto server = start_tls_server(pki().other_cert(), pki().other_key());
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "3", "-c", "1", "--cacert", pki().ca(),
-                             "--json", server->url()}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "3", "-c", "1", "--cacert",
+                                      pki().ca(), "--json", server->url()}));
   EXPECT_EQ(o.code, kExitFailures);
   EXPECT_EQ(first_run(o).at("errors").as_object().at("tls").as_int64(), 3);
 }
 
 TEST_P(TlsInEveryMode, Tls13OnlyWorksAgainstAModernServer) {
   auto server = start_tls_server(pki().cert(), pki().key());
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "5", "-c", "1", "--tls-min", "1.3",
-                             "--cacert", pki().ca(), "--json", server->url()}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "5", "-c", "1", "--tls-min",
+                                      "1.3", "--cacert", pki().ca(), "--json", server->url()}));
   EXPECT_EQ(o.code, kExitOk) << o.err;
 }
 
@@ -98,8 +100,8 @@ TEST(Tls, BadSettingsAreUsageErrors) {
 
 TEST_P(TlsInEveryMode, ManifestNamesTheNegotiatedTlsVersion) {
   auto server = start_tls_server(pki().cert(), pki().key());
-  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--cacert", pki().ca(),
-                             "--json", server->url()}));
+  Outcome o = run_inprocess(for_mode({"--mode", GetParam(), "-n", "4", "-c", "2", "--cacert",
+                                      pki().ca(), "--json", server->url()}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto m = boost::json::parse(o.out).as_object().at("manifest").as_object();
   EXPECT_EQ(m.at("tls_version").as_string().subview().substr(0, 6), "TLSv1.") << m;

@@ -127,8 +127,8 @@ TEST_P(UrlsInEveryMode, HeadAndGetWithTheSameHeaderAlternateOnOneConnection) {
   auto server = start_server();
   const std::string u = server->url() + "same?size=5000";
   const std::string file = write_file("urls_head_get.txt", "GET " + u + "\nHEAD " + u + "\n");
-  Outcome o = run_inprocess(
-      for_mode({"--urls", file, "--mode", GetParam(), "-n", "20", "-c", "1", "--timeout", "2s", "--json"}));
+  Outcome o = run_inprocess(for_mode(
+      {"--urls", file, "--mode", GetParam(), "-n", "20", "-c", "1", "--timeout", "2s", "--json"}));
   ASSERT_EQ(o.code, kExitOk) << o.err;
   const auto run = first_run(o);
   EXPECT_EQ(run.at("succeeded").as_int64(), 20);
