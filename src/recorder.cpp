@@ -27,14 +27,13 @@ bool Recorder::record_final_response(std::size_t line, const Transfer& t, std::u
     // error page) stays out of the successful requests' figures.
     if (t.status < kStatusSlots) ++status_[t.status];
     bytes_ += bytes;
-    const auto k = static_cast<std::size_t>(ErrorKind::status);
-    ++failed_;
-    ++errors_[k];
-    if (timeline_.started()) timeline_.record_failure(end);
-    if (first_error_[k].empty()) {
-      first_error_[k] =
-          fmt::format("status {} (accepted: {}; see --ok-status)", t.status, ok_.describe());
-    }
+    // The message is built for the first such failure only: it is all the report keeps.
+    record_failure(
+        ErrorKind::status,
+        first_error(ErrorKind::status).empty()
+            ? fmt::format("status {} (accepted: {}; see --ok-status)", t.status, ok_.describe())
+            : std::string(),
+        end);
     return false;
   }
   record_phases(t.ttfb_ns, t.body_ns);
@@ -47,11 +46,11 @@ void Recorder::record_start_lag(std::uint64_t lag_ns) {
   max_start_lag_ns_ = std::max(max_start_lag_ns_, lag_ns);
 }
 
-void Recorder::record_failure(ErrorKind kind, std::string_view message) {
+void Recorder::record_failure(ErrorKind kind, std::string_view message, Clock::time_point end) {
   const auto k = static_cast<std::size_t>(kind);
   ++failed_;
   ++errors_[k];
-  if (timeline_.started()) timeline_.record_failure(Clock::now());
+  if (timeline_.started()) timeline_.record_failure(end);
   if (first_error_[k].empty()) first_error_[k] = message;
 }
 

@@ -52,7 +52,9 @@ class Recorder {
                       std::uint64_t bytes, Clock::time_point end = Clock::now());
   // The request ended without a complete response. `message` is kept for the first failure of
   // each kind, so the report can say why.
-  void record_failure(ErrorKind kind, std::string_view message);
+  // `end`: when it ended, a clock reading the caller already has.
+  void record_failure(ErrorKind kind, std::string_view message,
+                      Clock::time_point end = Clock::now());
   // A TCP connection was established in `connect_ns`.
   void record_connection(std::uint64_t connect_ns) {
     ++connections_;
