@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "httpbench/app.hpp"
-#include "httpbench/interrupt.hpp"
+#include "httpbench/cli/app.hpp"
+#include "httpbench/engine/interrupt.hpp"
 
 int main(int argc, char** argv) {
   httpbench::prepare_process();

@@ -1,6 +1,6 @@
 // --baseline and --max-regression: verdicts from intervals or the noise band, both directions,
 // and the exit code of a regression against a saved run of the built-in server.
-#include "httpbench/baseline.hpp"
+#include "httpbench/report/baseline.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/serve.hpp"
-#include "httpbench/url.hpp"
+#include "httpbench/connection/url.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -1,13 +1,13 @@
 // --check: parsing (malformed expressions exit 2 before any request) and each kind of threshold
 // passing and failing against the built-in server, with the exit code that follows.
-#include "httpbench/checks.hpp"
+#include "httpbench/report/checks.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/error.hpp"
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
+#include "httpbench/stats/error.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

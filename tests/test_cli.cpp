@@ -1,5 +1,5 @@
 // Bad command lines end with exit code 2 and one line naming the problem, before any request.
-#include "httpbench/cli.hpp"
+#include "httpbench/cli/cli.hpp"
 
 #include <sys/resource.h>
 
@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "hostile_server.hpp"
-#include "httpbench/error.hpp"
+#include "httpbench/stats/error.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -1,5 +1,5 @@
 // start_connect(): the non-blocking connect both clients share, and the answer it gives at once.
-#include "httpbench/connect_start.hpp"
+#include "httpbench/connection/connect_start.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "closed_first.hpp"
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

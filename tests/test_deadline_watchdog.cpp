@@ -11,7 +11,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "httpbench/deadline_watchdog.hpp"
+#include "httpbench/connection/deadline_watchdog.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -11,7 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <thread>
 
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "loopback_listeners.hpp"
 #include "test_support.hpp"
 

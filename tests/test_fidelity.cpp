@@ -4,7 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <thread>
 
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -1,6 +1,6 @@
 // The memo of the async client's last response header: a hit needs the same bytes, all of them,
 // for the same kind of request.
-#include "httpbench/header_memo.hpp"
+#include "httpbench/codec/header_memo.hpp"
 
 #include <gtest/gtest.h>
 

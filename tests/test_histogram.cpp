@@ -1,4 +1,4 @@
-#include "httpbench/histogram.hpp"
+#include "httpbench/stats/histogram.hpp"
 
 #include <gtest/gtest.h>
 

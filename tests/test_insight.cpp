@@ -1,7 +1,7 @@
 // The insight figures against servers set up to produce each condition: phases, achieved
 // concurrency and a server that caps it, modes that did not do the same work, and a client
 // starved of CPU reported as client-bound.
-#include "httpbench/insight.hpp"
+#include "httpbench/report/insight.hpp"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -13,7 +13,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -1,12 +1,12 @@
 // The reproducibility manifest in every JSON result: versions, machine, target facts, and the
 // command line with its credentials redacted.
-#include "httpbench/manifest.hpp"
+#include "httpbench/report/manifest.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/request.hpp"
+#include "httpbench/codec/request.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -1,6 +1,6 @@
 // httpbench merge: two real runs merged exactly (counts and histogram buckets add, percentiles
 // from the merged histogram), and the CSV format's header and rows.
-#include "httpbench/merge.hpp"
+#include "httpbench/scale/merge.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

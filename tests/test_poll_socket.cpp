@@ -1,5 +1,5 @@
 // PollSocket: the sync client's socket, driven with poll() and no event loop.
-#include "httpbench/poll_socket.hpp"
+#include "httpbench/connection/poll_socket.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-#include "httpbench/connect_start.hpp"
+#include "httpbench/connection/connect_start.hpp"
 
 using namespace httpbench;
 namespace net = boost::asio;

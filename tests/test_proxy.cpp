@@ -1,7 +1,7 @@
 // Routes to the target: Unix domain sockets (--unix-socket, serve --unix-socket) and HTTP proxies
 // (--proxy, CONNECT tunnels, --proxy-user, --proxy-from-env), in every mode, against the built-in
 // server and the test proxy on loopback.
-#include "httpbench/route.hpp"
+#include "httpbench/connection/route.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -17,12 +17,12 @@
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/cli.hpp"
-#include "httpbench/error.hpp"
-#include "httpbench/manifest.hpp"
-#include "httpbench/options.hpp"
-#include "httpbench/request.hpp"
-#include "httpbench/serve.hpp"
+#include "httpbench/cli/cli.hpp"
+#include "httpbench/cli/options.hpp"
+#include "httpbench/codec/request.hpp"
+#include "httpbench/report/manifest.hpp"
+#include "httpbench/serve/serve.hpp"
+#include "httpbench/stats/error.hpp"
 #include "test_pki.hpp"
 #include "test_proxy_server.hpp"
 #include "test_support.hpp"

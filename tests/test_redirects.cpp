@@ -10,9 +10,9 @@
 
 #include "closed_first.hpp"
 #include "hostile_server.hpp"
-#include "httpbench/redirect.hpp"
-#include "httpbench/serve.hpp"
-#include "httpbench/url.hpp"
+#include "httpbench/connection/redirect.hpp"
+#include "httpbench/connection/url.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_pki.hpp"
 #include "test_support.hpp"
 

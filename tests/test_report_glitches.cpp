@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
 
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -2,7 +2,7 @@
 // unbalanced tags), self-contained, has one chart per section with axes in the right units, and
 // the values on its marks are the JSON results'; with --baseline the saved runs are drawn too;
 // `httpbench merge --report` works; and headless Chromium (when installed) renders it.
-#include "httpbench/report_html.hpp"
+#include "httpbench/report/report_html.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,9 +15,9 @@
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/cli.hpp"
-#include "httpbench/svg.hpp"
-#include "httpbench/url.hpp"
+#include "httpbench/cli/cli.hpp"
+#include "httpbench/connection/url.hpp"
+#include "httpbench/report/svg.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

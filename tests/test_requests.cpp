@@ -1,7 +1,7 @@
 // Methods, headers, bodies, basic auth and HTTP/1.0: the exact request bytes, the command-line
 // checks, credentials kept out of every output, and every mode end to end against the built-in
 // server.
-#include "httpbench/request.hpp"
+#include "httpbench/codec/request.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,9 +14,9 @@
 #include <boost/json/parse.hpp>
 
 #include "hostile_server.hpp"
-#include "httpbench/cli.hpp"
-#include "httpbench/error.hpp"
-#include "httpbench/serve.hpp"
+#include "httpbench/cli/cli.hpp"
+#include "httpbench/serve/serve.hpp"
+#include "httpbench/stats/error.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -1,9 +1,9 @@
 // Name resolution: --resolve overrides and IPv6 loopback targets.
-#include "httpbench/resolve.hpp"
+#include "httpbench/connection/resolve.hpp"
 
 #include <gtest/gtest.h>
 
-#include "httpbench/error.hpp"
+#include "httpbench/stats/error.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

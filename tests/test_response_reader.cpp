@@ -1,6 +1,6 @@
 // ResponseReader, fed bytes the way a socket gives them: one byte at a time, several responses in
 // one read, a body that ends with the connection. The memo must give what a full parse gives.
-#include "httpbench/response_reader.hpp"
+#include "httpbench/codec/response_reader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,9 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "httpbench/header_memo.hpp"
-#include "httpbench/response_parser.hpp"
-#include "httpbench/transfer.hpp"
+#include "httpbench/codec/header_memo.hpp"
+#include "httpbench/codec/response_parser.hpp"
+#include "httpbench/codec/transfer.hpp"
 
 using namespace httpbench;
 namespace http = boost::beast::http;

@@ -1,5 +1,5 @@
 // The Universal Scalability Law fit and the knee rule against synthetic curves with known answers.
-#include "httpbench/scalability.hpp"
+#include "httpbench/stats/scalability.hpp"
 
 #include <gtest/gtest.h>
 

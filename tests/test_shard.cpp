@@ -1,7 +1,7 @@
 // Sharded runs: the shard contract (--shard, the Kubernetes environment, --start-at), shard
 // processes launched as an Indexed Job would launch them and merged exactly, and the merges that
 // must be refused.
-#include "httpbench/shard.hpp"
+#include "httpbench/scale/shard.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,12 +12,12 @@
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
 
-#include "httpbench/cli.hpp"
-#include "httpbench/error.hpp"
-#include "httpbench/merge.hpp"
-#include "httpbench/options.hpp"
-#include "httpbench/results.hpp"
-#include "httpbench/schedule.hpp"
+#include "httpbench/cli/cli.hpp"
+#include "httpbench/cli/options.hpp"
+#include "httpbench/engine/schedule.hpp"
+#include "httpbench/scale/merge.hpp"
+#include "httpbench/stats/error.hpp"
+#include "httpbench/stats/results.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

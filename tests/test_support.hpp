@@ -15,8 +15,8 @@
 
 #include <boost/json/object.hpp>
 
-#include "httpbench/app.hpp"
-#include "httpbench/serve.hpp"
+#include "httpbench/cli/app.hpp"
+#include "httpbench/serve/serve.hpp"
 
 namespace httpbench::test {
 

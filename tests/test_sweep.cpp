@@ -1,13 +1,13 @@
 // The built-in server's --max-concurrent limit, and --sweep against it: the knee is where the
 // server's workers run out.
-#include "httpbench/sweep.hpp"
+#include "httpbench/engine/sweep.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/cli.hpp"
-#include "httpbench/serve.hpp"
+#include "httpbench/cli/cli.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

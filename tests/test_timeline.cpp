@@ -1,7 +1,7 @@
 // The timeline: slots by time from a common origin, the coarse per-slot histogram and its
 // precision, bounded memory (pairs merged past kMaxSlots), merges aligned by origin, trials
 // appended, the JSON round trip, and "timeline" in the JSON of a real run.
-#include "httpbench/timeline.hpp"
+#include "httpbench/stats/timeline.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +12,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "httpbench/recorder.hpp"
-#include "httpbench/timeline_json.hpp"
+#include "httpbench/report/timeline_json.hpp"
+#include "httpbench/stats/recorder.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

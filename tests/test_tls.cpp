@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
 #include "test_pki.hpp"
 #include "test_support.hpp"
 

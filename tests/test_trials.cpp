@@ -1,11 +1,11 @@
 // Statistics over trials against fixed fake data with known answers: the order-statistics
 // interval, per-pair speedups and their significance, the combination of runs, and the text.
-#include "httpbench/trials.hpp"
+#include "httpbench/stats/trials.hpp"
 
 #include <gtest/gtest.h>
 
-#include "httpbench/report.hpp"
-#include "httpbench/results.hpp"
+#include "httpbench/report/report.hpp"
+#include "httpbench/stats/results.hpp"
 
 using namespace httpbench;
 

@@ -1,8 +1,8 @@
-#include "httpbench/units.hpp"
+#include "httpbench/cli/units.hpp"
 
 #include <gtest/gtest.h>
 
-#include "httpbench/error.hpp"
+#include "httpbench/stats/error.hpp"
 
 using namespace httpbench;
 using namespace std::chrono_literals;

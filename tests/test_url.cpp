@@ -1,10 +1,10 @@
-#include "httpbench/url.hpp"
+#include "httpbench/connection/url.hpp"
 
 #include <gtest/gtest.h>
 
 #include <optional>
 
-#include "httpbench/error.hpp"
+#include "httpbench/stats/error.hpp"
 
 using namespace httpbench;
 

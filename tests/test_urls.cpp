@@ -1,6 +1,6 @@
 // --urls FILE: parsing the request lines, and runs in every mode that send them round-robin with
 // results per line.
-#include "httpbench/url_list.hpp"
+#include "httpbench/cli/url_list.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/error.hpp"
-#include "httpbench/serve.hpp"
+#include "httpbench/serve/serve.hpp"
+#include "httpbench/stats/error.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

@@ -1,7 +1,7 @@
 // Verdicts a CI relies on: which responses succeed, what the headline throughput counts, when an
 // open-loop run ends, what -q keeps, and how JSON writes numbers. Through the real binary where
 // the exit code is the verdict.
-#include "httpbench/status_rule.hpp"
+#include "httpbench/stats/status_rule.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,9 +12,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "httpbench/error.hpp"
-#include "httpbench/json_text.hpp"
-#include "httpbench/schedule.hpp"
+#include "httpbench/engine/schedule.hpp"
+#include "httpbench/report/json_text.hpp"
+#include "httpbench/stats/error.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

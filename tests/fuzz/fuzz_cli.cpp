@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "httpbench/cli.hpp"
-#include "httpbench/error.hpp"
-#include "httpbench/units.hpp"
-#include "httpbench/url.hpp"
+#include "httpbench/cli/cli.hpp"
+#include "httpbench/cli/units.hpp"
+#include "httpbench/connection/url.hpp"
+#include "httpbench/stats/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);

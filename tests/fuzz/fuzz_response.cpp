@@ -10,9 +10,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "httpbench/error.hpp"
-#include "httpbench/recorder.hpp"
-#include "httpbench/response_parser.hpp"
+#include "httpbench/codec/response_parser.hpp"
+#include "httpbench/stats/error.hpp"
+#include "httpbench/stats/recorder.hpp"
 
 namespace {
 

@@ -1,0 +1,76 @@
+// Layer connection/: the protocol-neutral part of an exchange (addresses, connect, proxy tunnel,
+// TLS, deadlines, redirects, the retry on a dropped connection). It may use codec and stats.
+//
+// What a client needs to send requests: resolved addresses, the request bytes, and limits.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "httpbench/connection/route.hpp"
+#include "httpbench/stats/status_rule.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace httpbench {
+
+class FirstContact;
+class RedirectPolicy;
+
+// Beast reads at most what the buffer has room for (at least 512 bytes), so 16 KiB bodies took
+// 32 reads. A connection grows its buffer to this once, when a body larger than the buffer
+// arrives; small-response connections stay small, which keeps ten thousand connections cheap.
+inline constexpr std::size_t kLargeReadBuffer = 64 * 1024;
+
+// Grows `buffer` before reading a body of `body_bytes` (unknown length: pass kLargeReadBuffer).
+template <class Buffer>
+void grow_for_large_responses(Buffer& buffer, std::uint64_t body_bytes) {
+  if (body_bytes > buffer.capacity() - buffer.size() && buffer.capacity() < kLargeReadBuffer) {
+    buffer.reserve(kLargeReadBuffer);
+  }
+}
+
+struct ClientConfig {
+  // Addresses to try in order when connecting, resolved once before the run: the target's, the
+  // proxy's, or one Unix socket. The clients' sockets are generic stream sockets, so TCP and Unix
+  // sockets share one connect and transfer path; the endpoint keeps its address inline (no
+  // allocation per connect).
+  std::vector<ConnectEndpoint> endpoints;
+  // https through a proxy: the CONNECT request sent first on every new connection; a 2xx answer
+  // opens the tunnel the TLS handshake then runs in. Empty otherwise.
+  std::string tunnel_request;
+  // Prefix of connect failure messages: "proxy HOST:PORT", "unix socket PATH", or empty.
+  std::string connect_label;
+  // The serialised request, sent as is.
+  std::string request;
+  bool keep_alive = true;
+  std::chrono::nanoseconds timeout{std::chrono::seconds(30)};
+  std::chrono::nanoseconds connect_timeout{std::chrono::seconds(10)};
+  std::uint32_t max_header_size = 1024 * 1024;
+  // The statuses a final response must have for its request to succeed.
+  StatusRule ok_status;
+  // --urls: one serialised request per line, sent round-robin by request number; empty: every
+  // request is `request`.
+  std::vector<std::string> line_requests;
+  // Set with --follow: builds the requests that follow redirects.
+  std::shared_ptr<const RedirectPolicy> redirects;
+  // Set for https targets: every connection does a TLS handshake with this context.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // --follow-cross-origin: the context for hops to https origins other than the target's (the
+  // same context as `tls` when the target is https).
+  std::shared_ptr<boost::asio::ssl::context> cross_origin_tls;
+  // Host name sent as SNI and checked against the certificate (unless verification is off).
+  std::string server_name;
+  bool verify_host = true;
+  // Captures the first response's Server header and the first TLS handshake's version and ALPN,
+  // for the manifest; shared by every client of the run (each field is written once).
+  std::shared_ptr<FirstContact> first_contact;
+};
+
+}  // namespace httpbench

@@ -1,0 +1,71 @@
+// Per-connection TLS set-up shared by the blocking and coroutine clients: SNI, host name
+// verification, and a saved session offered again on reconnect (resumption).
+#pragma once
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
+#include <boost/asio/ssl/error.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "httpbench/connection/client_config.hpp"
+
+namespace httpbench {
+
+// The last resumable session of one connection slot.
+class TlsSession {
+ public:
+  // Keeps the session of `ssl` when it can be resumed. The newest one is kept: a session that was
+  // just resumed may not be offered again (TLS 1.3 tickets are single-use on many servers).
+  void save(SSL* ssl) {
+    SSL_SESSION* s = SSL_get1_session(ssl);
+    if (s == session_.get()) {
+      SSL_SESSION_free(s);
+      return;
+    }
+    if (s && SSL_SESSION_is_resumable(s)) {
+      session_.reset(s);
+    } else if (s) {
+      SSL_SESSION_free(s);
+    }
+  }
+  SSL_SESSION* get() const { return session_.get(); }
+
+ private:
+  struct Free {
+    void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
+  };
+  std::unique_ptr<SSL_SESSION, Free> session_;
+};
+
+// Sets SNI for `server_name`, host name verification (when `verify_host`) and the saved session
+// (if any) on a new SSL object.
+inline boost::system::error_code prepare_tls(SSL* ssl, const std::string& server_name,
+                                             bool verify_host, const TlsSession* session) {
+  // SNI must not be an IP literal (RFC 6066).
+  const bool ip_literal = server_name.find_first_not_of("0123456789.") == std::string::npos ||
+                          server_name.find(':') != std::string::npos;
+  if (!ip_literal && !SSL_set_tlsext_host_name(ssl, server_name.c_str())) {
+    return {static_cast<int>(ERR_get_error()), boost::asio::error::get_ssl_category()};
+  }
+  if (verify_host) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    const int ok = ip_literal ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str())
+                              : X509_VERIFY_PARAM_set1_host(param, server_name.c_str(), 0);
+    if (!ok) return {static_cast<int>(ERR_get_error()), boost::asio::error::get_ssl_category()};
+  }
+  if (session && session->get()) SSL_set_session(ssl, session->get());
+  return {};
+}
+
+// The same for a connection to the run's target.
+inline boost::system::error_code prepare_tls(SSL* ssl, const ClientConfig& cfg,
+                                             const TlsSession& session) {
+  return prepare_tls(ssl, cfg.server_name, cfg.verify_host, &session);
+}
+
+}  // namespace httpbench

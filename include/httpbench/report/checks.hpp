@@ -1,0 +1,73 @@
+// --check thresholds such as `p99<200ms`, `rps>5000`, `errors<1%`, `speedup>2`: parsed before the
+// run, so a malformed one is a usage error before any request, and evaluated on the Report.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "httpbench/cli/options.hpp"
+
+namespace httpbench {
+
+struct Report;
+
+// What a check measures.
+enum class CheckFigure {
+  rps,  // requests per second
+  p50,  // latency percentiles, milliseconds
+  p75,
+  p90,
+  p95,
+  p99,
+  p999,
+  p9999,
+  mean,        // mean latency, milliseconds
+  min,         // fastest response, milliseconds
+  max,         // slowest response, milliseconds
+  errors,      // failed requests, a count
+  errors_pct,  // failed requests, percent of the requests that ended
+  speedup,     // compare mode: requests/s over the baseline's
+};
+
+enum class CheckOp { less, less_equal, greater, greater_equal };
+
+struct Check {
+  // The expression as given, for the report.
+  std::string text;
+  // `MODE:figure...` checks one mode; otherwise every mode (every compared mode for speedup).
+  std::optional<Mode> mode;
+  CheckFigure figure = CheckFigure::rps;
+  CheckOp op = CheckOp::less;
+  // The threshold in the figure's unit (milliseconds for latency).
+  double threshold = 0;
+};
+
+// Throws UsageError naming the expression and what is wrong with it.
+Check parse_check(std::string_view text);
+
+// Parses every --check of `options` and makes sure each can be evaluated on the modes that will
+// run (a speedup needs compare mode and a compared mode). Throws UsageError.
+std::vector<Check> parse_checks(const Options& options);
+
+struct CheckOutcome {
+  std::string expression;
+  bool passed = false;
+  // The value compared for each mode it applied to, in the figure's unit.
+  std::vector<std::pair<Mode, double>> values;
+  // The values as printed: "sync 50.40ms, async 51.20ms".
+  std::string detail;
+};
+
+// Each figure is the median over the trials of each mode (the value itself with one trial);
+// errors add up over the trials; speedup is the median of the per-trial speedups. A check holds
+// when it holds for every mode it applies to; with no value to compare it fails.
+std::vector<CheckOutcome> evaluate_checks(const std::vector<Check>& checks, const Report& report);
+
+// The modes of `modes` that an errors check applies to: their failures are judged by that budget.
+std::vector<Mode> error_budget_modes(const std::vector<Check>& checks,
+                                     const std::vector<Mode>& modes);
+
+}  // namespace httpbench

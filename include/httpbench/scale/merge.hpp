@@ -1,0 +1,34 @@
+// Layer scale/: runs spread over processes and machines: shards, a common start, and merging
+// their result files. It may use stats and report.
+//
+// Result files read back: the JSON documents of --json, -o and --save-baseline, turned into
+// RunResults again, and `httpbench merge` of several such files into one Report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "httpbench/stats/results.hpp"
+
+namespace httpbench {
+
+// Reads and parses an httpbench JSON result (schema_version 1). Throws UsageError naming the file
+// when it cannot be read, is not JSON, or is not an httpbench result.
+boost::json::object load_result_document(const std::string& path);
+
+// One entry of "runs". The latency histogram is rebuilt from "histogram" by recording each
+// bucket's count at its upper bound, which falls in the same bucket, so merges stay exact.
+// Throws UsageError when a key is missing or has the wrong type.
+RunResult run_from_json(const boost::json::object& run);
+
+// Merges files of the same target: runs of the same mode add up (counts and histograms exactly),
+// the wall time is the span from the earliest start to the latest end (the longest elapsed_s when
+// a file has no timestamps), requests/s is recomputed, percentiles come from the merged histogram.
+// Shard files (--shard) must all be shards of one run: the same shard count, no index twice, the
+// same options; with `require_complete` every index must be there.
+// Throws UsageError when the files name different targets or the shard checks fail.
+Report merge_result_files(const std::vector<std::string>& paths, bool require_complete = false);
+
+}  // namespace httpbench

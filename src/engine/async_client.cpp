@@ -1,0 +1,574 @@
+#include "httpbench/engine/async_client.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "httpbench/codec/header_memo.hpp"
+#include "httpbench/codec/response_parser.hpp"
+#include "httpbench/codec/response_reader.hpp"
+#include "httpbench/codec/transfer.hpp"
+#include "httpbench/connection/connect_start.hpp"
+#include "httpbench/connection/deadline_watchdog.hpp"
+#include "httpbench/connection/redirect.hpp"
+#include "httpbench/connection/resolve.hpp"
+#include "httpbench/connection/route.hpp"
+#include "httpbench/connection/server_close.hpp"
+#include "httpbench/connection/tls_session.hpp"
+#include "httpbench/engine/progress.hpp"
+#include "httpbench/stats/clock.hpp"
+#include "httpbench/stats/recorder.hpp"
+#include "httpbench/stats/results.hpp"
+
+namespace httpbench {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+template <class T>
+using Task = net::awaitable<T, AsyncExecutor>;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable_t<AsyncExecutor>{});
+
+// State shared by the connections of one run; touched only from the io_context's thread.
+struct AsyncRun {
+  AsyncRun(net::io_context& ioc, const ClientConfig& c, const RunPlan& p, Recorder& r,
+           Recorder& warmup, const std::atomic<bool>& s, Progress* pr)
+      : config(c),
+        plan(p),
+        schedule(p.main),
+        recorder(r),
+        warmup_recorder(warmup),
+        stop(s),
+        progress(pr),
+        gate(ioc.get_executor()),
+        stop_timer(ioc.get_executor()),
+        probe_timer(ioc.get_executor()) {}
+
+  const ClientConfig& config;
+  const RunPlan& plan;
+  Schedule schedule;
+  Recorder& recorder;
+  // Warm-up requests are recorded here and dropped.
+  Recorder& warmup_recorder;
+  const std::atomic<bool>& stop;
+  Progress* progress;
+  // Next measured request number.
+  std::uint64_t next = 0;
+  // Connections spawned, still running, and waiting at the gate between the phases.
+  std::uint64_t spawned = 0;
+  std::uint64_t active = 0;
+  std::uint64_t at_gate = 0;
+  // Holds connections after warm-up until all are ready, so the measured phase starts together.
+  AsyncTimer gate;
+  // Wakes the stop watcher early when the last connection finishes.
+  AsyncTimer stop_timer;
+  // The event-loop lag probe's timer.
+  AsyncTimer probe_timer;
+  Clock::time_point start{};
+  Clock::time_point finished_at{};
+  std::chrono::nanoseconds cpu_start{0};
+};
+
+// One connection's reusable parts: the socket, the TLS layer over it (https, rebuilt for every
+// new connection, since an SSL object cannot be reused), the read buffer, the saved TLS session
+// for resumption, the deadline of its pending operations, and the timer for open-loop waits.
+//
+// The socket is a generic stream socket, opened as TCP or as a Unix domain socket
+// (--unix-socket) by the endpoint it connects to. One type for both (rather than a template over
+// the protocol or a variant) keeps a single connect, proxy and transfer path and one
+// instantiation of the coroutines; the protocol is a runtime value in the socket, so it costs
+// nothing per request.
+struct Connection {
+  explicit Connection(const AsyncExecutor& ex) : socket(ex), watchdog(socket), timer(ex) {}
+  bool is_open() const { return socket.is_open(); }
+  void close() {
+    error_code ignored;
+    socket.close(ignored);
+    // No TLS close_notify: it costs a round trip per connection, and servers accept its absence.
+    // Marking the shutdown done keeps OpenSSL from treating the session as bad, so the next
+    // connection can resume it.
+    if (tls) SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    tls.reset();
+    buffer.clear();
+    // The memo stays: it is keyed by the header's bytes, whichever server sent them.
+  }
+  // An operation's error, or the timeout when the deadline cancelled it (or passed while its
+  // completion was already queued).
+  error_code outcome(error_code ec) const {
+    return watchdog.expired() ? error_code(beast::error::timeout) : ec;
+  }
+
+  AsyncSocket socket;
+  DeadlineWatchdog watchdog;
+  std::optional<ssl::stream<AsyncSocket&>> tls;
+  TlsSession session;
+  beast::flat_buffer buffer;
+  HeaderMemo memo;
+  AsyncTimer timer;
+};
+
+// Sends what it can of `request` at once, without waiting: a request fits the socket's send
+// buffer almost always, and then the coroutine is not suspended and no operation is queued.
+// Returns the bytes sent (0 when the socket's buffer is full).
+std::size_t send_now(AsyncSocket& socket, std::string_view request, error_code& ec) {
+  for (;;) {
+    const ssize_t n =
+        ::send(socket.native_handle(), request.data(), request.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      ec = error_code(errno, net::error::get_system_category());
+    return 0;
+  }
+}
+
+// Writes all of `request`: the part send_now() could not, through the event loop.
+template <class Stream>
+Task<error_code> write_request(Connection& conn, Stream& stream, std::string_view request) {
+  if constexpr (std::is_same_v<Stream, AsyncSocket>) {
+    error_code ec;
+    const std::size_t sent = send_now(stream, request, ec);
+    if (ec) co_return ec;
+    request.remove_prefix(sent);
+    if (request.empty()) co_return error_code{};
+  }
+  auto [ec, written] = co_await net::async_write(stream, net::buffer(request), use_tuple);
+  co_return conn.outcome(ec);
+}
+
+// Reads one response on `stream` into `t`, through `reader`: the loop of Beast's
+// http::async_read without its composed operations, one read and one parse per step, and no
+// allocation.
+template <class Stream>
+Task<error_code> read_response(Connection& conn, Stream& stream, ResponseReader& reader,
+                               Transfer& t) {
+  for (;;) {
+    const error_code parsed = reader.consume(conn.buffer, t);
+    if (parsed != http::error::need_more) co_return parsed;
+    const std::size_t room = beast::read_size(conn.buffer, kLargeReadBuffer);
+    if (room == 0) co_return http::error::buffer_overflow;
+    auto [ec, n] = co_await stream.async_read_some(conn.buffer.prepare(room), use_tuple);
+    if (conn.watchdog.expired()) ec = beast::error::timeout;
+    if (ec == net::error::eof) co_return reader.end_of_stream(t);
+    if (ec) {
+      reader.abandon(t);
+      co_return ec;
+    }
+    conn.buffer.commit(n);
+  }
+}
+
+// https through a proxy: sends the CONNECT request and reads the proxy's answer on the fresh
+// connection (its deadline still armed). Sets `status` to the answer's status.
+Task<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg, unsigned& status) {
+  if (error_code ec = co_await write_request(conn, conn.socket, cfg.tunnel_request)) co_return ec;
+  // A 2xx answer to CONNECT has no body, whatever its headers say; another one is a refusal and
+  // the connection is dropped, body unread.
+  ResponseParser parser(cfg.max_header_size);
+  parser.skip(true);
+  ResponseReader reader(parser, conn.memo, true);
+  Transfer answer;
+  const error_code read_ec = co_await read_response(conn, conn.socket, reader, answer);
+  status = answer.status;
+  if (read_ec) co_return read_ec;
+  // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
+  if (tunnel_opened(status) && conn.buffer.size() != 0) co_return http::error::unexpected_body;
+  co_return error_code{};
+}
+
+// Connects `conn` to the first of `endpoints` that accepts, before `deadline`, with Nagle off
+// for TCP. The socket's writability is awaited on the event loop (see connect_start.hpp).
+Task<error_code> connect_socket(Connection& conn, const std::vector<ConnectEndpoint>& endpoints,
+                                Clock::time_point deadline) {
+  conn.watchdog.arm(deadline);
+  error_code ec = net::error::host_not_found;
+  for (const ConnectEndpoint& endpoint : endpoints) {
+    ec = start_connect(conn.socket, endpoint);
+    if (ec == net::error::in_progress) {
+      auto [wait_ec] = co_await conn.socket.async_wait(net::socket_base::wait_write, use_tuple);
+      ec = wait_ec ? wait_ec : connect_result(conn.socket.native_handle());
+    }
+    if (conn.watchdog.expired()) co_return conn.outcome(ec);
+    if (!ec) {
+      if (endpoint.protocol().family() != AF_UNIX) {
+        error_code ignored;
+        conn.socket.set_option(tcp::no_delay(true), ignored);
+      }
+      co_return error_code{};
+    }
+    if (ec == net::error::operation_aborted) break;
+  }
+  co_return ec;
+}
+
+// Establishes the connection (TCP or Unix socket; through a proxy, the CONNECT tunnel for https)
+// and, for https, TLS on `conn`. Records the connection and handshake; on failure records it and
+// returns false.
+Task<bool> open_connection(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
+                           Clock::time_point deadline) {
+  const auto connect_start = Clock::now();
+  if (error_code ec = co_await connect_socket(conn, cfg.endpoints, deadline)) {
+    recorder.record_failure(classify(ec, Phase::connect), connect_failure(cfg.connect_label, ec));
+    conn.close();
+    co_return false;
+  }
+  if (!cfg.tunnel_request.empty()) {
+    // The tunnel is part of establishing the connection: its round trip counts as connect time.
+    unsigned status = 0;
+    if (error_code tunnel_ec = co_await open_tunnel(conn, cfg, status)) {
+      recorder.record_failure(classify(tunnel_ec, Phase::connect),
+                              connect_failure(cfg.connect_label, tunnel_ec));
+      conn.close();
+      co_return false;
+    }
+    if (!tunnel_opened(status)) {
+      recorder.record_failure(ErrorKind::connect, tunnel_refused(cfg.connect_label, status));
+      conn.close();
+      co_return false;
+    }
+  }
+  recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+  if (!cfg.tls) co_return true;
+
+  conn.tls.emplace(conn.socket, *cfg.tls);
+  if (error_code setup = prepare_tls(conn.tls->native_handle(), cfg, conn.session)) {
+    recorder.record_failure(ErrorKind::tls, describe_error(setup));
+    conn.close();
+    co_return false;
+  }
+  const auto handshake_start = Clock::now();
+  auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
+  if (hs_ec || conn.watchdog.expired()) {
+    const error_code ec = conn.outcome(hs_ec);
+    recorder.record_failure(classify(ec, Phase::handshake), describe_error(ec));
+    conn.close();
+    co_return false;
+  }
+  recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1,
+                            elapsed_ns(handshake_start, Clock::now()));
+  if (cfg.first_contact) cfg.first_contact->offer_tls(conn.tls->native_handle());
+  co_return true;
+}
+
+// Writes the request and reads the response, past interim 1xx responses, on `stream` (the
+// socket or the TLS layer over it); the deadline is already armed.
+template <class Stream>
+Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cfg,
+                        std::string_view request, Clock::time_point write_start) {
+  Transfer t;
+  std::optional<Clock::time_point> header_done;
+  t.ec = co_await write_request(conn, stream, request);
+  if (t.ec) co_return t;
+  t.phase = Phase::read;
+  do {
+    ResponseParser parser(cfg, request);
+    ResponseReader reader(parser, conn.memo, is_head_request(request));
+    t.ec = co_await read_response(conn, stream, reader, t);
+    header_done = reader.header_done();
+  } while (!t.ec && is_interim_status(t.status));
+  if (!t.ec) t.finish(write_start, header_done);
+  co_return t;
+}
+
+// Closes `conn` after a response whose server announced that it would close the connection,
+// once the server's FIN is in, kServerCloseGrace has passed or the request's deadline has (why:
+// server_close.hpp). At higher concurrency the FIN is usually in by the time the response is
+// read, and the first look finds it without the event loop.
+Task<void> close_after_server(Connection& conn, Clock::time_point deadline) {
+  const int fd = conn.socket.native_handle();
+  std::size_t budget = kBytesBeforeServerClose;
+  if (!read_to_server_close(fd, budget)) {
+    conn.watchdog.arm(std::min(deadline, Clock::now() + kServerCloseGrace));
+    do {
+      auto [ec] = co_await conn.socket.async_wait(net::socket_base::wait_read, use_tuple);
+      if (ec || conn.watchdog.expired()) break;
+    } while (!read_to_server_close(fd, budget));
+    conn.watchdog.disarm();
+  }
+  conn.close();
+}
+
+// One hop of a redirect chain to an origin other than the target's (--follow-cross-origin), on a
+// connection of its own: the host resolved without blocking the loop (no lookup for an IP
+// literal or a --resolve address), connected, TLS for https, the request sent (saying
+// `Connection: close`), the response read, and the connection closed. No connection to another
+// origin is kept between hops: such chains are not the common path, and a fresh connection per hop
+// keeps them simple and correct. Records the connection and handshake; a failure comes back in
+// `ec`, with the step in `phase`.
+Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
+                                std::string_view request, Recorder& recorder,
+                                Clock::time_point deadline) {
+  const auto executor = co_await net::this_coro::executor;
+  const RedirectPolicy& policy = *cfg.redirects;
+  Transfer t;
+  t.phase = Phase::connect;
+  const auto connect_start = Clock::now();
+  const auto connect_deadline = std::min(deadline, connect_start + cfg.connect_timeout);
+  std::vector<ConnectEndpoint> endpoints;
+  if (const auto fixed = fixed_address(origin, policy.resolve_overrides())) {
+    endpoints.emplace_back(*fixed);
+  } else {
+    // The resolver cannot be interrupted: a lookup that ends past the deadline is a timeout.
+    net::ip::basic_resolver<tcp, AsyncExecutor> resolver(executor);
+    auto [resolve_ec, results] =
+        co_await resolver.async_resolve(origin.host, std::to_string(origin.port), use_tuple);
+    t.ec = resolve_ec;
+    if (!t.ec && Clock::now() >= connect_deadline) t.ec = net::error::timed_out;
+    if (t.ec) co_return t;
+    for (const auto& entry : results)
+      endpoints.emplace_back(entry.endpoint());
+  }
+  Connection conn(executor);
+  t.ec = co_await connect_socket(conn, endpoints, connect_deadline);
+  if (t.ec) co_return t;
+  recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+  if (origin.scheme == "https") {
+    t.phase = Phase::handshake;
+    conn.tls.emplace(conn.socket, *cfg.cross_origin_tls);
+    t.ec = prepare_tls(conn.tls->native_handle(), origin.host, policy.verify_host(), nullptr);
+    if (t.ec) co_return t;
+    const auto handshake_start = Clock::now();
+    auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
+    t.ec = conn.outcome(hs_ec);
+    if (t.ec) co_return t;
+    recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1,
+                              elapsed_ns(handshake_start, Clock::now()));
+  }
+  conn.watchdog.arm(deadline);
+  const auto write_start = Clock::now();
+  if (conn.tls) {
+    t = co_await transfer(conn, *conn.tls, cfg, request, write_start);
+  } else {
+    t = co_await transfer(conn, conn.socket, cfg, request, write_start);
+  }
+  if (!t.ec && !t.keep_alive) {
+    co_await close_after_server(conn, deadline);
+  } else {
+    conn.close();
+  }
+  co_return t;
+}
+
+// How an exchange ended: with a final response (`ok`) or a failure, and when.
+struct ExchangeEnd {
+  bool ok = false;
+  Clock::time_point at;
+};
+
+// Request number `number` on `conn`, starting at `start` (the caller's clock reading), connecting
+// first when needed, and resending once on a new connection when a reused one turns out closed by
+// the server. On the keep-alive path the clock is read once more, when the response is complete.
+Task<ExchangeEnd> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
+                           Clock::time_point intended, std::uint64_t number,
+                           Clock::time_point start) {
+  recorder.record_started();
+  const std::size_t line =
+      cfg.line_requests.empty() ? 0 : static_cast<std::size_t>(number % cfg.line_requests.size());
+  recorder.record_url_started(line);
+  Recorder::InFlight in_flight(recorder, start);
+  recorder.record_start_lag(elapsed_ns(intended, start));
+  const auto deadline = start + cfg.timeout;
+
+  RedirectChain chain(cfg, line);
+  std::uint64_t bytes = 0;
+  for (bool first_attempt = true;; first_attempt = false) {
+    Transfer t;
+    if (const Target* away = chain.away()) {
+      t = co_await cross_origin_hop(cfg, *away, chain.request(), recorder, deadline);
+      if (t.ec) {
+        recorder.record_failure(classify(t.ec, t.phase),
+                                connect_failure(redirect_label(*away), t.ec));
+        co_return ExchangeEnd{false, Clock::now()};
+      }
+    } else {
+      const bool reused = conn.is_open();
+      if (reused && first_attempt) recorder.record_reuse();
+      if (!reused && !co_await open_connection(conn, cfg, recorder,
+                                               std::min(deadline, start + cfg.connect_timeout))) {
+        co_return ExchangeEnd{false, Clock::now()};
+      }
+      conn.watchdog.arm(deadline);
+      // Nothing but bookkeeping since `start` on a kept-alive connection's first attempt.
+      const auto write_start = reused && first_attempt ? start : Clock::now();
+      // Not a conditional expression: g++ 12 destroys the temporary of a `c ? co_await a :
+      // co_await b` twice.
+      if (conn.tls) {
+        t = co_await transfer(conn, *conn.tls, cfg, chain.request(), write_start);
+      } else {
+        t = co_await transfer(conn, conn.socket, cfg, chain.request(), write_start);
+      }
+      conn.watchdog.disarm();
+      if (t.ec) {
+        conn.close();
+        if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
+          recorder.record_reconnect();
+          continue;
+        }
+        const ErrorKind kind = classify(t.ec, t.phase);
+        // The watchdog's deadline is --timeout: say so rather than "socket closed due to a
+        // timeout". Messages are kept for the first failure of a kind only.
+        if (!recorder.first_error(kind).empty()) {
+          recorder.record_failure(kind, {});
+        } else if (kind == ErrorKind::timeout && conn.watchdog.expired()) {
+          recorder.record_failure(kind, request_deadline_message(cfg.timeout));
+        } else {
+          recorder.record_failure(kind, describe_error(t.ec));
+        }
+        co_return ExchangeEnd{false, Clock::now()};
+      }
+      if (conn.tls) conn.session.save(conn.tls->native_handle());
+      if (!t.keep_alive) {
+        co_await close_after_server(conn, deadline);
+      } else if (!cfg.keep_alive) {
+        conn.close();
+      }
+    }
+
+    bytes += t.bytes;
+    const std::optional<bool> ok =
+        settle_response(chain, recorder, line, t, bytes, intended, start);
+    if (!ok) continue;
+    in_flight.end(t.finished_at);
+    co_return ExchangeEnd{*ok, t.finished_at};
+  }
+}
+
+// Warm-up requests, the gate, then measured requests until the schedule has none left.
+Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
+  Connection conn(co_await net::this_coro::executor);
+
+  Schedule warmup = run.plan.warmup_for(index);
+  warmup.begin(Clock::now());
+  for (std::uint64_t k = 0;; ++k) {
+    const auto now = Clock::now();
+    const auto when = warmup.intended(k, now);
+    if (!when || run.stop.load(std::memory_order_relaxed)) break;
+    co_await exchange(conn, run.config, run.warmup_recorder, *when, k, now);
+  }
+  if (++run.at_gate == run.spawned) {
+    run.start = Clock::now();
+    run.recorder.start_timeline(run.start, run.plan.interval);
+    run.cpu_start = thread_cpu_time();
+    run.schedule.begin(run.start);
+    run.gate.cancel();
+  } else {
+    co_await run.gate.async_wait(use_tuple);
+  }
+
+  for (;;) {
+    const auto now = Clock::now();
+    const std::uint64_t number = run.next++;
+    const auto when = run.schedule.intended(number, now);
+    if (!when) break;
+    if (run.schedule.too_late(*when, now)) {
+      // Skips to the first request still on time; the skipped ones count as dropped.
+      run.next = std::max(run.next, run.schedule.first_on_time(now));
+      continue;
+    }
+    auto start = now;
+    if (*when > now) {
+      conn.timer.expires_at(*when);
+      co_await conn.timer.async_wait(use_tuple);
+      start = Clock::now();
+    }
+    const ExchangeEnd end = co_await exchange(conn, run.config, run.recorder, *when, number, start);
+    if (run.schedule.end() && end.at > *run.schedule.end()) run.recorder.record_after_deadline();
+    if (run.progress) run.progress->add(end.ok);
+  }
+
+  if (--run.active == 0) {
+    run.finished_at = Clock::now();
+    run.stop_timer.cancel();
+    run.probe_timer.cancel();
+  }
+}
+
+// Checks the stop flag every 50 ms and stops the io_context when it is set.
+Task<void> watch_stop(net::io_context& ioc, AsyncRun& run) {
+  while (run.active > 0) {
+    run.stop_timer.expires_after(std::chrono::milliseconds(50));
+    co_await run.stop_timer.async_wait(use_tuple);
+    if (run.stop.load(std::memory_order_relaxed)) {
+      ioc.stop();
+      co_return;
+    }
+  }
+}
+
+// Every 10 ms, how late the timer fired: a busy event loop serves its timers (and its sockets)
+// late, so a large lag says the client, not the server, set the pace. Measured phase only.
+Task<void> probe_loop_lag(AsyncRun& run) {
+  constexpr auto kPeriod = std::chrono::milliseconds(10);
+  while (run.active > 0) {
+    const auto due = Clock::now() + kPeriod;
+    run.probe_timer.expires_at(due);
+    auto [ec] = co_await run.probe_timer.async_wait(use_tuple);
+    if (ec || run.active == 0) break;
+    if (run.at_gate == run.spawned) run.recorder.record_loop_lag(elapsed_ns(due, Clock::now()));
+  }
+}
+
+}  // namespace
+
+void run_async_connections(const ClientConfig& config, const RunPlan& plan, Recorder& recorder,
+                           RunTiming& timing, const std::atomic<bool>& stop, Progress* progress) {
+  // An interruption leaves coroutine frames behind; they are destroyed, never resumed, with the
+  // io_context, so their reference to `run` is not used after `run` is gone. Their destructors do
+  // touch the recorders (a request in flight ends), so both recorders outlive the io_context.
+  Recorder warmup_recorder;
+  // One thread runs this loop and is the only one to touch its sockets and timers (the resolver's
+  // thread only posts completions, and the scheduler keeps its lock for that), so the reactor's
+  // per-socket lock is dropped: a lock and an unlock fewer per operation.
+  net::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
+  std::optional<AsyncRun> run;
+  run.emplace(ioc, config, plan, recorder, warmup_recorder, stop, progress);
+  run->gate.expires_at(Clock::time_point::max());
+  for (std::uint64_t i = 0; i < plan.workers; ++i) {
+    ++run->spawned;
+    ++run->active;
+    net::co_spawn(ioc.get_executor(), run_connection(*run, i), net::detached);
+  }
+  net::co_spawn(ioc.get_executor(), watch_stop(ioc, *run), net::detached);
+  net::co_spawn(ioc.get_executor(), probe_loop_lag(*run), net::detached);
+  ioc.run();
+  const bool finished = run->active == 0;
+  if (run->at_gate == run->spawned) {
+    recorder.record_dropped(run->schedule.dropped(
+        recorder.started(), finished ? std::nullopt : std::optional(Clock::now())));
+  }
+  const auto end = finished ? run->finished_at : Clock::now();
+  if (run->at_gate < run->spawned) {
+    // Interrupted during warm-up: nothing was measured.
+    timing = RunTiming{};
+  } else {
+    timing = RunTiming{end - run->start, thread_cpu_time() - run->cpu_start, !finished};
+  }
+  timing.interrupted = stop.load(std::memory_order_relaxed);
+}
+
+}  // namespace httpbench
