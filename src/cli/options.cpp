@@ -11,25 +11,6 @@
 
 namespace httpbench {
 
-std::string_view mode_name(Mode mode) {
-  switch (mode) {
-    case Mode::sync:
-      return "sync";
-    case Mode::threads:
-      return "threads";
-    case Mode::async:
-      return "async";
-  }
-  return "unknown";
-}
-
-Mode parse_mode(std::string_view name) {
-  if (name == "sync") return Mode::sync;
-  if (name == "threads") return Mode::threads;
-  if (name == "async") return Mode::async;
-  throw UsageError(fmt::format("unknown mode '{}': use sync, threads or async", name));
-}
-
 void Options::validate() const {
   if (requests == 0) throw UsageError("--requests must be at least 1");
   if (concurrency == 0) throw UsageError("--concurrency must be at least 1");

@@ -13,20 +13,10 @@
 #include "httpbench/connection/tls.hpp"
 #include "httpbench/connection/url.hpp"
 #include "httpbench/scale/shard.hpp"
+#include "httpbench/stats/mode.hpp"
 #include "httpbench/stats/status_rule.hpp"
 
 namespace httpbench {
-
-// How requests are issued.
-enum class Mode {
-  sync,     // one blocking client on the calling thread, one request after another
-  threads,  // `concurrency` OS threads, each running the blocking client
-  async,    // `concurrency` coroutines on one io_context on one thread
-};
-
-std::string_view mode_name(Mode mode);
-// Throws UsageError for an unknown name.
-Mode parse_mode(std::string_view name);
 
 // One request header as given with -H.
 struct Header {
