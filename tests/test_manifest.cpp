@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 
 #include "httpbench/codec/request.hpp"
+#include "httpbench/version.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

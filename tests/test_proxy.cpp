@@ -23,6 +23,7 @@
 #include "httpbench/report/manifest.hpp"
 #include "httpbench/serve/serve.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/version.hpp"
 #include "test_pki.hpp"
 #include "test_proxy_server.hpp"
 #include "test_support.hpp"

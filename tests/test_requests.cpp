@@ -17,6 +17,7 @@
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/serve/serve.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/version.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

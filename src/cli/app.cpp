@@ -29,6 +29,7 @@
 #include "httpbench/serve/serve.hpp"
 #include "httpbench/stats/clock.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/version.hpp"
 
 namespace httpbench {
 

@@ -15,6 +15,7 @@
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/engine/sweep.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/version.hpp"
 
 namespace httpbench {
 

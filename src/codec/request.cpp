@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "httpbench/stats/error.hpp"
+#include "httpbench/version.hpp"
 
 namespace httpbench {
 

@@ -20,6 +20,7 @@
 #include "httpbench/codec/request.hpp"
 #include "httpbench/connection/resolve.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/version.hpp"
 
 namespace httpbench {
 

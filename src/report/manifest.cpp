@@ -15,6 +15,7 @@
 #include "httpbench/codec/request.hpp"
 #include "httpbench/connection/first_contact.hpp"
 #include "httpbench/connection/url.hpp"
+#include "httpbench/version.hpp"
 
 namespace httpbench {
 

@@ -20,6 +20,7 @@
 #include "httpbench/report/timeline_json.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/trials.hpp"
+#include "httpbench/version.hpp"
 
 namespace httpbench {
 

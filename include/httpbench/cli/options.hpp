@@ -12,6 +12,7 @@
 #include "httpbench/connection/resolve.hpp"
 #include "httpbench/connection/tls.hpp"
 #include "httpbench/connection/url.hpp"
+#include "httpbench/defaults.hpp"
 #include "httpbench/scale/shard.hpp"
 #include "httpbench/stats/mode.hpp"
 #include "httpbench/stats/status_rule.hpp"
@@ -56,7 +57,7 @@ struct Options {
   // True for --mode compare: print a comparison table and speedups.
   bool compare = false;
   // Requests per mode; Schedule::kUnlimited when only a duration bounds the run.
-  std::uint64_t requests = 200;
+  std::uint64_t requests = defaults::kRequests;
   // Run each mode this long (with `requests`: whichever ends first).
   std::optional<std::chrono::nanoseconds> duration;
   // Requests per second in total (open loop); 0 sends as fast as responses come back.
@@ -66,15 +67,15 @@ struct Options {
   // Or: warm up for this long.
   std::optional<std::chrono::nanoseconds> warmup_duration;
   // io_contexts (each on its own thread) the async mode splits its connections over.
-  std::uint64_t io_threads = 1;
+  std::uint64_t io_threads = defaults::kIoThreads;
   // Requests in flight for threads and async.
-  std::uint64_t concurrency = 100;
+  std::uint64_t concurrency = defaults::kConcurrency;
   // Reuse connections (true) or open a fresh one for every request.
   bool keep_alive = true;
   // Whole-request deadline: connect (when needed), send, and read the full response.
-  std::chrono::nanoseconds timeout = std::chrono::seconds(30);
+  std::chrono::nanoseconds timeout = defaults::kTimeout;
   // Deadline for establishing one TCP connection.
-  std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
+  std::chrono::nanoseconds connect_timeout = defaults::kConnectTimeout;
   // Fixed addresses for host:port pairs, instead of DNS (--resolve).
   std::vector<ResolveOverride> resolve_overrides;
   // Connect to this Unix domain socket instead of TCP (--unix-socket); the URL still gives the
@@ -90,7 +91,7 @@ struct Options {
   // Certificate verification and client certificates for https targets.
   TlsOptions tls;
   // Largest response header block accepted, in bytes.
-  std::uint32_t max_header_size = 1024 * 1024;
+  std::uint32_t max_header_size = defaults::kMaxHeaderSize;
   // Print JSON instead of text on stdout.
   bool json = false;
   // Also write the JSON document to this file.
@@ -100,7 +101,7 @@ struct Options {
   // Print one CSV row per mode and trial instead of text on stdout.
   bool csv = false;
   // Run each mode this many times, modes alternating (ABAB...), for medians and intervals.
-  std::uint64_t trials = 1;
+  std::uint64_t trials = defaults::kTrials;
   // Also write the JSON document here, to be read back by --baseline.
   std::optional<std::string> save_baseline_file;
   // Compare the run with this saved JSON result.
@@ -113,7 +114,7 @@ struct Options {
   // --check expressions, as given; validate() parses them.
   std::vector<std::string> checks;
   // Width of the timeline's slots: completions, errors and latency per interval (--interval).
-  std::chrono::nanoseconds interval = std::chrono::seconds(1);
+  std::chrono::nanoseconds interval = defaults::kInterval;
   // Also write a self-contained HTML report with charts to this file (--report).
   std::optional<std::string> report_file;
   // This process runs one shard of the work (--shard, or from the environment); the other fields

@@ -12,8 +12,6 @@
 
 namespace httpbench {
 
-inline constexpr const char* kVersion = "0.1.0";
-
 // The request bytes for `options`: the request line, request_headers(), and the body.
 std::string serialize_request(const Options& options);
 

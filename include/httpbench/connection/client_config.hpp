@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "httpbench/connection/route.hpp"
+#include "httpbench/defaults.hpp"
 #include "httpbench/stats/status_rule.hpp"
 
 namespace boost::asio::ssl {
@@ -50,9 +51,9 @@ struct ClientConfig {
   // The serialised request, sent as is.
   std::string request;
   bool keep_alive = true;
-  std::chrono::nanoseconds timeout{std::chrono::seconds(30)};
-  std::chrono::nanoseconds connect_timeout{std::chrono::seconds(10)};
-  std::uint32_t max_header_size = 1024 * 1024;
+  std::chrono::nanoseconds timeout = defaults::kTimeout;
+  std::chrono::nanoseconds connect_timeout = defaults::kConnectTimeout;
+  std::uint32_t max_header_size = defaults::kMaxHeaderSize;
   // The statuses a final response must have for its request to succeed.
   StatusRule ok_status;
   // --urls: one serialised request per line, sent round-robin by request number; empty: every
