@@ -8,7 +8,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 

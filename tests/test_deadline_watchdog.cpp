@@ -2,6 +2,8 @@
 // answers: a pending read is cancelled at the deadline, later deadlines cost no timer wake-ups
 // per request, a shorter deadline armed after a longer one still holds, and a watchdog destroyed
 // with its timer pending is safe.
+#include "httpbench/connection/deadline_watchdog.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -11,7 +13,6 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "httpbench/connection/deadline_watchdog.hpp"
 #include "test_support.hpp"
 
 using namespace httpbench;

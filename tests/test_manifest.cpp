@@ -6,7 +6,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
 #include "httpbench/version.hpp"
 #include "test_support.hpp"
 

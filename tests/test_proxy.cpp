@@ -19,7 +19,7 @@
 
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/cli/options.hpp"
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
 #include "httpbench/report/manifest.hpp"
 #include "httpbench/serve/serve.hpp"
 #include "httpbench/stats/error.hpp"

@@ -1,5 +1,7 @@
 // --follow: same-origin redirects followed in every mode, counted, and bounded; and with
 // --follow-cross-origin, redirects to other origins.
+#include "httpbench/connection/redirect.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -10,8 +12,9 @@
 
 #include "closed_first.hpp"
 #include "hostile_server.hpp"
-#include "httpbench/connection/redirect.hpp"
-#include "httpbench/connection/url.hpp"
+#include "httpbench/cli/client_setup.hpp"
+#include "httpbench/cli/request_options.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/serve/serve.hpp"
 #include "test_pki.hpp"
 #include "test_support.hpp"
@@ -363,43 +366,71 @@ TEST(CrossOriginPolicy, TheHopCarriesTheOtherOriginsHostAndNoCredentials) {
   o.follow_cross_origin = true;
   o.basic_auth = "user:secret";
   o.headers = {{"Cookie", "session=1"}, {"X-Trace", "7"}};
-  const RedirectPolicy policy(o);
+  const auto policy = make_redirect_policy(o);
+  const RequestSpec original = request_spec(o);
 
-  auto hop = policy.follow(302, "https://B.test/next?x=1");
+  auto hop = policy->follow(302, "https://B.test/next?x=1", original, original);
   ASSERT_TRUE(hop);
   EXPECT_TRUE(hop->cross_origin);
   EXPECT_FALSE(hop->target_origin);
-  EXPECT_EQ(hop->target.port, 443);
-  EXPECT_EQ(hop->request.rfind("GET /next?x=1 HTTP/1.1\r\nHost: B.test\r\n", 0), 0u)
-      << hop->request;
-  EXPECT_EQ(hop->request.find("Authorization"), std::string::npos) << hop->request;
-  EXPECT_EQ(hop->request.find("Cookie"), std::string::npos) << hop->request;
-  EXPECT_NE(hop->request.find("X-Trace: 7\r\n"), std::string::npos) << hop->request;
+  const std::string& request = hop->request.http1;
+  EXPECT_EQ(hop->request.spec.target.port, 443);
+  EXPECT_EQ(request.rfind("GET /next?x=1 HTTP/1.1\r\nHost: B.test\r\n", 0), 0u) << request;
+  EXPECT_EQ(request.find("Authorization"), std::string::npos) << request;
+  EXPECT_EQ(request.find("Cookie"), std::string::npos) << request;
+  EXPECT_NE(request.find("X-Trace: 7\r\n"), std::string::npos) << request;
   // Its connection is closed after the response, and the request says so.
-  EXPECT_NE(hop->request.find("Connection: close\r\n"), std::string::npos) << hop->request;
+  EXPECT_NE(request.find("Connection: close\r\n"), std::string::npos) << request;
 
   // Relative to the origin that redirected; host names compare without case.
-  auto relative = policy.follow(301, "/again", &hop->target);
+  auto relative = policy->follow(301, "/again", hop->request.spec, original);
   ASSERT_TRUE(relative);
   EXPECT_FALSE(relative->cross_origin);
-  EXPECT_EQ(relative->request.rfind("GET /again HTTP/1.1\r\nHost: B.test\r\n", 0), 0u);
-  auto same = policy.follow(301, "https://b.test/x", &hop->target);
+  EXPECT_EQ(relative->request.http1.rfind("GET /again HTTP/1.1\r\nHost: B.test\r\n", 0), 0u);
+  auto same = policy->follow(301, "https://b.test/x", hop->request.spec, original);
   ASSERT_TRUE(same);
   EXPECT_FALSE(same->cross_origin);
 
   // Back to the target's origin: its own connection, with its credentials.
-  auto back = policy.follow(307, "http://a.test:8080/done", &hop->target);
+  auto back = policy->follow(307, "http://a.test:8080/done", hop->request.spec, original);
   ASSERT_TRUE(back);
   EXPECT_TRUE(back->cross_origin);
   EXPECT_TRUE(back->target_origin);
-  EXPECT_NE(back->request.find("Authorization: Basic "), std::string::npos);
-  EXPECT_EQ(back->request.find("Connection:"), std::string::npos) << back->request;
+  EXPECT_NE(back->request.http1.find("Authorization: Basic "), std::string::npos);
+  EXPECT_EQ(back->request.http1.find("Connection:"), std::string::npos) << back->request.http1;
 
   // Without the flag another origin is not followed; the target's own still is.
   o.follow_cross_origin = false;
-  const RedirectPolicy same_origin_only(o);
-  EXPECT_FALSE(same_origin_only.follow(302, "https://b.test/next"));
-  EXPECT_TRUE(same_origin_only.follow(302, "http://A.TEST:8080/next"));
+  const auto same_origin_only = make_redirect_policy(o);
+  EXPECT_FALSE(same_origin_only->follow(302, "https://b.test/next", original, original));
+  EXPECT_TRUE(same_origin_only->follow(302, "http://A.TEST:8080/next", original, original));
+}
+
+TEST(RedirectPolicy, A307AfterA303KeepsTheGetAndSendsNoBody) {
+  Options o;
+  o.target = parse_target("http://a.test/form");
+  o.method = "POST";
+  o.body = "x=1";
+  o.content_type = "application/x-www-form-urlencoded";
+  o.follow_redirects = 3;
+  const auto policy = make_redirect_policy(o);
+  const RequestSpec original = request_spec(o);
+
+  auto seen = policy->follow(303, "/seen", original, original);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->request.spec.method, "GET");
+  EXPECT_FALSE(seen->request.spec.body);
+  // 307 keeps the method of the request it answers: the GET, not the chain's first POST.
+  auto moved = policy->follow(307, "/moved", seen->request.spec, original);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->request.http1.rfind("GET /moved HTTP/1.1\r\n", 0), 0u) << moved->request.http1;
+  EXPECT_EQ(moved->request.http1.find("Content-"), std::string::npos) << moved->request.http1;
+  // 307 to a POST keeps its body and type.
+  auto kept = policy->follow(307, "/kept", original, original);
+  ASSERT_TRUE(kept);
+  EXPECT_NE(kept->request.http1.find("Content-Type: application/x-www-form-urlencoded\r\n"),
+            std::string::npos);
+  EXPECT_TRUE(kept->request.http1.ends_with("\r\n\r\nx=1")) << kept->request.http1;
 }
 
 TEST(ServeRedirect, AnswersWithTheLocationAndRefusesControlCharacters) {

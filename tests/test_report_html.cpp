@@ -16,7 +16,7 @@
 #include <boost/json/parse.hpp>
 
 #include "httpbench/cli/cli.hpp"
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/report/svg.hpp"
 #include "test_support.hpp"
 

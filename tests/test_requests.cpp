@@ -1,7 +1,7 @@
 // Methods, headers, bodies, basic auth and HTTP/1.0: the exact request bytes, the command-line
 // checks, credentials kept out of every output, and every mode end to end against the built-in
 // server.
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 
 #include <gtest/gtest.h>
 

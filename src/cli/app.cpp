@@ -14,8 +14,9 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "httpbench/cli/cli.hpp"
-#include "httpbench/codec/request.hpp"
-#include "httpbench/connection/first_contact.hpp"
+#include "httpbench/cli/client_setup.hpp"
+#include "httpbench/cli/request_options.hpp"
+#include "httpbench/codec/first_contact.hpp"
 #include "httpbench/connection/resolve.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/engine/progress.hpp"

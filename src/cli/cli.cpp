@@ -9,8 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "httpbench/cli/request_options.hpp"
 #include "httpbench/cli/units.hpp"
-#include "httpbench/codec/request.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/engine/sweep.hpp"

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/report/checks.hpp"
 #include "httpbench/stats/error.hpp"

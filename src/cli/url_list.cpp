@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
 #include "httpbench/stats/error.hpp"
 
 namespace httpbench {

@@ -6,9 +6,9 @@
 #include <boost/beast/http/error.hpp>
 
 #include "httpbench/codec/header_memo.hpp"
+#include "httpbench/codec/read_buffer.hpp"
 #include "httpbench/codec/response_parser.hpp"
 #include "httpbench/codec/transfer.hpp"
-#include "httpbench/connection/client_config.hpp"
 
 namespace httpbench {
 

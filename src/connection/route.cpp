@@ -14,10 +14,11 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-#include "httpbench/connection/url_host.hpp"
+#include "httpbench/codec/url_host.hpp"
 
 #include "httpbench/cli/options.hpp"
-#include "httpbench/codec/request.hpp"
+#include "httpbench/codec/request_spec.hpp"
+#include "httpbench/connection/failure.hpp"
 #include "httpbench/connection/resolve.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/version.hpp"

@@ -23,12 +23,12 @@
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "httpbench/codec/header_memo.hpp"
-#include "httpbench/codec/response_parser.hpp"
-#include "httpbench/codec/response_reader.hpp"
+#include "httpbench/codec/http1_codec.hpp"
+#include "httpbench/codec/read_buffer.hpp"
 #include "httpbench/codec/transfer.hpp"
 #include "httpbench/connection/connect_start.hpp"
 #include "httpbench/connection/deadline_watchdog.hpp"
+#include "httpbench/connection/exchange.hpp"
 #include "httpbench/connection/redirect.hpp"
 #include "httpbench/connection/resolve.hpp"
 #include "httpbench/connection/route.hpp"
@@ -104,7 +104,8 @@ struct AsyncRun {
 // instantiation of the coroutines; the protocol is a runtime value in the socket, so it costs
 // nothing per request.
 struct Connection {
-  explicit Connection(const AsyncExecutor& ex) : socket(ex), watchdog(socket), timer(ex) {}
+  Connection(const AsyncExecutor& ex, const ResponseSettings& response)
+      : socket(ex), watchdog(socket), timer(ex), codec(response) {}
   bool is_open() const { return socket.is_open(); }
   void close() {
     error_code ignored;
@@ -115,7 +116,8 @@ struct Connection {
     if (tls) SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     tls.reset();
     buffer.clear();
-    // The memo stays: it is keyed by the header's bytes, whichever server sent them.
+    // The codec's header memo stays: it is keyed by the header's bytes, whichever server sent
+    // them.
   }
   // An operation's error, or the timeout when the deadline cancelled it (or passed while its
   // completion was already queued).
@@ -128,8 +130,8 @@ struct Connection {
   std::optional<ssl::stream<AsyncSocket&>> tls;
   TlsSession session;
   beast::flat_buffer buffer;
-  HeaderMemo memo;
   AsyncTimer timer;
+  Http1Codec codec;
 };
 
 // Sends what it can of `request` at once, without waiting: a request fits the socket's send
@@ -161,22 +163,21 @@ Task<error_code> write_request(Connection& conn, Stream& stream, std::string_vie
   co_return conn.outcome(ec);
 }
 
-// Reads one response on `stream` into `t`, through `reader`: the loop of Beast's
+// Reads one response on `stream` into `t`, through the connection's codec: the loop of Beast's
 // http::async_read without its composed operations, one read and one parse per step, and no
 // allocation.
 template <class Stream>
-Task<error_code> read_response(Connection& conn, Stream& stream, ResponseReader& reader,
-                               Transfer& t) {
+Task<error_code> read_response(Connection& conn, Stream& stream, Transfer& t) {
   for (;;) {
-    const error_code parsed = reader.consume(conn.buffer, t);
+    const error_code parsed = conn.codec.on_read(conn.buffer, t);
     if (parsed != http::error::need_more) co_return parsed;
     const std::size_t room = beast::read_size(conn.buffer, kLargeReadBuffer);
     if (room == 0) co_return http::error::buffer_overflow;
     auto [ec, n] = co_await stream.async_read_some(conn.buffer.prepare(room), use_tuple);
     if (conn.watchdog.expired()) ec = beast::error::timeout;
-    if (ec == net::error::eof) co_return reader.end_of_stream(t);
+    if (ec == net::error::eof) co_return conn.codec.on_end_of_stream(t);
     if (ec) {
-      reader.abandon(t);
+      conn.codec.on_read_error(t);
       co_return ec;
     }
     conn.buffer.commit(n);
@@ -187,18 +188,12 @@ Task<error_code> read_response(Connection& conn, Stream& stream, ResponseReader&
 // connection (its deadline still armed). Sets `status` to the answer's status.
 Task<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg, unsigned& status) {
   if (error_code ec = co_await write_request(conn, conn.socket, cfg.tunnel_request)) co_return ec;
-  // A 2xx answer to CONNECT has no body, whatever its headers say; another one is a refusal and
-  // the connection is dropped, body unread.
-  ResponseParser parser(cfg.max_header_size);
-  parser.skip(true);
-  ResponseReader reader(parser, conn.memo, true);
+  conn.codec.begin_connect_answer();
   Transfer answer;
-  const error_code read_ec = co_await read_response(conn, conn.socket, reader, answer);
+  const error_code read_ec = co_await read_response(conn, conn.socket, answer);
   status = answer.status;
   if (read_ec) co_return read_ec;
-  // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
-  if (tunnel_opened(status) && conn.buffer.size() != 0) co_return http::error::unexpected_body;
-  co_return error_code{};
+  co_return tunnel_answer_error(status, conn.buffer.size());
 }
 
 // Connects `conn` to the first of `endpoints` that accepts, before `deadline`, with Nagle off
@@ -227,13 +222,12 @@ Task<error_code> connect_socket(Connection& conn, const std::vector<ConnectEndpo
 }
 
 // Establishes the connection (TCP or Unix socket; through a proxy, the CONNECT tunnel for https)
-// and, for https, TLS on `conn`. Records the connection and handshake; on failure records it and
-// returns false.
-Task<bool> open_connection(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
-                           Clock::time_point deadline) {
+// and, for https, TLS on `conn`, by the exchange's connect deadline. The exchange records the
+// connection and handshake, or the failure (then this returns false).
+Task<bool> open_connection(Connection& conn, const ClientConfig& cfg, Exchange& x) {
   const auto connect_start = Clock::now();
-  if (error_code ec = co_await connect_socket(conn, cfg.endpoints, deadline)) {
-    recorder.record_failure(classify(ec, Phase::connect), connect_failure(cfg.connect_label, ec));
+  if (error_code ec = co_await connect_socket(conn, cfg.endpoints, x.connect_deadline())) {
+    x.fail(ec, Phase::connect);
     conn.close();
     co_return false;
   }
@@ -241,57 +235,45 @@ Task<bool> open_connection(Connection& conn, const ClientConfig& cfg, Recorder& 
     // The tunnel is part of establishing the connection: its round trip counts as connect time.
     unsigned status = 0;
     if (error_code tunnel_ec = co_await open_tunnel(conn, cfg, status)) {
-      recorder.record_failure(classify(tunnel_ec, Phase::connect),
-                              connect_failure(cfg.connect_label, tunnel_ec));
+      x.fail(tunnel_ec, Phase::connect);
       conn.close();
       co_return false;
     }
     if (!tunnel_opened(status)) {
-      recorder.record_failure(ErrorKind::connect, tunnel_refused(cfg.connect_label, status));
+      x.fail_tunnel(status);
       conn.close();
       co_return false;
     }
   }
-  recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+  x.connected(connect_start);
   if (!cfg.tls) co_return true;
 
   conn.tls.emplace(conn.socket, *cfg.tls);
-  if (error_code setup = prepare_tls(conn.tls->native_handle(), cfg, conn.session)) {
-    recorder.record_failure(ErrorKind::tls, describe_error(setup));
-    conn.close();
-    co_return false;
-  }
+  error_code ec = prepare_tls(conn.tls->native_handle(), cfg, conn.session);
   const auto handshake_start = Clock::now();
-  auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
-  if (hs_ec || conn.watchdog.expired()) {
-    const error_code ec = conn.outcome(hs_ec);
-    recorder.record_failure(classify(ec, Phase::handshake), describe_error(ec));
+  if (!ec) {
+    auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
+    ec = conn.outcome(hs_ec);
+  }
+  if (ec) {
+    x.fail(ec, Phase::handshake);
     conn.close();
     co_return false;
   }
-  recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1,
-                            elapsed_ns(handshake_start, Clock::now()));
-  if (cfg.first_contact) cfg.first_contact->offer_tls(conn.tls->native_handle());
+  x.handshake_done(conn.tls->native_handle(), handshake_start);
   co_return true;
 }
 
-// Writes the request and reads the response, past interim 1xx responses, on `stream` (the
-// socket or the TLS layer over it); the deadline is already armed.
+// Writes the request and reads the response on `stream` (the socket or the TLS layer over it);
+// the deadline is already armed.
 template <class Stream>
-Task<Transfer> transfer(Connection& conn, Stream& stream, const ClientConfig& cfg,
-                        std::string_view request, Clock::time_point write_start) {
+Task<Transfer> transfer(Connection& conn, Stream& stream, const PreparedRequest& request,
+                        Clock::time_point write_start) {
   Transfer t;
-  std::optional<Clock::time_point> header_done;
-  t.ec = co_await write_request(conn, stream, request);
+  t.ec = co_await write_request(conn, stream, conn.codec.begin(request, write_start));
   if (t.ec) co_return t;
   t.phase = Phase::read;
-  do {
-    ResponseParser parser(cfg, request);
-    ResponseReader reader(parser, conn.memo, is_head_request(request));
-    t.ec = co_await read_response(conn, stream, reader, t);
-    header_done = reader.header_done();
-  } while (!t.ec && is_interim_status(t.status));
-  if (!t.ec) t.finish(write_start, header_done);
+  t.ec = co_await read_response(conn, stream, t);
   co_return t;
 }
 
@@ -318,13 +300,12 @@ Task<void> close_after_server(Connection& conn, Clock::time_point deadline) {
 // literal or a --resolve address), connected, TLS for https, the request sent (saying
 // `Connection: close`), the response read, and the connection closed. No connection to another
 // origin is kept between hops: such chains are not the common path, and a fresh connection per hop
-// keeps them simple and correct. Records the connection and handshake; a failure comes back in
-// `ec`, with the step in `phase`.
-Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
-                                std::string_view request, Recorder& recorder,
-                                Clock::time_point deadline) {
+// keeps them simple and correct. The exchange records the connection and handshake; a failure
+// comes back in `ec`, with the step in `phase`.
+Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin, Exchange& x) {
   const auto executor = co_await net::this_coro::executor;
   const RedirectPolicy& policy = *cfg.redirects;
+  const auto deadline = x.deadline();
   Transfer t;
   t.phase = Phase::connect;
   const auto connect_start = Clock::now();
@@ -343,10 +324,10 @@ Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
     for (const auto& entry : results)
       endpoints.emplace_back(entry.endpoint());
   }
-  Connection conn(executor);
+  Connection conn(executor, cfg.response);
   t.ec = co_await connect_socket(conn, endpoints, connect_deadline);
   if (t.ec) co_return t;
-  recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+  x.connected(connect_start);
   if (origin.scheme == "https") {
     t.phase = Phase::handshake;
     conn.tls.emplace(conn.socket, *cfg.cross_origin_tls);
@@ -356,15 +337,14 @@ Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin,
     auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
     t.ec = conn.outcome(hs_ec);
     if (t.ec) co_return t;
-    recorder.record_handshake(SSL_session_reused(conn.tls->native_handle()) == 1,
-                              elapsed_ns(handshake_start, Clock::now()));
+    x.handshake_done(conn.tls->native_handle(), handshake_start);
   }
   conn.watchdog.arm(deadline);
   const auto write_start = Clock::now();
   if (conn.tls) {
-    t = co_await transfer(conn, *conn.tls, cfg, request, write_start);
+    t = co_await transfer(conn, *conn.tls, x.request(), write_start);
   } else {
-    t = co_await transfer(conn, conn.socket, cfg, request, write_start);
+    t = co_await transfer(conn, conn.socket, x.request(), write_start);
   }
   if (!t.ec && !t.keep_alive) {
     co_await close_after_server(conn, deadline);
@@ -386,81 +366,50 @@ struct ExchangeEnd {
 Task<ExchangeEnd> exchange(Connection& conn, const ClientConfig& cfg, Recorder& recorder,
                            Clock::time_point intended, std::uint64_t number,
                            Clock::time_point start) {
-  recorder.record_started();
-  const std::size_t line =
-      cfg.line_requests.empty() ? 0 : static_cast<std::size_t>(number % cfg.line_requests.size());
-  recorder.record_url_started(line);
-  Recorder::InFlight in_flight(recorder, start);
-  recorder.record_start_lag(elapsed_ns(intended, start));
-  const auto deadline = start + cfg.timeout;
-
-  RedirectChain chain(cfg, line);
-  std::uint64_t bytes = 0;
-  for (bool first_attempt = true;; first_attempt = false) {
+  Exchange x(cfg, recorder, intended, number, start);
+  for (;;) {
     Transfer t;
-    if (const Target* away = chain.away()) {
-      t = co_await cross_origin_hop(cfg, *away, chain.request(), recorder, deadline);
+    if (const Target* away = x.away()) {
+      t = co_await cross_origin_hop(cfg, *away, x);
       if (t.ec) {
-        recorder.record_failure(classify(t.ec, t.phase),
-                                connect_failure(redirect_label(*away), t.ec));
+        x.fail_hop(*away, t);
         co_return ExchangeEnd{false, Clock::now()};
       }
     } else {
       const bool reused = conn.is_open();
-      if (reused && first_attempt) recorder.record_reuse();
-      if (!reused && !co_await open_connection(conn, cfg, recorder,
-                                               std::min(deadline, start + cfg.connect_timeout))) {
+      if (!reused && !co_await open_connection(conn, cfg, x)) {
         co_return ExchangeEnd{false, Clock::now()};
       }
-      conn.watchdog.arm(deadline);
-      // Nothing but bookkeeping since `start` on a kept-alive connection's first attempt.
-      const auto write_start = reused && first_attempt ? start : Clock::now();
+      conn.watchdog.arm(x.deadline());
+      const auto write_start = x.write_on(reused);
       // Not a conditional expression: g++ 12 destroys the temporary of a `c ? co_await a :
       // co_await b` twice.
       if (conn.tls) {
-        t = co_await transfer(conn, *conn.tls, cfg, chain.request(), write_start);
+        t = co_await transfer(conn, *conn.tls, x.request(), write_start);
       } else {
-        t = co_await transfer(conn, conn.socket, cfg, chain.request(), write_start);
+        t = co_await transfer(conn, conn.socket, x.request(), write_start);
       }
       conn.watchdog.disarm();
       if (t.ec) {
         conn.close();
-        if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
-          recorder.record_reconnect();
-          continue;
-        }
-        const ErrorKind kind = classify(t.ec, t.phase);
-        // The watchdog's deadline is --timeout: say so rather than "socket closed due to a
-        // timeout". Messages are kept for the first failure of a kind only.
-        if (!recorder.first_error(kind).empty()) {
-          recorder.record_failure(kind, {});
-        } else if (kind == ErrorKind::timeout && conn.watchdog.expired()) {
-          recorder.record_failure(kind, request_deadline_message(cfg.timeout));
-        } else {
-          recorder.record_failure(kind, describe_error(t.ec));
-        }
+        if (x.retry(t)) continue;
+        x.fail(t.ec, t.phase, conn.watchdog.expired());
         co_return ExchangeEnd{false, Clock::now()};
       }
       if (conn.tls) conn.session.save(conn.tls->native_handle());
       if (!t.keep_alive) {
-        co_await close_after_server(conn, deadline);
+        co_await close_after_server(conn, x.deadline());
       } else if (!cfg.keep_alive) {
         conn.close();
       }
     }
-
-    bytes += t.bytes;
-    const std::optional<bool> ok =
-        settle_response(chain, recorder, line, t, bytes, intended, start);
-    if (!ok) continue;
-    in_flight.end(t.finished_at);
-    co_return ExchangeEnd{*ok, t.finished_at};
+    if (const std::optional<bool> ok = x.settle(t)) co_return ExchangeEnd{*ok, t.finished_at};
   }
 }
 
 // Warm-up requests, the gate, then measured requests until the schedule has none left.
 Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
-  Connection conn(co_await net::this_coro::executor);
+  Connection conn(co_await net::this_coro::executor, run.config.response);
 
   Schedule warmup = run.plan.warmup_for(index);
   warmup.begin(Clock::now());

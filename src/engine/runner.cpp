@@ -7,10 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/codec/request.hpp"
-#include "httpbench/connection/first_contact.hpp"
-#include "httpbench/connection/redirect.hpp"
-#include "httpbench/connection/tls.hpp"
 #include "httpbench/engine/async_client.hpp"
 #include "httpbench/engine/process_memory.hpp"
 #include "httpbench/engine/progress.hpp"
@@ -216,40 +212,6 @@ RunResult run_async(const Options& options, const ClientConfig& config, const Ru
 }
 
 }  // namespace
-
-ClientConfig make_client_config(const Options& options, std::vector<ConnectEndpoint> endpoints) {
-  ClientConfig c;
-  c.endpoints = std::move(endpoints);
-  c.tunnel_request = connect_request(options);
-  c.connect_label = connect_label(options);
-  c.request = serialize_request(options);
-  if (!options.request_lines.empty()) {
-    Options one = options;
-    one.request_lines.clear();
-    for (const RequestLine& line : options.request_lines) {
-      one.method = line.method;
-      one.target = line.target;
-      one.body = line.body;
-      c.line_requests.push_back(serialize_request(one));
-    }
-  }
-  c.keep_alive = options.keep_alive;
-  c.timeout = options.timeout;
-  c.connect_timeout = options.connect_timeout;
-  c.max_header_size = options.max_header_size;
-  c.ok_status = options.ok_status;
-  if (options.follow_redirects > 0) c.redirects = std::make_shared<RedirectPolicy>(options);
-  if (options.target.scheme == "https") {
-    c.tls = make_client_tls_context(options.tls);
-    c.server_name = options.target.host;
-    c.verify_host = !options.tls.insecure;
-  }
-  if (options.follow_cross_origin && options.follow_redirects > 0) {
-    c.cross_origin_tls = c.tls ? c.tls : make_client_tls_context(options.tls);
-  }
-  c.first_contact = std::make_shared<FirstContact>();
-  return c;
-}
 
 RunPlan make_run_plan(Mode mode, const Options& options) {
   RunPlan plan;

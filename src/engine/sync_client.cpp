@@ -17,11 +17,11 @@
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "httpbench/codec/header_memo.hpp"
-#include "httpbench/codec/response_parser.hpp"
-#include "httpbench/codec/response_reader.hpp"
+#include "httpbench/codec/http1_codec.hpp"
+#include "httpbench/codec/read_buffer.hpp"
 #include "httpbench/codec/transfer.hpp"
 #include "httpbench/connection/connect_start.hpp"
+#include "httpbench/connection/exchange.hpp"
 #include "httpbench/connection/poll_socket.hpp"
 #include "httpbench/connection/redirect.hpp"
 #include "httpbench/connection/resolve.hpp"
@@ -158,20 +158,20 @@ class DeadlineStream {
   bool wait_before_read_ = false;
 };
 
-// Reads one response on `stream` into `t`, through `reader`.
+// Reads one response on `stream` into `t`, through `codec`.
 template <class Stream>
-error_code read_response(Stream& stream, beast::flat_buffer& buffer, ResponseReader& reader,
+error_code read_response(Stream& stream, beast::flat_buffer& buffer, Http1Codec& codec,
                          Transfer& t) {
   for (;;) {
-    const error_code parsed = reader.consume(buffer, t);
+    const error_code parsed = codec.on_read(buffer, t);
     if (parsed != http::error::need_more) return parsed;
     const std::size_t room = beast::read_size(buffer, kLargeReadBuffer);
     if (room == 0) return http::error::buffer_overflow;
     error_code ec;
     const std::size_t n = stream.read_some(buffer.prepare(room), ec);
-    if (ec == net::error::eof) return reader.end_of_stream(t);
+    if (ec == net::error::eof) return codec.on_end_of_stream(t);
     if (ec) {
-      reader.abandon(t);
+      codec.on_read_error(t);
       return ec;
     }
     buffer.commit(n);
@@ -180,21 +180,13 @@ error_code read_response(Stream& stream, beast::flat_buffer& buffer, ResponseRea
 
 // Writes the request and reads the response, past interim 1xx responses.
 template <class Stream>
-Transfer transfer(Stream& stream, beast::flat_buffer& buffer, HeaderMemo& memo,
-                  const ClientConfig& cfg, std::string_view request) {
+Transfer transfer(Stream& stream, beast::flat_buffer& buffer, Http1Codec& codec,
+                  const PreparedRequest& request, Clock::time_point write_start) {
   Transfer t;
-  const auto write_start = Clock::now();
-  std::optional<Clock::time_point> header_done;
-  net::write(stream, net::buffer(request), t.ec);
+  net::write(stream, net::buffer(codec.begin(request, write_start)), t.ec);
   if (t.ec) return t;
   t.phase = Phase::read;
-  do {
-    ResponseParser parser(cfg, request);
-    ResponseReader reader(parser, memo, is_head_request(request));
-    t.ec = read_response(stream, buffer, reader, t);
-    header_done = reader.header_done();
-  } while (!t.ec && is_interim_status(t.status));
-  if (!t.ec) t.finish(write_start, header_done);
+  t.ec = read_response(stream, buffer, codec, t);
   return t;
 }
 
@@ -225,12 +217,12 @@ error_code connect_any(PollSocket& socket, const std::vector<ConnectEndpoint>& e
 // for an IP literal or a --resolve address), connected, TLS for https, the request sent (saying
 // `Connection: close`), the response read, and the connection closed. No connection to another
 // origin is kept between hops: such chains are not the common path, and a fresh connection per hop
-// keeps them simple and correct. Records the connection and handshake; a failure comes back in
-// `ec`, with the step in `phase`.
+// keeps them simple and correct. The exchange records the connection and handshake; a failure
+// comes back in `ec`, with the step in `phase`.
 Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const Target& origin,
-                          std::string_view request, Recorder& recorder, Clock::time_point deadline,
-                          const std::atomic<bool>& stop) {
+                          Exchange& x, const std::atomic<bool>& stop) {
   const RedirectPolicy& policy = *cfg.redirects;
+  const auto deadline = x.deadline();
   Transfer t;
   t.phase = Phase::connect;
   const auto connect_start = Clock::now();
@@ -249,13 +241,13 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
   }
   PollSocket socket(ioc);
   if ((t.ec = connect_any(socket, endpoints, connect_deadline, stop))) return t;
-  recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
+  x.connected(connect_start);
   DeadlineStream stream(socket);
   beast::flat_buffer buffer;
-  HeaderMemo memo;
+  Http1Codec codec(cfg.response);
   if (origin.scheme != "https") {
     stream.arm(deadline, stop);
-    t = transfer(stream, buffer, memo, cfg, request);
+    t = transfer(stream, buffer, codec, x.request(), Clock::now());
   } else {
     t.phase = Phase::handshake;
     stream.arm(connect_deadline, stop);
@@ -264,10 +256,9 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
     const auto handshake_start = Clock::now();
     if (!t.ec) tls.handshake(ssl::stream_base::client, t.ec);
     if (t.ec) return t;
-    recorder.record_handshake(SSL_session_reused(tls.native_handle()) == 1,
-                              elapsed_ns(handshake_start, Clock::now()));
+    x.handshake_done(tls.native_handle(), handshake_start);
     stream.arm(deadline, stop);
-    t = transfer(tls, buffer, memo, cfg, request);
+    t = transfer(tls, buffer, codec, x.request(), Clock::now());
     // Closed without close_notify, as the target's connections are.
     SSL_set_shutdown(tls.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   }
@@ -278,7 +269,8 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
 }  // namespace
 
 struct SyncClient::State {
-  explicit State(const ClientConfig& c) : config(c), socket(ioc), closing(ioc), stream(socket) {}
+  explicit State(const ClientConfig& c)
+      : config(c), socket(ioc), closing(ioc), stream(socket), codec(c.response) {}
   ~State() {
     const std::atomic<bool> no_stop{false};
     finish_closing(no_stop);
@@ -339,18 +331,49 @@ struct SyncClient::State {
     error_code ec;
     net::write(stream, net::buffer(config.tunnel_request), ec);
     if (ec) return ec;
-    // A 2xx answer to CONNECT has no body, whatever its headers say; another one is a refusal and
-    // the connection is dropped, body unread.
-    ResponseParser parser(config.max_header_size);
-    parser.skip(true);
-    ResponseReader reader(parser, memo, true);
+    codec.begin_connect_answer();
     Transfer answer;
-    ec = read_response(stream, buffer, reader, answer);
+    ec = read_response(stream, buffer, codec, answer);
     status = answer.status;
     if (ec) return ec;
-    // The TLS layer reads from the socket: bytes the proxy sent past its answer would be lost.
-    if (tunnel_opened(status) && buffer.size() != 0) return http::error::unexpected_body;
-    return {};
+    return tunnel_answer_error(status, buffer.size());
+  }
+
+  // Establishes the connection (TCP or Unix socket; through a proxy, the CONNECT tunnel for
+  // https) and, for https, TLS, by the exchange's connect deadline. The exchange records the
+  // connection and handshake, or the failure (then this returns false, as it does without
+  // recording anything when `stop` cut a wait short: `stopped` is then set).
+  bool open_connection(Exchange& x, const std::atomic<bool>& stop, bool& stopped) {
+    const auto connect_deadline = x.connect_deadline();
+    const auto connect_start = Clock::now();
+    Phase phase = Phase::connect;
+    error_code ec = connect(connect_deadline, stop);
+    unsigned status = 0;
+    // The tunnel is part of establishing the connection: its round trip counts as connect time.
+    if (!ec && !config.tunnel_request.empty()) ec = open_tunnel(connect_deadline, stop, status);
+    if (!ec && !config.tunnel_request.empty() && !tunnel_opened(status)) {
+      close();
+      x.fail_tunnel(status);
+      return false;
+    }
+    if (!ec) {
+      x.connected(connect_start);
+      if (!config.tls) return true;
+      phase = Phase::handshake;
+      stream.arm(connect_deadline, stop);
+      tls.emplace(stream, *config.tls);
+      ec = prepare_tls(tls->native_handle(), config, session);
+      const auto handshake_start = Clock::now();
+      if (!ec) tls->handshake(ssl::stream_base::client, ec);
+      if (!ec) {
+        x.handshake_done(tls->native_handle(), handshake_start);
+        return true;
+      }
+    }
+    close();
+    stopped = ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed);
+    if (!stopped) x.fail(ec, phase);
+    return false;
   }
 
   const ClientConfig& config;
@@ -365,7 +388,7 @@ struct SyncClient::State {
   TlsSession session;
   // Reused across requests on this connection; it holds bytes read past a response.
   beast::flat_buffer buffer;
-  HeaderMemo memo;
+  Http1Codec codec;
 };
 
 SyncClient::SyncClient(const ClientConfig& config) : state_(std::make_unique<State>(config)) {}
@@ -375,89 +398,37 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
                          Clock::time_point intended, std::uint64_t number) {
   State& s = *state_;
   const ClientConfig& cfg = s.config;
-  recorder.record_started();
-  const std::size_t line =
-      cfg.line_requests.empty() ? 0 : static_cast<std::size_t>(number % cfg.line_requests.size());
-  recorder.record_url_started(line);
-  const auto start = Clock::now();
-  Recorder::InFlight in_flight(recorder, start);
-  recorder.record_start_lag(elapsed_ns(intended, start));
-  const auto deadline = start + cfg.timeout;
-
-  auto fail = [&](const error_code& ec, Phase phase) {
-    s.close();
-    if (ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed)) return false;
-    std::string message;
-    if (phase == Phase::connect) {
-      message = connect_failure(cfg.connect_label, ec);
-    } else if (ec == net::error::timed_out && Clock::now() >= deadline) {
-      // Our own poll() deadline, not the kernel's ETIMEDOUT: say which deadline it was, rather than
-      // "Connection timed out".
-      message = request_deadline_message(cfg.timeout);
-    } else {
-      message = describe_error(ec);
-    }
-    recorder.record_failure(classify(ec, phase), message);
-    return true;
+  Exchange x(cfg, recorder, intended, number, Clock::now());
+  // A wait that a stop request cut short: the request is abandoned, not failed.
+  auto stopped = [&](const error_code& ec) {
+    return ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed);
   };
-
-  RedirectChain chain(cfg, line);
-  std::uint64_t bytes = 0;
-  for (bool first_attempt = true;; first_attempt = false) {
+  for (;;) {
     Transfer t;
-    if (const Target* away = chain.away()) {
-      t = cross_origin_hop(s.ioc, cfg, *away, chain.request(), recorder, deadline, stop);
+    if (const Target* away = x.away()) {
+      t = cross_origin_hop(s.ioc, cfg, *away, x, stop);
       if (t.ec) {
-        if (t.ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed)) {
-          return false;
-        }
-        recorder.record_failure(classify(t.ec, t.phase),
-                                connect_failure(redirect_label(*away), t.ec));
+        if (stopped(t.ec)) return false;
+        x.fail_hop(*away, t);
         return true;
       }
     } else {
       const bool reused = s.socket.is_open();
-      if (reused && first_attempt) recorder.record_reuse();
-      if (!reused) {
-        const auto connect_deadline = std::min(deadline, start + cfg.connect_timeout);
-        const auto connect_start = Clock::now();
-        if (error_code ec = s.connect(connect_deadline, stop)) return fail(ec, Phase::connect);
-        if (!cfg.tunnel_request.empty()) {
-          // The tunnel is part of establishing the connection: its round trip counts as connect
-          // time.
-          unsigned status = 0;
-          if (error_code ec = s.open_tunnel(connect_deadline, stop, status)) {
-            return fail(ec, Phase::connect);
-          }
-          if (!tunnel_opened(status)) {
-            s.close();
-            recorder.record_failure(ErrorKind::connect, tunnel_refused(cfg.connect_label, status));
-            return true;
-          }
-        }
-        recorder.record_connection(elapsed_ns(connect_start, Clock::now()));
-        if (cfg.tls) {
-          s.stream.arm(connect_deadline, stop);
-          const auto handshake_start = Clock::now();
-          s.tls.emplace(s.stream, *cfg.tls);
-          error_code ec = prepare_tls(s.tls->native_handle(), cfg, s.session);
-          if (!ec) s.tls->handshake(ssl::stream_base::client, ec);
-          if (ec) return fail(ec, Phase::handshake);
-          recorder.record_handshake(SSL_session_reused(s.tls->native_handle()) == 1,
-                                    elapsed_ns(handshake_start, Clock::now()));
-          if (cfg.first_contact) cfg.first_contact->offer_tls(s.tls->native_handle());
-        }
+      bool stopped_while_connecting = false;
+      if (!reused && !s.open_connection(x, stop, stopped_while_connecting)) {
+        return !stopped_while_connecting;
       }
-      s.stream.arm(deadline, stop);
-      t = s.tls ? transfer(*s.tls, s.buffer, s.memo, cfg, chain.request())
-                : transfer(s.stream, s.buffer, s.memo, cfg, chain.request());
+      const auto write_start = x.write_on(reused);
+      s.stream.arm(x.deadline(), stop);
+      t = s.tls ? transfer(*s.tls, s.buffer, s.codec, x.request(), write_start)
+                : transfer(s.stream, s.buffer, s.codec, x.request(), write_start);
       if (t.ec) {
-        if (reused && first_attempt && !t.got_response_bytes && is_dropped_connection(t.ec)) {
-          s.close();
-          recorder.record_reconnect();
-          continue;
-        }
-        return fail(t.ec, t.phase);
+        s.close();
+        if (x.retry(t)) continue;
+        if (stopped(t.ec)) return false;
+        // Our own poll() deadline, not the kernel's ETIMEDOUT.
+        x.fail(t.ec, t.phase, t.ec == net::error::timed_out && Clock::now() >= x.deadline());
+        return true;
       }
       if (s.tls) s.session.save(s.tls->native_handle());
       if (!t.keep_alive) {
@@ -466,11 +437,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
         s.close();
       }
     }
-
-    bytes += t.bytes;
-    if (!settle_response(chain, recorder, line, t, bytes, intended, start).has_value()) continue;
-    in_flight.end(t.finished_at);
-    return true;
+    if (const std::optional<bool> ok = x.settle(t)) return true;
   }
 }
 

@@ -12,27 +12,14 @@
 #include <boost/json/array.hpp>
 #include <boost/version.hpp>
 
-#include "httpbench/codec/request.hpp"
-#include "httpbench/connection/first_contact.hpp"
-#include "httpbench/connection/url.hpp"
+#include "httpbench/cli/request_options.hpp"
+#include "httpbench/codec/first_contact.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/version.hpp"
 
 namespace httpbench {
 
 namespace json = boost::json;
-
-void FirstContact::offer_tls(ssl_st* ssl) {
-  if (tls_claimed_.load(std::memory_order_relaxed) ||
-      tls_claimed_.exchange(true, std::memory_order_relaxed)) {
-    return;
-  }
-  tls_version_ = SSL_get_version(ssl);
-  const unsigned char* protocol = nullptr;
-  unsigned length = 0;
-  SSL_get0_alpn_selected(ssl, &protocol, &length);
-  if (protocol != nullptr) alpn_.assign(reinterpret_cast<const char*>(protocol), length);
-  has_tls_ = true;
-}
 
 namespace {
 

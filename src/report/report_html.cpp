@@ -15,9 +15,9 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/connection/route.hpp"
-#include "httpbench/connection/url.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/report/dns_note.hpp"
 #include "httpbench/report/insight.hpp"

@@ -1,7 +1,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/report/dns_note.hpp"

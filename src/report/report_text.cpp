@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/report/dns_note.hpp"

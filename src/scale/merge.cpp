@@ -14,7 +14,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "httpbench/codec/request.hpp"
+#include "httpbench/cli/request_options.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/timeline_json.hpp"

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/codec/transfer.hpp"
-
 namespace httpbench {
 
 void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::uint64_t service_ns,
@@ -18,9 +16,10 @@ void Recorder::record_success(unsigned status, std::uint64_t latency_ns, std::ui
   if (open_loop_) service_time_.record(service_ns);
 }
 
-bool Recorder::record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
+bool Recorder::record_final_response(std::size_t line, const FinalResponse& t,
                                      Clock::time_point intended, Clock::time_point start) {
   const Clock::time_point end = t.finished_at;
+  const std::uint64_t bytes = t.bytes;
   record_url_response(line, t.status, elapsed_ns(intended, end), bytes);
   if (!ok_.accepts(t.status)) {
     // Counted by status and bytes like any response, but a failure: its latency (often a quick

@@ -6,7 +6,7 @@
 
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/cli/units.hpp"
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/stats/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

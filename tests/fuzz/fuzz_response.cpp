@@ -11,6 +11,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include "httpbench/codec/response_parser.hpp"
+#include "httpbench/connection/failure.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/recorder.hpp"
 

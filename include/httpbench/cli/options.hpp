@@ -9,21 +9,16 @@
 #include <vector>
 
 #include "httpbench/cli/url_list.hpp"
+#include "httpbench/codec/request_spec.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/connection/resolve.hpp"
 #include "httpbench/connection/tls.hpp"
-#include "httpbench/connection/url.hpp"
 #include "httpbench/defaults.hpp"
 #include "httpbench/scale/shard.hpp"
 #include "httpbench/stats/mode.hpp"
 #include "httpbench/stats/status_rule.hpp"
 
 namespace httpbench {
-
-// One request header as given with -H.
-struct Header {
-  std::string name;
-  std::string value;
-};
 
 struct Options {
   Target target;

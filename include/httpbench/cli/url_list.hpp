@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 
 namespace httpbench {
 

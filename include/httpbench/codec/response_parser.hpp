@@ -8,9 +8,8 @@
 
 #include <boost/beast/http/basic_parser.hpp>
 
+#include "httpbench/codec/first_contact.hpp"
 #include "httpbench/codec/transfer.hpp"
-#include "httpbench/connection/client_config.hpp"
-#include "httpbench/connection/first_contact.hpp"
 
 namespace httpbench {
 
@@ -20,16 +19,6 @@ class ResponseParser : public boost::beast::http::basic_parser<false> {
     header_limit(max_header_size);
     body_limit(boost::none);  // the body is counted, never kept
   }
-  // The parser of a response to `request` sent under `cfg`, as both clients read it: the header
-  // limit, no body after HEAD, Location kept when redirects are followed, and the Server header
-  // offered to the run's first-contact report.
-  ResponseParser(const ClientConfig& cfg, std::string_view request)
-      : ResponseParser(cfg.max_header_size) {
-    if (is_head_request(request)) skip(true);
-    if (cfg.redirects) keep_location();
-    offer_server_to(cfg.first_contact.get());
-  }
-
   unsigned status() const { return status_; }
   // The Location header, when keep_location() was asked for.
   const std::string& location() const { return location_; }

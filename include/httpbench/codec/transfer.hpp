@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include <boost/system/error_code.hpp>
 
@@ -12,11 +11,6 @@
 #include "httpbench/stats/error.hpp"
 
 namespace httpbench {
-
-// The response to a HEAD request has no body, whatever its Content-Length says.
-inline bool is_head_request(std::string_view request) {
-  return request.starts_with("HEAD ");
-}
 
 struct Transfer {
   // Empty when a final response was read completely.

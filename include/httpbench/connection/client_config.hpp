@@ -1,7 +1,8 @@
 // Layer connection/: the protocol-neutral part of an exchange (addresses, connect, proxy tunnel,
 // TLS, deadlines, redirects, the retry on a dropped connection). It may use codec and stats.
 //
-// What a client needs to send requests: resolved addresses, the request bytes, and limits.
+// What a client needs to send requests: resolved addresses, the request prepared once, and
+// limits. Built once per run by the command line layer (cli/client_setup.hpp).
 #pragma once
 
 #include <atomic>
@@ -11,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "httpbench/codec/http1.hpp"
+#include "httpbench/codec/http1_codec.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/defaults.hpp"
 #include "httpbench/stats/status_rule.hpp"
@@ -24,19 +27,6 @@ namespace httpbench {
 class FirstContact;
 class RedirectPolicy;
 
-// Beast reads at most what the buffer has room for (at least 512 bytes), so 16 KiB bodies took
-// 32 reads. A connection grows its buffer to this once, when a body larger than the buffer
-// arrives; small-response connections stay small, which keeps ten thousand connections cheap.
-inline constexpr std::size_t kLargeReadBuffer = 64 * 1024;
-
-// Grows `buffer` before reading a body of `body_bytes` (unknown length: pass kLargeReadBuffer).
-template <class Buffer>
-void grow_for_large_responses(Buffer& buffer, std::uint64_t body_bytes) {
-  if (body_bytes > buffer.capacity() - buffer.size() && buffer.capacity() < kLargeReadBuffer) {
-    buffer.reserve(kLargeReadBuffer);
-  }
-}
-
 struct ClientConfig {
   // Addresses to try in order when connecting, resolved once before the run: the target's, the
   // proxy's, or one Unix socket. The clients' sockets are generic stream sockets, so TCP and Unix
@@ -48,17 +38,18 @@ struct ClientConfig {
   std::string tunnel_request;
   // Prefix of connect failure messages: "proxy HOST:PORT", "unix socket PATH", or empty.
   std::string connect_label;
-  // The serialised request, sent as is.
-  std::string request;
+  // The request of every exchange (the first line's with --urls), prepared once.
+  PreparedRequest request;
   bool keep_alive = true;
   std::chrono::nanoseconds timeout = defaults::kTimeout;
   std::chrono::nanoseconds connect_timeout = defaults::kConnectTimeout;
-  std::uint32_t max_header_size = defaults::kMaxHeaderSize;
+  // How responses are read: the header limit, whether Location is kept, the first contact.
+  ResponseSettings response;
   // The statuses a final response must have for its request to succeed.
   StatusRule ok_status;
-  // --urls: one serialised request per line, sent round-robin by request number; empty: every
-  // request is `request`.
-  std::vector<std::string> line_requests;
+  // --urls: one request per line, sent round-robin by request number; empty: every request is
+  // `request`.
+  std::vector<PreparedRequest> line_requests;
   // Set with --follow: builds the requests that follow redirects.
   std::shared_ptr<const RedirectPolicy> redirects;
   // Set for https targets: every connection does a TLS handshake with this context.
@@ -66,6 +57,15 @@ struct ClientConfig {
   // --follow-cross-origin: the context for hops to https origins other than the target's (the
   // same context as `tls` when the target is https).
   std::shared_ptr<boost::asio::ssl::context> cross_origin_tls;
+  // The request of request number `number`: its --urls line's, or the run's.
+  const PreparedRequest& request_for(std::size_t line) const {
+    return line_requests.empty() ? request : line_requests[line];
+  }
+  // The --urls line of request number `number` (0 without --urls).
+  std::size_t line_of(std::uint64_t number) const {
+    return line_requests.empty() ? 0 : static_cast<std::size_t>(number % line_requests.size());
+  }
+
   // Host name sent as SNI and checked against the certificate (unless verification is off).
   std::string server_name;
   bool verify_host = true;

@@ -1,15 +1,16 @@
 // Following redirects: which responses redirect, where to, and the request that follows.
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "httpbench/cli/options.hpp"
+#include "httpbench/codec/http1.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/connection/client_config.hpp"
+#include "httpbench/connection/resolve.hpp"
 
 namespace httpbench {
 
@@ -25,10 +26,8 @@ std::string redirect_label(const Target& origin);
 
 // The next hop of a redirect chain.
 struct RedirectHop {
-  // The request bytes, with the Host header and origin-form target of the hop's origin.
-  std::string request;
-  // Where it goes (scheme, host, port, and the request target).
-  Target target;
+  // The request, with the Host header and origin-form target of the hop's origin.
+  PreparedRequest request;
   // It leaves the origin of the response that redirected.
   bool cross_origin = false;
   // It goes to the run's target origin, over the client's own connection.
@@ -38,32 +37,43 @@ struct RedirectHop {
 // Builds the requests that follow redirects for one run; shared, read-only, by all clients.
 class RedirectPolicy {
  public:
-  explicit RedirectPolicy(const Options& options);
+  // Redirects to the run's `target` origin are followed up to `limit` per request; redirects to
+  // other origins too with `cross_origin` (--follow-cross-origin), resolved with `resolve` and
+  // verified unless `verify_host` is false.
+  RedirectPolicy(Target target, unsigned limit, bool cross_origin,
+                 std::vector<ResolveOverride> resolve, bool verify_host)
+      : target_(std::move(target)),
+        limit_(limit),
+        cross_origin_(cross_origin),
+        resolve_(std::move(resolve)),
+        verify_host_(verify_host) {}
 
   // Redirects followed per request at most (0: redirects are results).
   unsigned limit() const { return limit_; }
   // --follow-cross-origin: redirects to other origins are followed too.
-  bool cross_origin() const { return options_.follow_cross_origin; }
+  bool cross_origin() const { return cross_origin_; }
   // For hops to other origins: --resolve, and whether certificates and host names are verified.
-  const std::vector<ResolveOverride>& resolve_overrides() const {
-    return options_.resolve_overrides;
-  }
-  bool verify_host() const { return !options_.tls.insecure; }
+  const std::vector<ResolveOverride>& resolve_overrides() const { return resolve_; }
+  bool verify_host() const { return verify_host_; }
 
-  // The hop that follows a `status` redirect to `location`, received from `from` (null: the run's
-  // target), or nullopt when it is not followed (another origin without --follow-cross-origin,
-  // or a Location that is not a URL). 307 and 308 keep the method and body; 301, 302 and 303 turn
-  // into a GET without a body, as browsers and curl do. A hop away from the target's origin
-  // carries no credentials (--basic-auth, Authorization and Cookie headers), as in curl.
+  // The hop that follows a `status` redirect to `location`, received in answer to `current`, of a
+  // chain that began with `original`; or nullopt when it is not followed (another origin without
+  // --follow-cross-origin, or a Location that is not a URL). 307 and 308 keep the method and body;
+  // 301, 302 and 303 turn into a GET without a body, as browsers and curl do. The hop carries the
+  // original request's headers; one away from the target's origin carries no credentials
+  // (Authorization, Proxy-Authorization and Cookie), as in curl, and says `Connection: close`.
   // `other_origin_refused`, when given, is set when the hop was not followed only for want of
   // --follow-cross-origin.
   std::optional<RedirectHop> follow(unsigned status, std::string_view location,
-                                    const Target* from = nullptr,
+                                    const RequestSpec& current, const RequestSpec& original,
                                     bool* other_origin_refused = nullptr) const;
 
  private:
-  Options options_;
-  unsigned limit_ = 0;
+  Target target_;
+  unsigned limit_;
+  bool cross_origin_;
+  std::vector<ResolveOverride> resolve_;
+  bool verify_host_;
 };
 
 // The request of one exchange and the redirects it may still follow. Without --follow it only
@@ -71,16 +81,17 @@ class RedirectPolicy {
 // nothing.
 class RedirectChain {
  public:
-  explicit RedirectChain(const ClientConfig& config, std::size_t line = 0)
+  RedirectChain(const ClientConfig& config, std::size_t line)
       : policy_(config.redirects.get()),
-        request_(config.line_requests.empty() ? std::string_view(config.request)
-                                              : std::string_view(config.line_requests[line])),
+        original_(&config.request_for(line)),
+        request_(original_),
         left_(policy_ ? policy_->limit() : 0) {}
 
-  std::string_view request() const { return request_; }
+  // The request to send next: its description, and its bytes for HTTP/1.x.
+  const PreparedRequest& request() const { return *request_; }
   // The origin request() goes to when it is not the run's target (--follow-cross-origin), with
   // its request target; null when it goes to the target's origin over the client's connection.
-  const Target* away() const { return away_ ? &*away_ : nullptr; }
+  const Target* away() const { return away_ ? &request_->spec.target : nullptr; }
   // Redirects a request may follow (--follow).
   unsigned limit() const { return policy_ ? policy_->limit() : 0; }
   // The last advance() left the origin of the response that redirected.
@@ -97,39 +108,25 @@ class RedirectChain {
     if (!policy_ || !is_redirect_status(status) || location.empty()) return Step::result;
     if (left_ == 0) return Step::too_many;
     bool other_origin = false;
-    auto next = policy_->follow(status, location, away(), &other_origin);
+    auto next = policy_->follow(status, location, request_->spec, original_->spec, &other_origin);
     if (!next) return other_origin ? Step::other_origin : Step::result;
     --left_;
     next_ = std::move(next->request);
-    request_ = next_;
+    request_ = &*next_;
     crossed_ = next->cross_origin;
-    if (next->target_origin) {
-      away_.reset();
-    } else {
-      away_ = std::move(next->target);
-    }
+    away_ = !next->target_origin;
     return Step::follow;
   }
 
  private:
   const RedirectPolicy* policy_;
-  std::string_view request_;
-  std::string next_;
+  const PreparedRequest* original_;
+  const PreparedRequest* request_;
+  // The hop's request once a redirect is followed; empty (and never allocated) otherwise.
+  std::optional<PreparedRequest> next_;
   unsigned left_;
-  std::optional<Target> away_;
+  bool away_ = false;
   bool crossed_ = false;
 };
-
-class Recorder;
-struct Transfer;
-
-// Ends or continues an exchange after the complete response `t` (`bytes` over the chain so far):
-// nullopt when the chain follows a redirect (request() is the next hop's); otherwise the request
-// is recorded, as a success, a status failure or a redirect failure, and the result says whether
-// it succeeded. Both clients end every exchange that got a response here.
-std::optional<bool> settle_response(RedirectChain& chain, Recorder& recorder, std::size_t line,
-                                    const Transfer& t, std::uint64_t bytes,
-                                    std::chrono::steady_clock::time_point intended,
-                                    std::chrono::steady_clock::time_point start);
 
 }  // namespace httpbench

@@ -9,7 +9,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 
 namespace httpbench {
 

@@ -10,7 +10,7 @@
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/scale/shard.hpp"
 
 namespace httpbench {

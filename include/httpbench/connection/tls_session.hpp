@@ -7,10 +7,12 @@
 #include <openssl/x509v3.h>
 
 #include <memory>
+#include <string_view>
 
 #include <boost/asio/ssl/error.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "httpbench/codec/first_contact.hpp"
 #include "httpbench/connection/client_config.hpp"
 
 namespace httpbench {
@@ -60,6 +62,22 @@ inline boost::system::error_code prepare_tls(SSL* ssl, const std::string& server
   }
   if (session && session->get()) SSL_set_session(ssl, session->get());
   return {};
+}
+
+// The ALPN protocol the server selected on `ssl` after its handshake; empty when none was.
+inline std::string_view negotiated_protocol(SSL* ssl) {
+  const unsigned char* protocol = nullptr;
+  unsigned length = 0;
+  SSL_get0_alpn_selected(ssl, &protocol, &length);
+  if (protocol == nullptr) return {};
+  return {reinterpret_cast<const char*>(protocol), length};
+}
+
+// Offers what the handshake on `ssl` negotiated to the run's first-contact report (null: none).
+inline void offer_first_contact(FirstContact* first, SSL* ssl) {
+  if (first != nullptr && first->wants_tls()) {
+    first->offer_tls(SSL_get_version(ssl), negotiated_protocol(ssl));
+  }
 }
 
 // The same for a connection to the run's target.

@@ -15,9 +15,6 @@ namespace httpbench {
 
 struct Progress;
 
-// The ClientConfig for `options` with the already resolved `endpoints`.
-ClientConfig make_client_config(const Options& options, std::vector<ConnectEndpoint> endpoints);
-
 // The workers and phases of `mode` for `options`.
 RunPlan make_run_plan(Mode mode, const Options& options);
 

@@ -1,15 +1,13 @@
-// Failure categories for requests, and the exception type for bad user input.
+// Failure categories for requests, the steps of a request, and the exception type for bad user
+// input. Which error falls in which category is decided in connection/failure.hpp.
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
-
-#include <boost/system/error_code.hpp>
 
 namespace httpbench {
 
@@ -40,20 +38,6 @@ std::string_view kind_name(ErrorKind kind);
 
 // The step of a request in which an error happened; it decides the category of plain I/O errors.
 enum class Phase { connect, handshake, write, read };
-
-// Maps an error from a request step to its category: timeouts win over the phase, HTTP parse
-// errors are `protocol`, a connection dropped while reading is `read`.
-ErrorKind classify(const boost::system::error_code& ec, Phase phase);
-
-// The error's message, with a hint where the cause is usually on the client's side.
-std::string describe_error(const boost::system::error_code& ec);
-
-// The failure message of a request that hit its own --timeout (whole-request) deadline.
-std::string request_deadline_message(std::chrono::nanoseconds timeout);
-
-// True for the ways a server drops an idle keep-alive connection (EOF, reset, broken pipe): on a
-// reused connection, before any response byte, the request is retried once on a new connection.
-bool is_dropped_connection(const boost::system::error_code& ec);
 
 // Interim responses (100 Continue, 102, 103) precede the final response to the same request.
 inline bool is_interim_status(unsigned status) {

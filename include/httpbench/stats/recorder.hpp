@@ -19,6 +19,19 @@ namespace httpbench {
 
 struct Transfer;
 
+// A request's final response, as the recorder counts it.
+struct FinalResponse {
+  unsigned status = 0;
+  // Response bytes over the whole redirect chain.
+  std::uint64_t bytes = 0;
+  // From the start of writing the request to the final response's header, and from there to the
+  // end of its body, nanoseconds.
+  std::uint64_t ttfb_ns = 0;
+  std::uint64_t body_ns = 0;
+  // When the final response was complete.
+  Clock::time_point finished_at{};
+};
+
 class Recorder {
  public:
   // --urls: what one request line got. Responses (any status) with their coarse latency;
@@ -105,13 +118,13 @@ class Recorder {
     ++redirects_;
     if (cross_origin) ++cross_origin_redirects_;
   }
-  // The request of request line `line` got its final response `t` (after `bytes` over the whole
-  // redirect chain): phases, the line's figures and the success, timed from `intended` (latency)
-  // and `start` (service time) to `t.finished_at`; or, when the status rule does not accept its
-  // status, a failure of kind `status` (the status still counted). What both clients record at
-  // the end of an exchange. Returns whether the request succeeded.
-  bool record_final_response(std::size_t line, const Transfer& t, std::uint64_t bytes,
-                             Clock::time_point intended, Clock::time_point start);
+  // The request of request line `line` got its final response `r`: phases, the line's figures
+  // and the success, timed from `intended` (latency) and `start` (service time) to
+  // `r.finished_at`; or, when the status rule does not accept its status, a failure of kind
+  // `status` (the status still counted). What every driver records at the end of an exchange.
+  // Returns whether the request succeeded.
+  bool record_final_response(std::size_t line, const FinalResponse& r, Clock::time_point intended,
+                             Clock::time_point start);
   // The final response was a redirect to another origin, not followed for want of
   // --follow-cross-origin (the response is the result).
   void record_unfollowed_cross_origin() { ++unfollowed_cross_origin_; }

@@ -1,4 +1,4 @@
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-#include "httpbench/connection/url_host.hpp"
+#include "httpbench/codec/url_host.hpp"
 
 #include "httpbench/stats/error.hpp"
 

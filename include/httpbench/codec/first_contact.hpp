@@ -9,8 +9,6 @@
 #include <string>
 #include <string_view>
 
-struct ssl_st;
-
 namespace httpbench {
 
 class FirstContact {
@@ -23,8 +21,16 @@ class FirstContact {
     server_.assign(value.data(), value.size());
     has_server_ = true;
   }
-  // Keeps the protocol version and ALPN protocol of the first TLS handshake that completed.
-  void offer_tls(ssl_st* ssl);
+  // True until some TLS handshake's version and ALPN protocol have been captured.
+  bool wants_tls() const { return !tls_claimed_.load(std::memory_order_relaxed); }
+  // Keeps the protocol version and ALPN protocol (empty: none) of the first TLS handshake that
+  // completed.
+  void offer_tls(std::string_view version, std::string_view alpn) {
+    if (!wants_tls() || tls_claimed_.exchange(true, std::memory_order_relaxed)) return;
+    tls_version_.assign(version.data(), version.size());
+    alpn_.assign(alpn.data(), alpn.size());
+    has_tls_ = true;
+  }
 
   // Read only after the run's workers have joined.
   std::optional<std::string> server() const {

@@ -1,0 +1,24 @@
+// HTTP/1.1 (and 1.0) on the wire: a RequestSpec serialised into request bytes, once, and the
+// request prepared for a connection: its description beside the bytes every codec sends.
+#pragma once
+
+#include <string>
+
+#include "httpbench/codec/request_spec.hpp"
+
+namespace httpbench {
+
+// The request line, request_headers(spec), the blank line and the body.
+std::string serialize_http1(const RequestSpec& spec);
+
+// A request ready to send, prepared once before the run (and once per redirect hop): what it is,
+// and its bytes for HTTP/1.x.
+struct PreparedRequest {
+  PreparedRequest() = default;
+  explicit PreparedRequest(RequestSpec s) : spec(std::move(s)), http1(serialize_http1(spec)) {}
+
+  RequestSpec spec;
+  std::string http1;
+};
+
+}  // namespace httpbench
