@@ -9,10 +9,21 @@ namespace httpbench {
 namespace http = boost::beast::http;
 using boost::system::error_code;
 
+Http1Codec::Http1Codec(const ResponseSettings& settings) : settings_(settings) {}
+
+Http1Codec::~Http1Codec() = default;
+
+void Http1Codec::begin_connect_answer() {
+  connect_answer_ = true;
+  reader_.reset();
+  parser_.emplace(settings_.max_header_size);
+  parser_->skip(true);
+  reader_.emplace(*parser_, memo_, true);
+}
+
 void Http1Codec::expect_response(bool head) {
   head_ = head;
   reader_.reset();
-  parser_.reset();
   parser_.emplace(settings_.max_header_size);
   if (head) parser_->skip(true);
   if (settings_.keep_location) parser_->keep_location();

@@ -36,7 +36,10 @@ struct ResponseSettings {
 
 class Http1Codec {
  public:
-  explicit Http1Codec(const ResponseSettings& settings) : settings_(settings) {}
+  // Out of line, as are the functions that make and drop parsers: g++ 12 sees the optional
+  // parsers as maybe uninitialized where they are inlined.
+  explicit Http1Codec(const ResponseSettings& settings);
+  ~Http1Codec();
   Http1Codec(const Http1Codec&) = delete;
   Http1Codec& operator=(const Http1Codec&) = delete;
 
@@ -51,13 +54,7 @@ class Http1Codec {
   // Starts reading a proxy's answer to CONNECT: whatever its status, it ends at its header (a 2xx
   // answer has no body, whatever its headers say; another one is a refusal and the connection is
   // dropped, body unread).
-  void begin_connect_answer() {
-    connect_answer_ = true;
-    parser_.reset();
-    parser_.emplace(settings_.max_header_size);
-    parser_->skip(true);
-    reader_.emplace(*parser_, memo_, true);
-  }
+  void begin_connect_answer();
 
   // Consumes what `buffer` holds into `t`. Returns http::error::need_more while the response is
   // incomplete, nothing when the final response is complete (`t` timed by Transfer::finish), or
