@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <boost/asio/error.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include "httpbench/connection/failure.hpp"
@@ -107,6 +108,17 @@ std::optional<bool> Exchange::settle(const Transfer& t) {
       start_);
   in_flight_.end(t.finished_at);
   return ok;
+}
+
+OriginHop::OriginHop(const Exchange& x, const ClientConfig& config, const Target& origin)
+    : connect_start(Clock::now()),
+      connect_deadline(std::min(x.deadline(), connect_start + config.connect_timeout)),
+      endpoints(fixed_endpoints(origin, config.redirects->resolve_overrides())) {
+  t.phase = Phase::connect;
+}
+
+boost::system::error_code OriginHop::make_timed_out() {
+  return boost::asio::error::timed_out;
 }
 
 boost::system::error_code tunnel_answer_error(unsigned status, std::size_t bytes_after) {

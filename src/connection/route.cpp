@@ -264,4 +264,11 @@ std::string connect_label(const Options& options) {
   return {};
 }
 
+std::vector<ConnectEndpoint> fixed_endpoints(const Target& origin,
+                                             const std::vector<ResolveOverride>& overrides) {
+  std::vector<ConnectEndpoint> endpoints;
+  if (const auto fixed = fixed_address(origin, overrides)) endpoints.emplace_back(*fixed);
+  return endpoints;
+}
+
 }  // namespace httpbench

@@ -107,18 +107,7 @@ struct Connection {
   Connection(const AsyncExecutor& ex, const ResponseSettings& response)
       : socket(ex), watchdog(socket), timer(ex), codec(response) {}
   bool is_open() const { return socket.is_open(); }
-  void close() {
-    error_code ignored;
-    socket.close(ignored);
-    // No TLS close_notify: it costs a round trip per connection, and servers accept its absence.
-    // Marking the shutdown done keeps OpenSSL from treating the session as bad, so the next
-    // connection can resume it.
-    if (tls) SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-    tls.reset();
-    buffer.clear();
-    // The codec's header memo stays: it is keyed by the header's bytes, whichever server sent
-    // them.
-  }
+  void close() { close_connection(socket, tls, buffer); }
   // An operation's error, or the timeout when the deadline cancelled it (or passed while its
   // completion was already queued).
   error_code outcome(error_code ec) const {
@@ -306,28 +295,18 @@ Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin, E
   const auto executor = co_await net::this_coro::executor;
   const RedirectPolicy& policy = *cfg.redirects;
   const auto deadline = x.deadline();
-  Transfer t;
-  t.phase = Phase::connect;
-  const auto connect_start = Clock::now();
-  const auto connect_deadline = std::min(deadline, connect_start + cfg.connect_timeout);
-  std::vector<ConnectEndpoint> endpoints;
-  if (const auto fixed = fixed_address(origin, policy.resolve_overrides())) {
-    endpoints.emplace_back(*fixed);
-  } else {
-    // The resolver cannot be interrupted: a lookup that ends past the deadline is a timeout.
+  OriginHop hop(x, cfg, origin);
+  if (hop.needs_lookup()) {
     net::ip::basic_resolver<tcp, AsyncExecutor> resolver(executor);
-    auto [resolve_ec, results] =
+    auto [ec, results] =
         co_await resolver.async_resolve(origin.host, std::to_string(origin.port), use_tuple);
-    t.ec = resolve_ec;
-    if (!t.ec && Clock::now() >= connect_deadline) t.ec = net::error::timed_out;
-    if (t.ec) co_return t;
-    for (const auto& entry : results)
-      endpoints.emplace_back(entry.endpoint());
+    if (!hop.resolved(ec, results)) co_return hop.t;
   }
+  Transfer& t = hop.t;
   Connection conn(executor, cfg.response);
-  t.ec = co_await connect_socket(conn, endpoints, connect_deadline);
+  t.ec = co_await connect_socket(conn, hop.endpoints, hop.connect_deadline);
   if (t.ec) co_return t;
-  x.connected(connect_start);
+  x.connected(hop.connect_start);
   if (origin.scheme == "https") {
     t.phase = Phase::handshake;
     conn.tls.emplace(conn.socket, *cfg.cross_origin_tls);

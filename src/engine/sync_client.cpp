@@ -33,12 +33,12 @@
 
 namespace httpbench {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
 using boost::system::error_code;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+namespace ssl = net::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
 
 namespace {
 
@@ -223,25 +223,18 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
                           Exchange& x, const std::atomic<bool>& stop) {
   const RedirectPolicy& policy = *cfg.redirects;
   const auto deadline = x.deadline();
-  Transfer t;
-  t.phase = Phase::connect;
-  const auto connect_start = Clock::now();
-  const auto connect_deadline = std::min(deadline, connect_start + cfg.connect_timeout);
-  std::vector<ConnectEndpoint> endpoints;
-  if (const auto fixed = fixed_address(origin, policy.resolve_overrides())) {
-    endpoints.emplace_back(*fixed);
-  } else {
+  OriginHop hop(x, cfg, origin);
+  if (hop.needs_lookup()) {
     // The lookup cannot be interrupted: one that ends past the deadline is a timeout.
     tcp::resolver resolver(ioc);
-    const auto results = resolver.resolve(origin.host, std::to_string(origin.port), t.ec);
-    if (!t.ec && Clock::now() >= connect_deadline) t.ec = net::error::timed_out;
-    if (t.ec) return t;
-    for (const auto& entry : results)
-      endpoints.emplace_back(entry.endpoint());
+    error_code ec;
+    const auto results = resolver.resolve(origin.host, std::to_string(origin.port), ec);
+    if (!hop.resolved(ec, results)) return hop.t;
   }
+  Transfer& t = hop.t;
   PollSocket socket(ioc);
-  if ((t.ec = connect_any(socket, endpoints, connect_deadline, stop))) return t;
-  x.connected(connect_start);
+  if ((t.ec = connect_any(socket, hop.endpoints, hop.connect_deadline, stop))) return t;
+  x.connected(hop.connect_start);
   DeadlineStream stream(socket);
   beast::flat_buffer buffer;
   Http1Codec codec(cfg.response);
@@ -250,7 +243,7 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
     t = transfer(stream, buffer, codec, x.request(), Clock::now());
   } else {
     t.phase = Phase::handshake;
-    stream.arm(connect_deadline, stop);
+    stream.arm(hop.connect_deadline, stop);
     ssl::stream<DeadlineStream&> tls(stream, *cfg.cross_origin_tls);
     t.ec = prepare_tls(tls.native_handle(), origin.host, policy.verify_host(), nullptr);
     const auto handshake_start = Clock::now();
@@ -259,8 +252,7 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
     x.handshake_done(tls.native_handle(), handshake_start);
     stream.arm(deadline, stop);
     t = transfer(tls, buffer, codec, x.request(), Clock::now());
-    // Closed without close_notify, as the target's connections are.
-    SSL_set_shutdown(tls.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    close_without_notify(tls.native_handle());
   }
   if (!t.ec && !t.keep_alive) await_server_close(socket.native_handle(), deadline, stop);
   return t;
@@ -278,16 +270,7 @@ struct SyncClient::State {
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 
-  void close() {
-    error_code ignored;
-    socket.close(ignored);
-    // No TLS close_notify: it costs a round trip per connection, and servers accept its absence.
-    // Marking the shutdown done keeps OpenSSL from treating the session as bad, so the next
-    // connection can resume it.
-    if (tls) SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-    tls.reset();
-    buffer.clear();
-  }
+  void close() { close_connection(socket, tls, buffer); }
 
   // After a response whose server announced that it would close the connection. The client
   // closes only once the server's FIN is in (why: server_close.hpp), but the next request does

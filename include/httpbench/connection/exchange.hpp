@@ -82,6 +82,34 @@ class Exchange {
   bool reused_ = false;
 };
 
+// The start of a hop to another origin (--follow-cross-origin), on a connection of its own: when
+// it began, its connect deadline, the addresses it needs no lookup for, and the Transfer its
+// failures come back in. The driver resolves the name its own way when `endpoints` is empty.
+struct OriginHop {
+  OriginHop(const Exchange& x, const ClientConfig& config, const Target& origin);
+
+  bool needs_lookup() const { return endpoints.empty(); }
+  // The lookup's answer: its addresses, or its error (a timeout when it ended past the
+  // deadline, as a lookup cannot be interrupted). False when the hop failed.
+  template <class Results>
+  bool resolved(const boost::system::error_code& ec, const Results& results) {
+    t.ec = ec;
+    if (!t.ec && Clock::now() >= connect_deadline) t.ec = make_timed_out();
+    if (t.ec) return false;
+    for (const auto& entry : results)
+      endpoints.emplace_back(entry.endpoint());
+    return true;
+  }
+
+  Clock::time_point connect_start;
+  Clock::time_point connect_deadline;
+  std::vector<ConnectEndpoint> endpoints;
+  Transfer t;
+
+ private:
+  static boost::system::error_code make_timed_out();
+};
+
 // https through a proxy: the proxy's answer to CONNECT, `status`, with `bytes_after` bytes read
 // past it. A refusal is no error here (the caller reports the status); bytes past a 2xx answer
 // are, since the TLS layer reads from the socket and they would be lost.

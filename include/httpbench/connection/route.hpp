@@ -11,6 +11,7 @@
 #include <boost/system/error_code.hpp>
 
 #include "httpbench/codec/url.hpp"
+#include "httpbench/connection/resolve.hpp"
 #include "httpbench/scale/shard.hpp"
 
 namespace httpbench {
@@ -62,6 +63,11 @@ std::string endpoint_text(const ConnectEndpoint& endpoint);
 
 // What a client connects to, for connect failure messages: "unix socket PATH", "proxy
 // HOST:PORT", or empty when it connects to the target itself.
+// The connect addresses of `origin` when it needs no lookup (an IP literal, or --resolve);
+// empty when its name has to be resolved. For hops to other origins, resolved per hop.
+std::vector<ConnectEndpoint> fixed_endpoints(const Target& origin,
+                                             const std::vector<ResolveOverride>& overrides);
+
 std::string connect_label(const Options& options);
 
 // The message of a connect failure: "LABEL: reason" ("proxy 127.0.0.1:3128: Connection refused"),
