@@ -19,7 +19,6 @@
 
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/cli/options.hpp"
-#include "httpbench/cli/plan.hpp"
 #include "httpbench/codec/request.hpp"
 #include "httpbench/report/manifest.hpp"
 #include "httpbench/serve/serve.hpp"

@@ -14,7 +14,6 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "httpbench/cli/cli.hpp"
-#include "httpbench/cli/plan.hpp"
 #include "httpbench/codec/request.hpp"
 #include "httpbench/connection/first_contact.hpp"
 #include "httpbench/connection/resolve.hpp"

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/cli/options.hpp"
 #include "httpbench/codec/request.hpp"
 #include "httpbench/connection/first_contact.hpp"
 #include "httpbench/connection/redirect.hpp"

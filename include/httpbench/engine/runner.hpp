@@ -36,8 +36,7 @@ struct ModeRun {
   std::vector<std::string> url_labels;
 };
 
-// The ClientConfig for `options` with the already resolved `endpoints`. (Built from the command
-// line, so defined with it in mind: runner.cpp is the engine's one reader of Options.)
+// The ClientConfig for `options` with the already resolved `endpoints`.
 ClientConfig make_client_config(const Options& options, std::vector<ConnectEndpoint> endpoints);
 
 // Sends the requests of `run`. Setting `stop` ends the run early: requests in flight are
