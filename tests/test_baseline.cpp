@@ -196,8 +196,9 @@ TEST(Baseline, AnUnrecordedOptionIsADifference) {
   saved.shape.rate = 0;
   saved.shape.http_version = "1.1";
   saved.shape.keep_alive = true;
-  Options now;
-  now.target = parse_target("http://127.0.0.1:1/");
+  RunShape now;
+  now.url = parse_target("http://127.0.0.1:1/").url();
+  now.modes = {Mode::async};
   now.concurrency = 0;
   const auto d = baseline_differences(saved, now);
   ASSERT_EQ(d.size(), 1u);

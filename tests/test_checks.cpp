@@ -6,6 +6,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "httpbench/cli/check_parser.hpp"
+#include "httpbench/report/report.hpp"
 #include "httpbench/serve/serve.hpp"
 #include "httpbench/stats/error.hpp"
 #include "test_support.hpp"
@@ -77,6 +79,74 @@ TEST(Checks, ABareLatencyIsRefusedWithTheUnitSuggested) {
   }
   expect_usage_error({"--check", "p99<50", "http://127.0.0.1:9/"}, "write 50ms");
   expect_usage_error({"--check", "p99 < 50", "http://127.0.0.1:9/"}, "write 50ms");
+}
+
+// parse_checks takes the modes that will run and whether they are compared: a check must apply
+// to one of them.
+TEST(Checks, ParsingTakesTheModesThatRun) {
+  const std::vector<Mode> compared = {Mode::sync, Mode::async};
+  const auto message = [](const std::vector<std::string>& texts, const std::vector<Mode>& modes,
+                          bool compare) -> std::string {
+    try {
+      parse_checks(texts, modes, compare);
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  EXPECT_EQ(message({"sync:p99<1s"}, {Mode::async}, false),
+            "--check 'sync:p99<1s': mode 'sync' is not run");
+  EXPECT_EQ(message({"speedup>2"}, compared, false),
+            "--check 'speedup>2': speedup needs --mode compare");
+  EXPECT_EQ(message({"sync:speedup>2"}, compared, true),
+            "--check 'sync:speedup>2': 'sync' is the baseline of the comparison");
+  const std::vector<Check> checks =
+      parse_checks({"async:speedup>=2", "p99<1s", "errors<1%"}, compared, true);
+  ASSERT_EQ(checks.size(), 3u);
+  EXPECT_EQ(checks[0].text, "async:speedup>=2");
+  EXPECT_EQ(checks[0].mode, Mode::async);
+  EXPECT_EQ(checks[0].figure, CheckFigure::speedup);
+  EXPECT_EQ(checks[1].figure, CheckFigure::p99);
+  EXPECT_FALSE(checks[1].mode);
+  EXPECT_DOUBLE_EQ(checks[1].threshold, 1000);
+  EXPECT_EQ(checks[2].figure, CheckFigure::errors_pct);
+  EXPECT_TRUE(parse_checks({}, {Mode::async}, false).empty());
+}
+
+// evaluate_checks reads the Report only: each mode's figure against the threshold, and the
+// errors checks as the budget of the modes they apply to.
+TEST(Checks, EvaluatedOnAReport) {
+  Report report;
+  for (Mode m : {Mode::sync, Mode::async}) {
+    RunResult r;
+    r.mode = m;
+    r.requests = 100;
+    r.succeeded = m == Mode::sync ? 100 : 98;
+    r.failed = r.requests - r.succeeded;
+    r.rps = m == Mode::sync ? 20 : 80;
+    r.latency.p99 = m == Mode::sync ? 50 : 12.5;
+    report.runs.push_back(r);
+  }
+  const std::vector<Check> checks =
+      parse_checks({"p99<60ms", "async:p99<10ms", "rps>50", "errors<5%", "sync:errors<1"},
+                   {Mode::sync, Mode::async}, false);
+  const std::vector<CheckOutcome> outcomes = evaluate_checks(checks, report);
+  ASSERT_EQ(outcomes.size(), 5u);
+  EXPECT_TRUE(outcomes[0].passed);
+  EXPECT_EQ(outcomes[0].expression, "p99<60ms");
+  EXPECT_EQ(outcomes[0].detail, "sync 50.00ms, async 12.50ms");
+  EXPECT_FALSE(outcomes[1].passed);
+  EXPECT_EQ(outcomes[1].detail, "async 12.50ms");
+  EXPECT_FALSE(outcomes[2].passed);
+  EXPECT_EQ(outcomes[2].detail, "sync 20.00 req/s, async 80.00 req/s");
+  EXPECT_TRUE(outcomes[3].passed);
+  EXPECT_EQ(outcomes[3].detail, "sync 0.00% failed, async 2.00% failed");
+  EXPECT_TRUE(outcomes[4].passed);
+  EXPECT_EQ(outcomes[4].detail, "sync 0 failed");
+  EXPECT_EQ(error_budget_modes(checks, {Mode::sync, Mode::async}),
+            (std::vector<Mode>{Mode::sync, Mode::async}));
+  EXPECT_EQ(error_budget_modes({checks[4]}, {Mode::sync, Mode::async}),
+            (std::vector<Mode>{Mode::sync}));
 }
 
 TEST(Checks, MalformedExpressionsExitTwoBeforeAnyRequest) {

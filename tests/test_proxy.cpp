@@ -81,7 +81,8 @@ Outcome run_with_environment(const std::vector<std::string>& args,
   try {
     CommandLine cl = parse_command_line(args, lookup);
     cl.options.command_line = args;
-    o.code = run_benchmark(std::move(cl.options), out, err, stop);
+    const BenchmarkPlan plan = make_plan(cl.options);
+    o.code = run_benchmark(std::move(cl.options), plan, out, err, stop);
   } catch (const UsageError& e) {
     err << "httpbench: " << e.what() << "\n";
     o.code = kExitUsage;

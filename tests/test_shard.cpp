@@ -14,6 +14,8 @@
 
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/cli/options.hpp"
+#include "httpbench/cli/plan.hpp"
+#include "httpbench/connection/url.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/scale/merge.hpp"
 #include "httpbench/stats/error.hpp"
@@ -91,24 +93,34 @@ TEST(Shard, SharesAddUpExactlyWithTheFirstShardsTakingOneMore) {
 
 TEST(Shard, SplitsRequestsConcurrencyAndRateButNotTheDuration) {
   Options total;
+  total.target = parse_target("http://127.0.0.1:9/");
   total.requests = 200;
   total.concurrency = 100;
   total.rate = 900;
   total.warmup_requests = 7;
   total.duration = 10s;
-  const Options part = options_for_shard(total, {2, 3});
+  total.shard = Shard{2, 3};
+  EXPECT_NO_THROW(total.validate());
+  const BenchmarkPlan plan = make_plan(total);
+  const WorkPart& part = plan.part;
   EXPECT_EQ(part.requests, 66u);
   EXPECT_EQ(part.concurrency, 33u);
   EXPECT_DOUBLE_EQ(part.rate, 300);
   EXPECT_EQ(part.warmup_requests, 2u);
-  EXPECT_EQ(part.duration, total.duration);
+  // The duration is not split: each mode's schedule ends after the whole run's.
+  ASSERT_EQ(plan.modes.size(), 1u);
+  Schedule main = plan.modes[0].plan.main;
+  const auto start = Schedule::Clock::now();
+  main.begin(start);
+  EXPECT_EQ(main.end(), start + *total.duration);
   total.requests = Schedule::kUnlimited;
-  EXPECT_EQ(options_for_shard(total, {0, 3}).requests, Schedule::kUnlimited);
+  total.shard = Shard{0, 3};
+  EXPECT_EQ(make_plan(total).part.requests, Schedule::kUnlimited);
   total.requests = 2;
-  EXPECT_THROW(options_for_shard(total, {0, 3}), UsageError);
+  EXPECT_THROW(total.validate(), UsageError);
   total.requests = 200;
   total.concurrency = 2;
-  EXPECT_THROW(options_for_shard(total, {0, 3}), UsageError);
+  EXPECT_THROW(total.validate(), UsageError);
 }
 
 TEST(Shard, StartTimesInRfc3339OrUnixSeconds) {

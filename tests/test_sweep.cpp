@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 
 #include "httpbench/cli/cli.hpp"
+#include "httpbench/cli/sweep_option.hpp"
+#include "httpbench/defaults.hpp"
 #include "httpbench/serve/serve.hpp"
 #include "test_support.hpp"
 
@@ -127,7 +129,7 @@ TEST(Sweep, AutoLevelsDoubleUpToConcurrency) {
   EXPECT_TRUE(with_c.sweep_auto);
   EXPECT_EQ(with_c.concurrency, 20u);
   const Options without_c = parse_command_line({"--sweep", "auto", url}).options;
-  EXPECT_EQ(without_c.sweep.back(), kAutoSweepMax);
+  EXPECT_EQ(without_c.sweep.back(), defaults::kSweepAutoMax);
   EXPECT_EQ(without_c.sweep.size(), 9u);
   const Options list = parse_command_line({"--sweep", "3,5,9", url}).options;
   EXPECT_EQ(list.sweep, (std::vector<std::uint64_t>{3, 5, 9}));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "httpbench/report/text_format.hpp"
 #include "httpbench/stats/error.hpp"
 
 using namespace httpbench;

@@ -247,19 +247,23 @@ int run_demo(CommandLine cl, std::ostream& out, std::ostream& err, const std::at
   }
   cl.options.target = parse_target(server.url());
   cl.options.progress = !cl.options.json && ::isatty(STDERR_FILENO);
-  return run_benchmark(cl.options, out, err, stop);
+  // The demo's options are complete only now, with the server's URL.
+  cl.options.validate();
+  const BenchmarkPlan plan = make_plan(cl.options);
+  return run_benchmark(std::move(cl.options), plan, out, err, stop);
 }
 
-// Refuses a concurrency that would run out of file descriptors half-way through the run.
-void check_open_file_limit(const Options& options) {
+// Refuses a concurrency (this process's part) that would run out of file descriptors half-way
+// through the run.
+void check_open_file_limit(const std::vector<Mode>& modes, std::uint64_t concurrency) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
   // A blocking client holds a second descriptor while its last connection waits for the
   // server's FIN (sync_client.cpp, close_after_server).
   std::uint64_t connections = 2;
-  for (Mode m : options.modes) {
-    if (m == Mode::async) connections = std::max(connections, options.concurrency);
-    if (m == Mode::threads) connections = std::max(connections, 2 * options.concurrency);
+  for (Mode m : modes) {
+    if (m == Mode::async) connections = std::max(connections, concurrency);
+    if (m == Mode::threads) connections = std::max(connections, 2 * concurrency);
   }
   // Headroom for the standard streams, the output file, the resolver and the event loop.
   constexpr std::uint64_t kReserved = 32;
@@ -269,6 +273,17 @@ void check_open_file_limit(const Options& options) {
         "lower -c",
         connections, connections + kReserved, limit.rlim_cur, limit.rlim_max));
   }
+}
+
+// The shard's part in the form the Report still takes it (its fields only, never the body),
+// until the report reads a run description instead of Options.
+Options part_as_options(const WorkPart& part) {
+  Options o;
+  o.requests = part.requests;
+  o.concurrency = part.concurrency;
+  o.warmup_requests = part.warmup_requests;
+  o.rate = part.rate;
+  return o;
 }
 
 // Sleeps until the wall-clock instant `start_at` (Unix seconds), or until Ctrl-C. Returns how late
@@ -290,23 +305,11 @@ double wait_until(double start_at, const std::atomic<bool>& stop, std::ostream* 
 
 }  // namespace
 
-int run_benchmark(Options options, std::ostream& out, std::ostream& err,
+int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out, std::ostream& err,
                   const std::atomic<bool>& stop) {
-  options.validate();
-  const std::vector<Check> checks = parse_checks(options);
-  std::optional<Baseline> baseline;
-  if (options.baseline_file) {
-    baseline = load_baseline(*options.baseline_file);
-    require_like_baseline(*baseline, options);
-  }
   // Read once, before any request: every request sends these bytes from memory.
   if (options.body_file) options.body = read_body_file(*options.body_file);
-  // `options` describe the whole run; a shard runs its part of it (a copy only then: the body
-  // may be large).
-  std::optional<Options> shard_part;
-  if (options.shard) shard_part = options_for_shard(options, *options.shard);
-  const Options& part = shard_part ? *shard_part : options;
-  check_open_file_limit(part);
+  check_open_file_limit(options.modes, plan.part.concurrency);
   std::optional<AtomicFile> output_file;
   if (options.output_file) output_file.emplace(*options.output_file);
   std::optional<AtomicFile> baseline_out;
@@ -318,7 +321,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   auto endpoints = resolve_route(options);
   const double dns_ms =
       options.unix_socket ? 0.0 : static_cast<double>(elapsed_ns(dns_start, Clock::now())) / 1e6;
-  const ClientConfig config = make_client_config(part, std::move(endpoints));
+  const ClientConfig config = make_client_config(options, std::move(endpoints));
 
   Report report;
   report.dns_ms = dns_ms;
@@ -326,7 +329,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   report.options = options;
   if (options.shard) {
     report.shard = options.shard;
-    report.shard_options = part;
+    report.shard_options = part_as_options(plan.part);
   }
   if (options.start_at) {
     report.start_at = options.start_at;
@@ -334,11 +337,11 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   }
   Progress progress;
   std::optional<ProgressPrinter> printer;
-  if (options.progress && !options.quiet) printer.emplace(progress, part.requests, err);
+  if (options.progress && !options.quiet) printer.emplace(progress, plan.part.requests, err);
   report.manifest = collect_manifest(options.command_line);
   if (!options.sweep.empty()) {
     // --sweep: the async mode once per level; each level's run goes into report.runs.
-    report.sweep = run_sweep(part, config, stop, printer ? &progress : nullptr, report.runs,
+    report.sweep = run_sweep(plan.sweep, config, stop, printer ? &progress : nullptr, report.runs,
                              [&](std::uint64_t) {
                                if (printer) printer->begin(Mode::async);
                              });
@@ -351,10 +354,10 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   // hits every mode alike.
   report.trials.assign(options.modes.size(), {});
   for (std::uint64_t t = 0; t < options.trials; ++t) {
-    for (std::size_t m = 0; m < options.modes.size() && !stop.load(); ++m) {
-      if (printer) printer->begin(options.modes[m]);
+    for (std::size_t m = 0; m < plan.modes.size() && !stop.load(); ++m) {
+      if (printer) printer->begin(plan.modes[m].mode);
       report.trials[m].push_back(
-          run_mode(options.modes[m], part, config, stop, printer ? &progress : nullptr));
+          run_mode(plan.modes[m], config, stop, printer ? &progress : nullptr));
       if (printer) printer->finish();
     }
   }
@@ -366,9 +369,9 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   if (options.compare) report.comparison = compare_runs(report.runs);
   report.trial_stats = summarize_trials(report.trials, options.compare);
   if (report.comparison) use_trial_speedups(*report.comparison, *report.trial_stats);
-  if (baseline) report.baseline = compare_with_baseline(*baseline, figures_of(report));
-  report.checks = evaluate_checks(checks, report);
-  report.error_budget_modes = error_budget_modes(checks, options.modes);
+  if (plan.baseline) report.baseline = compare_with_baseline(*plan.baseline, figures_of(report));
+  report.checks = evaluate_checks(plan.checks, report);
+  report.error_budget_modes = error_budget_modes(plan.checks, options.modes);
   return finish_report(report, output_file, baseline_out, out, err, &html_out);
 }
 
@@ -387,9 +390,11 @@ int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
         return run_demo(std::move(cl), out, err, stop);
       case Command::merge:
         return run_merge(cl, out, err);
-      case Command::bench:
+      case Command::bench: {
         cl.options.progress = !cl.options.quiet && ::isatty(STDERR_FILENO);
-        return run_benchmark(std::move(cl.options), out, err, stop);
+        const BenchmarkPlan plan = make_plan(cl.options);
+        return run_benchmark(std::move(cl.options), plan, out, err, stop);
+      }
     }
   } catch (const UsageError& e) {
     err << "httpbench: " << e.what() << "\n";

@@ -10,10 +10,11 @@
 #include <CLI/CLI.hpp>
 
 #include "httpbench/cli/request_options.hpp"
+#include "httpbench/cli/sweep_option.hpp"
 #include "httpbench/cli/units.hpp"
 #include "httpbench/connection/route.hpp"
+#include "httpbench/defaults.hpp"
 #include "httpbench/engine/schedule.hpp"
-#include "httpbench/engine/sweep.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/version.hpp"
 
@@ -32,10 +33,11 @@ struct RawOptions {
   std::string warmup;
   std::vector<std::string> resolve;
   std::optional<std::string> proxy;
-  std::string concurrency = "100";
-  std::string timeout = "30s";
-  std::string connect_timeout = "10s";
-  std::string max_header_size = "1m";
+  // Unset: the default of Options (defaults.hpp).
+  std::optional<std::string> concurrency;
+  std::optional<std::string> timeout;
+  std::optional<std::string> connect_timeout;
+  std::optional<std::string> max_header_size;
   std::string port = "8080";
   std::string delay = "0";
   std::string jitter = "0";
@@ -43,8 +45,8 @@ struct RawOptions {
   std::string demo_delay = "50ms";
   std::string sweep;
   std::string max_concurrent;
-  std::string threads = "1";
-  std::string follow = "0";
+  std::optional<std::string> threads;
+  std::optional<std::string> follow;
   // -c was given (the cap of --sweep auto; refused when no mode uses it).
   bool concurrency_given = false;
   // Given explicitly, for the conventions and conflicts that depend on it.
@@ -92,6 +94,19 @@ void apply_format(const std::string& format, Options& o) {
   } else {
     throw UsageError(fmt::format("--format: unknown format '{}': use text, json or csv", format));
   }
+}
+
+// A default duration as the help shows it: "30s", "250ms".
+std::string duration_text(std::chrono::nanoseconds d) {
+  if (d.count() % 1'000'000'000 == 0) return fmt::format("{}s", d.count() / 1'000'000'000);
+  return fmt::format("{}ms", d.count() / 1'000'000);
+}
+
+// A default byte size as the help shows it (the suffixes of parse_size): "1m", "64k", "512".
+std::string size_text(std::uint64_t bytes) {
+  if (bytes % (1024 * 1024) == 0) return fmt::format("{}m", bytes / (1024 * 1024));
+  if (bytes % 1024 == 0) return fmt::format("{}k", bytes / 1024);
+  return fmt::format("{}", bytes);
 }
 
 template <class Fn>
@@ -258,10 +273,12 @@ void add_request_options(CLI::App& app, RawOptions& raw, Options& o) {
 void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("-m,--mode", raw.mode, "sync, threads, async or compare (default async)");
   app.add_option("--compare", raw.compare,
-                 "modes to compare, first is the baseline (default sync,async); implies "
-                 "--mode compare");
+                 fmt::format("modes to compare, first is the baseline (default {}); implies "
+                             "--mode compare",
+                             defaults::kCompareModes));
   app.add_option("-n,--requests", raw.requests,
-                 "requests per mode (default 200, or unlimited with --duration)");
+                 fmt::format("requests per mode (default {}, or unlimited with --duration)",
+                             defaults::kRequests));
   app.add_option("-d,--duration", raw.duration,
                  "run each mode this long, e.g. 10s (with -n: whichever ends first)");
   app.add_option("-r,--rate", raw.rate,
@@ -270,14 +287,21 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("--warmup", raw.warmup,
                  "requests (e.g. 100) or a duration (e.g. 2s) per mode sent before measuring");
   app.add_option("-c,--concurrency", raw.concurrency,
-                 "requests in flight for threads and async (default 100; not with --mode sync)");
+                 fmt::format("requests in flight for threads and async (default {}; not with "
+                             "--mode sync)",
+                             defaults::kConcurrency));
   app.add_flag("--keep-alive,!--no-keep-alive", o.keep_alive,
                "reuse connections (default) or open a new one per request");
-  app.add_option("--timeout", raw.timeout, "per-request deadline, e.g. 500ms, 30s (default 30s)");
-  app.add_option("--connect-timeout", raw.connect_timeout, "TCP connect deadline (default 10s)");
+  app.add_option("--timeout", raw.timeout,
+                 fmt::format("per-request deadline, e.g. 500ms, 30s (default {})",
+                             duration_text(defaults::kTimeout)));
+  app.add_option(
+      "--connect-timeout", raw.connect_timeout,
+      fmt::format("TCP connect deadline (default {})", duration_text(defaults::kConnectTimeout)));
   app.add_option("-t,--threads", raw.threads,
-                 "async mode: event loops (io_contexts), each on its own thread, the connections "
-                 "split among them (default 1, at most -c)");
+                 fmt::format("async mode: event loops (io_contexts), each on its own thread, the "
+                             "connections split among them (default {}, at most -c)",
+                             defaults::kIoThreads));
   app.add_option("--follow", raw.follow,
                  "follow up to N same-origin redirects per request (default 0: a 3xx is the "
                  "result)");
@@ -303,23 +327,27 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("--tls-min", o.tls.min_version,
                  "https: lowest TLS version, 1.2 or 1.3 (default 1.2)");
   app.add_option("--max-header-size", raw.max_header_size,
-                 "largest response header block accepted (default 1m)");
+                 fmt::format("largest response header block accepted (default {})",
+                             size_text(defaults::kMaxHeaderSize)));
   app.add_flag("--json", o.json, "print the results as JSON on stdout");
   app.add_option("-o,--output", o.output_file, "also write the JSON results to FILE");
   app.add_option("--report", o.report_file,
                  "also write a self-contained HTML report with charts to FILE");
   app.add_option("--interval", raw.interval,
-                 "timeline slot width (JSON \"timeline\" and --report charts), e.g. 500ms "
-                 "(default 1s)");
+                 fmt::format("timeline slot width (JSON \"timeline\" and --report charts), e.g. "
+                             "500ms (default {})",
+                             duration_text(defaults::kInterval)));
   app.add_flag("-q,--quiet", o.quiet, "print nothing but errors");
   app.add_option("--format", raw.format, "text (default), json, or csv (a row per mode and trial)");
   app.add_option("--sweep", raw.sweep,
-                 "concurrency sweep of the async mode: auto (1,2,4,... up to -c, or 256) or "
-                 "levels like 1,2,4,8; reports throughput and p99 per level, a USL fit and "
-                 "the knee");
+                 fmt::format("concurrency sweep of the async mode: auto (1,2,4,... up to -c, or "
+                             "{}) or levels like 1,2,4,8; reports throughput and p99 per level, "
+                             "a USL fit and the knee",
+                             defaults::kSweepAutoMax));
   app.add_option("--trials", raw.trials,
-                 "run each mode K times, modes alternating, and report medians with intervals "
-                 "(default 1)");
+                 fmt::format("run each mode K times, modes alternating, and report medians with "
+                             "intervals (default {})",
+                             defaults::kTrials));
   app.add_option("--save-baseline", o.save_baseline_file,
                  "also write the JSON results to FILE, for a later --baseline");
   app.add_option("--baseline", o.baseline_file,
@@ -490,17 +518,25 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
     }
   }
   if (!raw.warmup.empty()) apply_warmup(raw.warmup, o);
-  o.concurrency = count_option("--concurrency", raw.concurrency, 1, 1'000'000);
-  o.io_threads = count_option("--threads", raw.threads, 1, 1024);
-  o.follow_redirects = static_cast<unsigned>(count_option("--follow", raw.follow, 0, 1000));
-  o.timeout = with_option_name("--timeout", raw.timeout, parse_duration);
-  o.connect_timeout = with_option_name("--connect-timeout", raw.connect_timeout, parse_duration);
-  const std::uint64_t header =
-      with_option_name("--max-header-size", raw.max_header_size, parse_size);
-  if (header > std::numeric_limits<std::uint32_t>::max()) {
-    throw UsageError("--max-header-size: too large");
+  if (raw.concurrency) {
+    o.concurrency = count_option("--concurrency", *raw.concurrency, 1, 1'000'000);
   }
-  o.max_header_size = static_cast<std::uint32_t>(header);
+  if (raw.threads) o.io_threads = count_option("--threads", *raw.threads, 1, 1024);
+  if (raw.follow) {
+    o.follow_redirects = static_cast<unsigned>(count_option("--follow", *raw.follow, 0, 1000));
+  }
+  if (raw.timeout) o.timeout = with_option_name("--timeout", *raw.timeout, parse_duration);
+  if (raw.connect_timeout) {
+    o.connect_timeout = with_option_name("--connect-timeout", *raw.connect_timeout, parse_duration);
+  }
+  if (raw.max_header_size) {
+    const std::uint64_t header =
+        with_option_name("--max-header-size", *raw.max_header_size, parse_size);
+    if (header > std::numeric_limits<std::uint32_t>::max()) {
+      throw UsageError("--max-header-size: too large");
+    }
+    o.max_header_size = static_cast<std::uint32_t>(header);
+  }
   if (!raw.trials.empty()) o.trials = count_option("--trials", raw.trials, 1, 1000);
   if (!raw.interval.empty()) {
     o.interval = with_option_name("--interval", raw.interval, parse_duration);
@@ -531,8 +567,9 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
           "(it implies --mode compare)");
     }
     o.compare = true;
-    o.modes = with_option_name("--compare", raw.compare.empty() ? "sync,async" : raw.compare,
-                               parse_mode_list);
+    o.modes = with_option_name(
+        "--compare", raw.compare.empty() ? std::string(defaults::kCompareModes) : raw.compare,
+        parse_mode_list);
   } else {
     o.modes = {with_option_name("--mode", raw.mode, parse_mode)};
   }
@@ -588,7 +625,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
 
   CLI::App* demo =
       app.add_subcommand("demo", "reproduce the sync vs threads vs async benchmark offline");
-  demo->add_option("-n,--requests", raw.requests, "requests per mode (default 200)");
+  demo->add_option("-n,--requests", raw.requests,
+                   fmt::format("requests per mode (default {})", defaults::kRequests));
   demo->add_option("--delay", raw.demo_delay, "server delay per request (default 50ms)");
   demo->add_flag("--json", cl.options.json, "print the results as JSON on stdout");
   CLI::App* merge = app.add_subcommand("merge", "merge JSON result files of the same target");

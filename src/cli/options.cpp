@@ -6,7 +6,7 @@
 
 #include "httpbench/cli/request_options.hpp"
 #include "httpbench/connection/route.hpp"
-#include "httpbench/report/checks.hpp"
+#include "httpbench/engine/schedule.hpp"
 #include "httpbench/stats/error.hpp"
 
 namespace httpbench {
@@ -55,7 +55,6 @@ void Options::validate() const {
           "--follow-cross-origin cannot be combined with a proxy (--proxy, --proxy-from-env)");
     }
   }
-  parse_checks(*this);
   if (!sweep.empty()) {
     if (compare) throw UsageError("--sweep and --compare exclude each other");
     if (modes.size() != 1 || modes.front() != Mode::async) {
@@ -69,7 +68,20 @@ void Options::validate() const {
     }
     if (shard) throw UsageError("--sweep and --shard exclude each other");
   }
-  if (shard) options_for_shard(*this, *shard);
+  if (shard) {
+    // Every shard needs a request and a connection of its own (the plan splits them).
+    if (requests != Schedule::kUnlimited && requests < shard->count) {
+      throw UsageError(
+          fmt::format("-n {} cannot be split over {} shards: give at least one request "
+                      "per shard",
+                      requests, shard->count));
+    }
+    if (concurrency < shard->count) {
+      throw UsageError(fmt::format(
+          "-c {} cannot be split over {} shards: give at least one connection per shard",
+          concurrency, shard->count));
+    }
+  }
   const bool async = std::find(modes.begin(), modes.end(), Mode::async) != modes.end();
   if (io_threads > 1 && !async) {
     throw UsageError(fmt::format(

@@ -193,12 +193,4 @@ std::vector<std::string> split_list(std::string_view text) {
   return items;
 }
 
-std::string format_duration(std::chrono::nanoseconds d) {
-  const double ns = static_cast<double>(d.count());
-  if (ns >= 1e9) return fmt::format("{:.2f}s", ns / 1e9);
-  if (ns >= 1e6) return fmt::format("{:.2f}ms", ns / 1e6);
-  if (ns >= 1e3) return fmt::format("{:.2f}us", ns / 1e3);
-  return fmt::format("{}ns", d.count());
-}
-
 }  // namespace httpbench

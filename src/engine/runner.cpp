@@ -167,28 +167,16 @@ RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomi
   return summarize_run(Mode::threads, total, timing);
 }
 
-// The share of `total` that part `index` of `parts` takes: exact, the first `total % parts`
-// parts take one more.
-std::uint64_t share(std::uint64_t total, std::uint64_t parts, std::uint64_t index) {
-  if (total == Schedule::kUnlimited) return total;
-  return total / parts + (index < total % parts ? 1 : 0);
-}
-
 // One io_context per thread (wrk's model), each with its share of the connections, requests
 // and rate and its own Recorder; the recorders are merged after the join, so the threads share
 // nothing while they run. One thread (the default) runs on the calling thread.
-RunResult run_async(const Options& options, const ClientConfig& config, const RunPlan& plan,
-                    const std::atomic<bool>& stop, Progress* progress) {
-  const std::uint64_t n = std::min<std::uint64_t>(options.io_threads, plan.workers);
-  std::vector<Recorder> recorders(n, measuring_recorder(config, plan));
+RunResult run_async(const ClientConfig& config, const ModeRun& run, const std::atomic<bool>& stop,
+                    Progress* progress) {
+  const std::uint64_t n = run.loops.size();
+  std::vector<Recorder> recorders(n, measuring_recorder(config, run.plan));
   std::vector<RunTiming> timings(n);
   auto run_part = [&](std::uint64_t i) {
-    RunPlan part = plan;
-    part.workers = share(plan.workers, n, i);
-    part.warmup_requests = share(plan.warmup_requests, n, i);
-    part.main = Schedule(share(options.requests, n, i), options.duration,
-                         options.rate / static_cast<double>(n), options.timeout);
-    run_async_connections(config, part, recorders[i], timings[i], stop, progress);
+    run_async_connections(config, run.loops[i], recorders[i], timings[i], stop, progress);
   };
   if (n == 1) {
     run_part(0);
@@ -197,7 +185,7 @@ RunResult run_async(const Options& options, const ClientConfig& config, const Ru
     for (std::uint64_t i = 0; i < n; ++i)
       threads.emplace_back(run_part, i);
   }
-  Recorder total(plan.main.open_loop());
+  Recorder total(run.plan.main.open_loop());
   RunTiming timing;
   for (std::uint64_t i = 0; i < n; ++i) {
     total.merge(recorders[i]);
@@ -213,40 +201,29 @@ RunResult run_async(const Options& options, const ClientConfig& config, const Ru
 
 }  // namespace
 
-RunPlan make_run_plan(Mode mode, const Options& options) {
-  RunPlan plan;
-  plan.workers = mode == Mode::sync ? 1 : std::min(options.concurrency, options.requests);
-  plan.warmup_requests = options.warmup_requests;
-  plan.warmup_duration = options.warmup_duration;
-  plan.main = Schedule(options.requests, options.duration, options.rate, options.timeout);
-  plan.interval = options.interval;
-  return plan;
-}
-
-RunResult run_mode(Mode mode, const Options& options, const ClientConfig& config,
-                   const std::atomic<bool>& stop, Progress* progress) {
+RunResult run_mode(const ModeRun& run, const ClientConfig& config, const std::atomic<bool>& stop,
+                   Progress* progress) {
   if (progress) progress->reset();
-  RunPlan plan = make_run_plan(mode, options);
   // The peak resident memory during this mode alone, from the memory it started with.
   reset_peak_resident();
   const std::uint64_t rss_start = resident_kb();
   RunResult result;
-  switch (mode) {
+  switch (run.mode) {
     case Mode::sync:
-      result = run_sync(config, plan, stop, progress);
+      result = run_sync(config, run.plan, stop, progress);
       break;
     case Mode::threads:
-      result = run_threads(config, plan, stop, progress);
+      result = run_threads(config, run.plan, stop, progress);
       break;
     case Mode::async:
-      result = run_async(options, config, plan, stop, progress);
+      result = run_async(config, run, stop, progress);
       break;
   }
-  result.open_loop = options.rate > 0;
-  result.target_rate = options.rate;
-  result.concurrency_requested = mode == Mode::sync ? 1 : options.concurrency;
-  for (std::size_t i = 0; i < result.urls.size() && i < options.request_lines.size(); ++i)
-    result.urls[i].label = options.request_lines[i].label();
+  result.open_loop = run.rate > 0;
+  result.target_rate = run.rate;
+  result.concurrency_requested = run.concurrency;
+  for (std::size_t i = 0; i < result.urls.size() && i < run.url_labels.size(); ++i)
+    result.urls[i].label = run.url_labels[i];
   result.rss_start_kb = rss_start;
   result.rss_peak_kb = std::max(peak_resident_kb(), rss_start);
   return result;

@@ -181,15 +181,14 @@ Baseline load_baseline(const std::string& path) {
   return b;
 }
 
-std::vector<std::string> baseline_differences(const Baseline& baseline, const Options& current) {
+std::vector<std::string> baseline_differences(const Baseline& baseline, const RunShape& current) {
   const SavedRunShape& saved = baseline.shape;
   std::vector<std::string> out;
   const auto differ = [&](std::string_view field, const std::string& before,
                           const std::string& now) {
     out.push_back(fmt::format("{} {} vs {}", field, before, now));
   };
-  const std::string url = current.target.url();
-  if (saved.url != url) differ("target", shown(saved.url), url);
+  if (saved.url != current.url) differ("target", shown(saved.url), current.url);
   if (saved.method != current.method) differ("method", shown(saved.method), current.method);
   // Modes run now must all be in the saved run; a saved compare run may hold more.
   const bool modes_in_saved = std::all_of(current.modes.begin(), current.modes.end(), [&](Mode m) {
@@ -202,9 +201,8 @@ std::vector<std::string> baseline_differences(const Baseline& baseline, const Op
     differ("concurrency", shown(saved.concurrency), std::to_string(current.concurrency));
   }
   if (saved.rate != current.rate) differ("rate", rate_text(saved.rate), rate_text(current.rate));
-  const std::string version = current.http10 ? "1.0" : "1.1";
-  if (saved.http_version != version) {
-    differ("http version", shown(saved.http_version), version);
+  if (saved.http_version != current.http_version) {
+    differ("http version", shown(saved.http_version), current.http_version);
   }
   if (saved.keep_alive != current.keep_alive) {
     const auto on_off = [](std::optional<bool> k) -> std::string {
@@ -215,8 +213,7 @@ std::vector<std::string> baseline_differences(const Baseline& baseline, const Op
   return out;
 }
 
-void require_like_baseline(const Baseline& baseline, const Options& current) {
-  if (current.baseline_any) return;
+void require_like_baseline(const Baseline& baseline, const RunShape& current) {
   const std::vector<std::string> differences = baseline_differences(baseline, current);
   if (differences.empty()) return;
   std::string list;

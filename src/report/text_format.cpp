@@ -23,4 +23,12 @@ std::string format_seconds(double s) {
   return fmt::format("{:.1f}ms", s * 1000);
 }
 
+std::string format_duration(std::chrono::nanoseconds d) {
+  const double ns = static_cast<double>(d.count());
+  if (ns >= 1e9) return fmt::format("{:.2f}s", ns / 1e9);
+  if (ns >= 1e6) return fmt::format("{:.2f}ms", ns / 1e6);
+  if (ns >= 1e3) return fmt::format("{:.2f}us", ns / 1e3);
+  return fmt::format("{}ns", d.count());
+}
+
 }  // namespace httpbench

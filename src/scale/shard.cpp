@@ -7,8 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/cli/options.hpp"
-#include "httpbench/engine/schedule.hpp"
 #include "httpbench/stats/error.hpp"
 
 namespace httpbench {
@@ -146,28 +144,6 @@ std::optional<Shard> shard_from_environment(const EnvironmentLookup& getenv) {
 
 std::uint64_t share_of(std::uint64_t total, const Shard& shard) {
   return total / shard.count + (shard.index < total % shard.count ? 1 : 0);
-}
-
-Options options_for_shard(const Options& total, const Shard& shard) {
-  Options part = total;
-  if (total.requests != Schedule::kUnlimited) {
-    if (total.requests < shard.count) {
-      throw UsageError(
-          fmt::format("-n {} cannot be split over {} shards: give at least one request "
-                      "per shard",
-                      total.requests, shard.count));
-    }
-    part.requests = share_of(total.requests, shard);
-  }
-  if (total.concurrency < shard.count) {
-    throw UsageError(
-        fmt::format("-c {} cannot be split over {} shards: give at least one connection per shard",
-                    total.concurrency, shard.count));
-  }
-  part.concurrency = share_of(total.concurrency, shard);
-  part.warmup_requests = share_of(total.warmup_requests, shard);
-  part.rate = total.rate / static_cast<double>(shard.count);
-  return part;
 }
 
 double parse_start_time(std::string_view text) {

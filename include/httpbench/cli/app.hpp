@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "httpbench/cli/options.hpp"
+#include "httpbench/cli/plan.hpp"
 
 namespace httpbench {
 
@@ -25,8 +26,9 @@ inline constexpr int kExitInterrupted = 130;  // Ctrl-C: partial results were st
 int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
              const std::atomic<bool>& stop);
 
-// Runs a parsed benchmark: resolve, run each mode, report. Throws UsageError on input errors.
-int run_benchmark(Options options, std::ostream& out, std::ostream& err,
+// Runs a benchmark: resolve, run each mode of `plan` (make_plan(options)), report. Throws
+// UsageError on input errors.
+int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out, std::ostream& err,
                   const std::atomic<bool>& stop);
 
 }  // namespace httpbench

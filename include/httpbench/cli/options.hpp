@@ -106,7 +106,7 @@ struct Options {
   bool baseline_any = false;
   // Exit 1 when a figure is significantly worse than the baseline by more than this, percent.
   std::optional<double> max_regression_pct;
-  // --check expressions, as given; validate() parses them.
+  // --check expressions, as given; the plan (plan.hpp) parses them.
   std::vector<std::string> checks;
   // Width of the timeline's slots: completions, errors and latency per interval (--interval).
   std::chrono::nanoseconds interval = defaults::kInterval;
@@ -126,7 +126,8 @@ struct Options {
   // Show a live progress line on stderr (only set when stderr is a terminal).
   bool progress = false;
 
-  // Throws UsageError on a value no run can use.
+  // Throws UsageError on a value no run can use. The --check expressions are parsed, and so
+  // checked, by make_plan (plan.hpp).
   void validate() const;
 };
 

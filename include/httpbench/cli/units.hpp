@@ -35,7 +35,4 @@ std::uint64_t parse_size(std::string_view text);
 // item trimmed. Throws UsageError on an empty item ("1,,2", "" or a trailing comma).
 std::vector<std::string> split_list(std::string_view text);
 
-// "1.23s", "45.6ms", "789us": the shortest unit that keeps at least one digit before the point.
-std::string format_duration(std::chrono::nanoseconds d);
-
 }  // namespace httpbench

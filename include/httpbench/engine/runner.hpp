@@ -5,22 +5,39 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
 
-#include "httpbench/cli/options.hpp"
 #include "httpbench/connection/client_config.hpp"
 #include "httpbench/engine/schedule.hpp"
+#include "httpbench/stats/mode.hpp"
 #include "httpbench/stats/results.hpp"
 
 namespace httpbench {
 
 struct Progress;
 
-// The workers and phases of `mode` for `options`.
-RunPlan make_run_plan(Mode mode, const Options& options);
+// One mode's run as the runner executes it: the workers and phases decided before the run (the
+// cli layer's plan fills it), and the facts the result records about what was asked for.
+struct ModeRun {
+  Mode mode = Mode::async;
+  // The workers and phases of the whole mode (its measured schedule judges the merged recorder).
+  RunPlan plan;
+  // async: one part per event loop (io_context), each with its share of the connections,
+  // requests, warm-up requests and rate; empty for sync and threads.
+  std::vector<RunPlan> loops;
+  // Requests per second asked for in total; 0 for a closed loop.
+  double rate = 0;
+  // Requests in flight asked for (1 for sync).
+  std::uint64_t concurrency = 1;
+  // --urls: each line's label, in the file's order, for the per-line figures.
+  std::vector<std::string> url_labels;
+};
 
-// Sends `options.requests` requests in `mode`. Setting `stop` ends the run early: requests in
-// flight are abandoned and reported as aborted. `progress` may be null.
-RunResult run_mode(Mode mode, const Options& options, const ClientConfig& config,
-                   const std::atomic<bool>& stop, Progress* progress);
+// Sends the requests of `run`. Setting `stop` ends the run early: requests in flight are
+// abandoned and reported as aborted. `progress` may be null.
+RunResult run_mode(const ModeRun& run, const ClientConfig& config, const std::atomic<bool>& stop,
+                   Progress* progress);
 
 }  // namespace httpbench

@@ -13,6 +13,8 @@
 #include <limits>
 #include <optional>
 
+#include "httpbench/defaults.hpp"
+
 namespace httpbench {
 
 class Schedule {
@@ -24,7 +26,7 @@ class Schedule {
   // Open loop: a request that cannot start within `late_limit` of its intended time is dropped
   // (requests never queue without bound behind a slow server).
   Schedule(std::uint64_t max_requests, std::optional<std::chrono::nanoseconds> duration,
-           double rate, std::chrono::nanoseconds late_limit = std::chrono::seconds(30))
+           double rate, std::chrono::nanoseconds late_limit = defaults::kTimeout)
       : max_requests_(max_requests), duration_(duration), rate_(rate), late_limit_(late_limit) {}
 
   void begin(Clock::time_point start) {
@@ -109,9 +111,9 @@ struct RunPlan {
   std::uint64_t warmup_requests = 0;
   // Or: every worker warms up for this long.
   std::optional<std::chrono::nanoseconds> warmup_duration;
-  Schedule main{200, std::nullopt, 0};
+  Schedule main{defaults::kRequests, std::nullopt, 0};
   // Width of the timeline's slots (--interval).
-  std::chrono::nanoseconds interval = std::chrono::seconds(1);
+  std::chrono::nanoseconds interval = defaults::kInterval;
 
   // The warm-up of worker `index`, so that every connection is warm before measuring starts.
   Schedule warmup_for(std::uint64_t index) const {

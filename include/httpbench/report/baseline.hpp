@@ -6,9 +6,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "httpbench/cli/options.hpp"
+#include "httpbench/stats/mode.hpp"
 #include "httpbench/stats/trials.hpp"
 
 namespace httpbench {
@@ -58,6 +59,22 @@ struct SavedRunShape {
   std::optional<bool> keep_alive;
 };
 
+// What the current run measures, in the terms of SavedRunShape: filled by the command line.
+struct RunShape {
+  // The target URL.
+  std::string url;
+  std::string method = "GET";
+  // The modes run, in order.
+  std::vector<Mode> modes;
+  // Requests in flight asked for (-c).
+  std::uint64_t concurrency = 0;
+  // Requests per second asked for; 0 for a closed loop.
+  double rate = 0;
+  // "1.1" or "1.0".
+  std::string http_version = "1.1";
+  bool keep_alive = true;
+};
+
 struct Baseline {
   std::string path;
   std::string url;
@@ -76,11 +93,11 @@ Baseline load_baseline(const std::string& path);
 // (saved first), in a fixed order: target, method, mode, concurrency, rate, http version,
 // keep-alive. Empty when they measure the same thing. Concurrency is not compared when every mode
 // is sync (one request at a time whatever -c says).
-std::vector<std::string> baseline_differences(const Baseline& baseline, const Options& current);
+std::vector<std::string> baseline_differences(const Baseline& baseline, const RunShape& current);
 
 // Throws UsageError ("--baseline: saved run differs: ... (use --baseline-any to compare anyway)")
-// unless the saved run is like the current one or `current.baseline_any` is set.
-void require_like_baseline(const Baseline& baseline, const Options& current);
+// unless the saved run is like the current one (--baseline-any: the caller does not ask).
+void require_like_baseline(const Baseline& baseline, const RunShape& current);
 
 // The current run's figures, in the same form.
 std::vector<BaselineMode> figures_of(const Report& report);

@@ -1,14 +1,14 @@
 // --check thresholds such as `p99<200ms`, `rps>5000`, `errors<1%`, `speedup>2`: parsed before the
-// run, so a malformed one is a usage error before any request, and evaluated on the Report.
+// run by the command line (cli/check_parser.hpp), so a malformed one is a usage error before any
+// request, and evaluated here on the Report.
 #pragma once
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
-#include "httpbench/cli/options.hpp"
+#include "httpbench/stats/mode.hpp"
 
 namespace httpbench {
 
@@ -45,12 +45,8 @@ struct Check {
   double threshold = 0;
 };
 
-// Throws UsageError naming the expression and what is wrong with it.
-Check parse_check(std::string_view text);
-
-// Parses every --check of `options` and makes sure each can be evaluated on the modes that will
-// run (a speedup needs compare mode and a compared mode). Throws UsageError.
-std::vector<Check> parse_checks(const Options& options);
+// True for the latency figures, whose unit is milliseconds.
+bool is_latency_figure(CheckFigure figure);
 
 struct CheckOutcome {
   std::string expression;

@@ -1,6 +1,7 @@
 // Numbers for people: the units the text reports print durations and sizes in.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -14,5 +15,9 @@ std::string format_ms(double ms);
 
 // Seconds as "1.23s" or "45.6ms".
 std::string format_seconds(double s);
+
+// A duration as "1.50s", "2.50ms", "789.00us" or "999ns": the largest unit that keeps at least
+// one digit before the point.
+std::string format_duration(std::chrono::nanoseconds d);
 
 }  // namespace httpbench

@@ -9,8 +9,6 @@
 
 namespace httpbench {
 
-struct Options;
-
 // Shard `index` of `count`, index 0-based like Kubernetes' JOB_COMPLETION_INDEX.
 struct Shard {
   std::uint64_t index = 0;
@@ -31,11 +29,6 @@ std::optional<Shard> shard_from_environment(const EnvironmentLookup& getenv);
 // This shard's part of `total` when split exactly: total / count each, and one more for each of
 // the first total % count shards, so the parts add up to `total`.
 std::uint64_t share_of(std::uint64_t total, const Shard& shard);
-
-// The options for `shard`'s part of a run of `total`: -n and --warmup requests split with
-// share_of, -c split the same way, --rate divided evenly; --duration and the rest unchanged.
-// Throws UsageError when -n or -c is smaller than the shard count (a shard would get nothing).
-Options options_for_shard(const Options& total, const Shard& shard);
 
 // A wall-clock instant given as RFC 3339 ("2026-11-22T03:00:00Z", "...T03:00:00.5+01:00") or as
 // Unix seconds ("1795000000", "1795000000.25"). Returns Unix seconds. Throws UsageError.
