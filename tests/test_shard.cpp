@@ -15,7 +15,7 @@
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/cli/options.hpp"
 #include "httpbench/cli/plan.hpp"
-#include "httpbench/connection/url.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/scale/merge.hpp"
 #include "httpbench/stats/error.hpp"
