@@ -14,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "httpbench/cli/cli.hpp"
+#include "httpbench/cli/describe_run.hpp"
 #include "httpbench/codec/request.hpp"
 #include "httpbench/connection/first_contact.hpp"
 #include "httpbench/connection/resolve.hpp"
@@ -153,10 +154,10 @@ std::string failure_summary(const Report& report) {
 
 // Prints the report in its format, writes the files, and turns failures, failed checks and
 // regressions into the exit code with one stderr line each.
-int finish_report(const Report& report, std::optional<AtomicFile>& output_file,
-                  std::optional<AtomicFile>& baseline_out, std::ostream& out, std::ostream& err,
+int finish_report(const Report& report, const Options& options,
+                  std::optional<AtomicFile>& output_file, std::optional<AtomicFile>& baseline_out,
+                  std::ostream& out, std::ostream& err,
                   std::optional<AtomicFile>* html_out = nullptr) {
-  const Options& options = report.options;
   const std::string json =
       (options.json || output_file || baseline_out) ? format_json(report) : std::string{};
   // -q silences the prose, never the data asked for.
@@ -210,12 +211,8 @@ int run_merge(const CommandLine& cl, std::ostream& out, std::ostream& err) {
   std::optional<AtomicFile> html_out;
   if (cl.options.report_file) html_out.emplace(*cl.options.report_file);
   Report report = merge_result_files(cl.merge_files, cl.merge_require_complete);
-  report.options.json = cl.options.json;
-  report.options.csv = cl.options.csv;
-  report.options.output_file = cl.options.output_file;
-  report.options.report_file = cl.options.report_file;
   report.manifest = collect_manifest(cl.options.command_line);
-  return finish_report(report, output_file, no_baseline, out, err, &html_out);
+  return finish_report(report, cl.options, output_file, no_baseline, out, err, &html_out);
 }
 
 int run_serve(const ServeOptions& options, std::ostream& out, const std::atomic<bool>& stop) {
@@ -322,11 +319,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   Report report;
   report.dns_ms = dns_ms;
   report.version = kVersion;
-  report.options = options;
-  if (options.shard) {
-    report.shard = options.shard;
-    report.shard_options = part;
-  }
+  report.description = describe_run(options, shard_part ? &*shard_part : nullptr);
   if (options.start_at) {
     report.start_at = options.start_at;
     report.start_skew_ms = wait_until(*options.start_at, stop, options.quiet ? nullptr : &err);
@@ -344,7 +337,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
     if (printer) printer->finish();
     report.interrupted = stop.load();
     add_target_facts(*report.manifest, config.endpoints, config.first_contact.get());
-    return finish_report(report, output_file, baseline_out, out, err, &html_out);
+    return finish_report(report, options, output_file, baseline_out, out, err, &html_out);
   }
   // Trial by trial, every mode once per trial (ABAB...), so drift on the machine or the target
   // hits every mode alike.
@@ -368,7 +361,7 @@ int run_benchmark(Options options, std::ostream& out, std::ostream& err,
   if (baseline) report.baseline = compare_with_baseline(*baseline, figures_of(report));
   report.checks = evaluate_checks(checks, report);
   report.error_budget_modes = error_budget_modes(checks, options.modes);
-  return finish_report(report, output_file, baseline_out, out, err, &html_out);
+  return finish_report(report, options, output_file, baseline_out, out, err, &html_out);
 }
 
 int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,

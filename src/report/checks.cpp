@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "httpbench/cli/units.hpp"
+#include "httpbench/report/report_model.hpp"
 #include "httpbench/stats/error.hpp"
-#include "httpbench/stats/results.hpp"
 
 namespace httpbench {
 

@@ -15,11 +15,8 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/codec/request.hpp"
-#include "httpbench/connection/route.hpp"
 #include "httpbench/connection/url.hpp"
-#include "httpbench/engine/schedule.hpp"
-#include "httpbench/report/dns_note.hpp"
+#include "httpbench/defaults.hpp"
 #include "httpbench/report/insight.hpp"
 #include "httpbench/report/svg.hpp"
 
@@ -119,11 +116,11 @@ std::string join_levels(const std::vector<std::uint64_t>& levels) {
 // The command line that repeats this run (defaults left out, credentials redacted): every option
 // that shapes the requests, their schedule or their route. Outputs (-o, --report, --json) and the
 // verdicts on the results (--check, --baseline) are not part of the run and are left out.
-std::string equivalent_command(const Options& o) {
+std::string equivalent_command(const RunDescription& o) {
   std::string cmd = "httpbench";
   if (!o.sweep.empty()) {
     // The sweep runs the async mode; -c only bounds an automatic sweep's levels.
-    cmd += o.sweep_auto ? fmt::format(" --sweep auto -c {}", o.concurrency)
+    cmd += o.sweep_auto ? fmt::format(" --sweep auto -c {}", o.concurrency.value_or(0))
                         : " --sweep " + join_levels(o.sweep);
   } else if (o.compare) {
     std::string modes;
@@ -133,57 +130,65 @@ std::string equivalent_command(const Options& o) {
   } else if (!o.modes.empty()) {
     cmd += fmt::format(" --mode {}", mode_name(o.modes.front()));
   }
-  if (o.requests != Schedule::kUnlimited) cmd += fmt::format(" -n {}", o.requests);
+  if (o.requests) cmd += fmt::format(" -n {}", *o.requests);
   if (o.duration) cmd += " -d " + format_duration(*o.duration);
   if (o.rate > 0) cmd += fmt::format(" --rate {:g}", o.rate);
-  if (o.warmup_requests) cmd += fmt::format(" --warmup {}", o.warmup_requests);
+  if (o.warmup_requests.value_or(0)) cmd += fmt::format(" --warmup {}", *o.warmup_requests);
   if (o.warmup_duration) cmd += " --warmup " + format_duration(*o.warmup_duration);
-  if (o.sweep.empty()) cmd += fmt::format(" -c {}", o.concurrency);
-  if (o.io_threads != 1) cmd += fmt::format(" -t {}", o.io_threads);
-  if (!o.keep_alive) cmd += " --no-keep-alive";
-  if (o.timeout != std::chrono::seconds(30)) cmd += " --timeout " + format_duration(o.timeout);
-  if (o.connect_timeout != std::chrono::seconds(10)) {
-    cmd += " --connect-timeout " + format_duration(o.connect_timeout);
+  if (o.sweep.empty() && o.concurrency) cmd += fmt::format(" -c {}", *o.concurrency);
+  if (o.io_threads && *o.io_threads != defaults::kIoThreads) {
+    cmd += fmt::format(" -t {}", *o.io_threads);
+  }
+  if (o.keep_alive == false) cmd += " --no-keep-alive";
+  if (o.timeout && *o.timeout != defaults::kTimeout) {
+    cmd += " --timeout " + format_duration(*o.timeout);
+  }
+  if (o.connect_timeout && *o.connect_timeout != defaults::kConnectTimeout) {
+    cmd += " --connect-timeout " + format_duration(*o.connect_timeout);
   }
   if (o.follow_redirects) cmd += fmt::format(" --follow {}", o.follow_redirects);
   if (o.follow_cross_origin) cmd += " --follow-cross-origin";
-  if (o.trials > 1) cmd += fmt::format(" --trials {}", o.trials);
-  if (o.interval != std::chrono::seconds(1)) cmd += " --interval " + format_duration(o.interval);
+  if (o.trials.value_or(defaults::kTrials) > defaults::kTrials) {
+    cmd += fmt::format(" --trials {}", *o.trials);
+  }
+  if (o.interval && *o.interval != defaults::kInterval) {
+    cmd += " --interval " + format_duration(*o.interval);
+  }
   if (o.shard) cmd += fmt::format(" --shard {}/{}", o.shard->index, o.shard->count);
-  if (o.method != "GET") cmd += " -X " + o.method;
-  for (const Header& h : o.headers)
-    cmd += " -H " + shell_word(display_header(h));
+  if (o.method && *o.method != "GET") cmd += " -X " + *o.method;
+  for (const std::string& h : o.headers_given)
+    cmd += " -H " + shell_word(h);
   if (o.body_file) {
     cmd += " --body-file " + shell_word(*o.body_file);
-  } else if (o.body) {
-    cmd += fmt::format(" --body <{} bytes>", o.body->size());
+  } else if (o.body_bytes) {
+    cmd += fmt::format(" --body <{} bytes>", *o.body_bytes);
   }
   if (o.content_type) cmd += " --content-type " + shell_word(*o.content_type);
   if (o.basic_auth) cmd += " --basic-auth '***'";
-  if (o.http10) cmd += " --http1.0";
-  if (o.max_header_size != 1024 * 1024)
-    cmd += fmt::format(" --max-header-size {}", o.max_header_size);
-  for (const ResolveOverride& r : o.resolve_overrides) {
-    const std::string address =
-        r.address.is_v6() ? "[" + r.address.to_string() + "]" : r.address.to_string();
-    cmd += " --resolve " + shell_word(fmt::format("{}:{}:{}", r.host, r.port, address));
+  if (o.http_version == "1.0") cmd += " --http1.0";
+  if (o.max_header_size && *o.max_header_size != defaults::kMaxHeaderSize) {
+    cmd += fmt::format(" --max-header-size {}", *o.max_header_size);
   }
+  for (const std::string& r : o.resolve)
+    cmd += " --resolve " + shell_word(r);
   if (o.unix_socket) cmd += " --unix-socket " + shell_word(redact_for_display(*o.unix_socket));
   if (o.proxy_from_env) {
     cmd += " --proxy-from-env";
   } else if (o.proxy) {
-    cmd += " --proxy " + shell_word(display_proxy(o));
+    cmd += " --proxy " + shell_word(*o.proxy);
   }
   if (o.proxy_user) cmd += " --proxy-user '***'";
-  if (o.tls.insecure) cmd += " -k";
-  if (o.tls.ca_file) cmd += " --cacert " + shell_word(*o.tls.ca_file);
-  if (o.tls.cert_file) cmd += " --cert " + shell_word(*o.tls.cert_file);
-  if (o.tls.key_file) cmd += " --key " + shell_word(*o.tls.key_file);
-  if (o.tls.min_version != "1.2") cmd += " --tls-min " + o.tls.min_version;
+  if (o.tls_insecure) cmd += " -k";
+  if (o.tls_ca_file) cmd += " --cacert " + shell_word(*o.tls_ca_file);
+  if (o.tls_cert_file) cmd += " --cert " + shell_word(*o.tls_cert_file);
+  if (o.tls_key_file) cmd += " --key " + shell_word(*o.tls_key_file);
+  if (!o.tls_min_version.empty() && o.tls_min_version != "1.2") {
+    cmd += " --tls-min " + o.tls_min_version;
+  }
   if (o.urls_file) {
     cmd += " --urls " + shell_word(*o.urls_file);
   } else {
-    cmd += " " + shell_word(redact_for_display(o.target.url()));
+    cmd += " " + shell_word(redact_for_display(o.url));
   }
   return cmd;
 }
@@ -943,7 +948,7 @@ void option_row(Out out, std::string_view name, std::string_view value) {
 }
 
 void write_options(Out out, const Report& report) {
-  const Options& o = report.options;
+  const RunDescription& o = report.description;
   fmt::format_to(out,
                  "<section id=\"options\">\n<h2>Options and reproducibility</h2>\n"
                  "<table class=\"options\">\n");
@@ -953,7 +958,7 @@ void write_options(Out out, const Report& report) {
     if (r.started_at > 0) started = started > 0 ? std::min(started, r.started_at) : r.started_at;
   }
   option_row(out, "date", format_date(started));
-  option_row(out, "target", redact_for_display(o.target.url()));
+  option_row(out, "target", redact_for_display(o.url));
   if (!report.merged_from.empty()) {
     std::string files;
     for (const std::string& f : report.merged_from)
@@ -973,35 +978,38 @@ void write_options(Out out, const Report& report) {
     }
   } else {
     option_row(out, "command (equivalent)", equivalent_command(o));
-    std::string request =
-        fmt::format("{} {} HTTP/{}", o.method, o.target.target, o.http10 ? "1.0" : "1.1");
-    if (o.body) request += fmt::format(" with a {}-byte body", o.body->size());
+    std::string request = fmt::format("{} {} HTTP/{}", o.method.value_or("GET"), o.request_target,
+                                      o.http_version.value_or("1.1"));
+    if (o.body_bytes) request += fmt::format(" with a {}-byte body", *o.body_bytes);
     option_row(out, "request", request);
     std::string headers;
-    for (const Header& h : request_headers(o))
-      headers += (headers.empty() ? "" : "\n") + display_header(h);
+    if (o.headers) {
+      for (const std::string& h : *o.headers)
+        headers += (headers.empty() ? "" : "\n") + h;
+    }
     fmt::format_to(out, "<tr><th>headers sent</th><td><pre>{}</pre></td></tr>\n", escape(headers));
   }
   std::string modes;
   for (Mode m : o.modes)
     modes += fmt::format("{}{}", modes.empty() ? "" : ", ", mode_name(m));
   option_row(out, "modes", modes);
-  option_row(out, "requests per mode",
-             o.requests == Schedule::kUnlimited ? "unlimited" : std::to_string(o.requests));
+  option_row(out, "requests per mode", o.requests ? std::to_string(*o.requests) : "unlimited");
   if (o.duration) option_row(out, "duration per mode", format_duration(*o.duration));
   option_row(out, "rate",
              o.rate > 0 ? fmt::format("{:g} requests/s (open loop)", o.rate) : "closed loop");
-  option_row(out, "concurrency", std::to_string(o.concurrency));
-  if (o.io_threads != 1) option_row(out, "event loops (async)", std::to_string(o.io_threads));
-  option_row(out, "keep-alive", o.keep_alive ? "on" : "off");
+  if (o.concurrency) option_row(out, "concurrency", std::to_string(*o.concurrency));
+  if (o.io_threads && *o.io_threads != defaults::kIoThreads) {
+    option_row(out, "event loops (async)", std::to_string(*o.io_threads));
+  }
+  if (o.keep_alive) option_row(out, "keep-alive", *o.keep_alive ? "on" : "off");
   if (o.unix_socket) option_row(out, "unix socket", *o.unix_socket);
   // The proxy's address only: its credentials are never printed.
-  if (o.proxy) option_row(out, "proxy", fmt::format("http://{}", o.proxy->host_header()));
-  option_row(out, "timeout", format_duration(o.timeout));
-  option_row(out, "connect timeout", format_duration(o.connect_timeout));
-  option_row(out, "trials", std::to_string(o.trials));
-  option_row(out, "timeline interval", format_duration(o.interval));
-  if (const auto why = no_dns_lookup_reason(o)) {
+  if (o.proxy_address) option_row(out, "proxy", *o.proxy_address);
+  if (o.timeout) option_row(out, "timeout", format_duration(*o.timeout));
+  if (o.connect_timeout) option_row(out, "connect timeout", format_duration(*o.connect_timeout));
+  if (o.trials) option_row(out, "trials", std::to_string(*o.trials));
+  if (o.interval) option_row(out, "timeline interval", format_duration(*o.interval));
+  if (const auto& why = o.no_dns_lookup) {
     option_row(out, "DNS resolution", fmt::format("no lookup ({})", *why));
   } else if (report.dns_ms > 0) {
     option_row(out, "DNS resolution", format_ms(report.dns_ms));
@@ -1035,7 +1043,7 @@ std::string format_html(const Report& report) {
   fmt::memory_buffer buf;
   Out out(buf);
   const std::vector<Series> series = series_of(report);
-  const std::string url = redact_for_display(report.options.target.url());
+  const std::string url = redact_for_display(report.description.url);
   fmt::format_to(out,
                  "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n"
                  "<head>\n<meta charset=\"utf-8\"/>\n"
@@ -1075,14 +1083,14 @@ std::string format_html(const Report& report) {
                  "<p class=\"note\">Requests that ended in each interval (succeeded or failed) "
                  "per second; a last interval shorter than a quarter of the others is left "
                  "out (its rate would be noise).</p>\n");
-  write_over_time(out, series, TimeFigure::throughput, report.options.trials > 1);
+  write_over_time(out, series, TimeFigure::throughput, report.description.trials.value_or(1) > 1);
   fmt::format_to(out, "</section>\n");
 
   fmt::format_to(out,
                  "<section id=\"latency-over-time\">\n<h2>p99 latency over time</h2>\n"
                  "<p class=\"note\">p99 of the requests completed in each interval, from a "
                  "coarse per-interval histogram (within 6.25%).</p>\n");
-  write_over_time(out, series, TimeFigure::p99, report.options.trials > 1);
+  write_over_time(out, series, TimeFigure::p99, report.description.trials.value_or(1) > 1);
   fmt::format_to(out, "</section>\n");
 
   write_insight(out, report, series);

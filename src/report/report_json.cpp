@@ -1,10 +1,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "httpbench/codec/request.hpp"
-#include "httpbench/connection/route.hpp"
-#include "httpbench/engine/schedule.hpp"
-#include "httpbench/report/dns_note.hpp"
 #include "httpbench/report/json_text.hpp"
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/report_insight.hpp"
@@ -29,42 +25,48 @@ double seconds(std::chrono::nanoseconds d) {
   return static_cast<double>(d.count()) / 1e9;
 }
 
-json::object options_json(const Options& o) {
+// A value or null.
+template <class T>
+json::value or_null(const std::optional<T>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+json::value seconds_or_null(const std::optional<std::chrono::nanoseconds>& d) {
+  return d ? json::value(seconds(*d)) : json::value(nullptr);
+}
+
+// The run's "options": every key a run records; a merge writes only those its files recorded
+// (the nullable ones as null when they did not).
+json::object options_json(const RunDescription& d) {
+  json::object o;
   json::array modes;
-  for (Mode m : o.modes)
+  for (Mode m : d.modes)
     modes.emplace_back(mode_name(m));
-  json::value requests = nullptr;  // null: bounded by the duration only
-  if (o.requests != Schedule::kUnlimited) requests = o.requests;
-  json::value duration = nullptr;
-  if (o.duration) duration = seconds(*o.duration);
-  json::value warmup_duration = nullptr;
-  if (o.warmup_duration) warmup_duration = seconds(*o.warmup_duration);
+  o["modes"] = std::move(modes);
+  o["compare"] = d.compare;
+  // null: bounded by the duration only.
+  o["requests"] = or_null(d.requests);
+  o["duration_s"] = seconds_or_null(d.duration);
+  // null in closed loop: no rate applies.
+  o["rate"] = d.rate > 0 ? json::value(d.rate) : json::value(nullptr);
+  if (d.ok_status) o["ok_status"] = *d.ok_status;
+  if (d.warmup_requests) o["warmup_requests"] = *d.warmup_requests;
+  o["warmup_s"] = seconds_or_null(d.warmup_duration);
+  if (d.concurrency) o["concurrency"] = *d.concurrency;
+  if (d.keep_alive) o["keep_alive"] = *d.keep_alive;
+  if (d.timeout) o["timeout_s"] = seconds(*d.timeout);
+  if (d.connect_timeout) o["connect_timeout_s"] = seconds(*d.connect_timeout);
+  if (d.max_header_size) o["max_header_size"] = *d.max_header_size;
+  if (d.trials) o["trials"] = *d.trials;
+  if (d.method) o["method"] = *d.method;
   // As sent, defaults included; credentials redacted.
-  json::array headers;
-  for (const Header& h : request_headers(o))
-    headers.emplace_back(display_header(h));
-  return {{"modes", std::move(modes)},
-          {"compare", o.compare},
-          {"requests", std::move(requests)},
-          {"duration_s", std::move(duration)},
-          // null in closed loop: no rate applies.
-          {"rate", o.rate > 0 ? json::value(o.rate) : json::value(nullptr)},
-          {"ok_status", o.ok_status.describe()},
-          {"warmup_requests", o.warmup_requests},
-          {"warmup_s", std::move(warmup_duration)},
-          {"concurrency", o.concurrency},
-          {"keep_alive", o.keep_alive},
-          {"timeout_s", seconds(o.timeout)},
-          {"connect_timeout_s", seconds(o.connect_timeout)},
-          {"max_header_size", o.max_header_size},
-          {"trials", o.trials},
-          {"method", o.method},
-          {"headers", std::move(headers)},
-          {"body_bytes", o.body ? o.body->size() : 0},
-          {"http_version", o.http10 ? "1.0" : "1.1"},
-          // "http://HOST:PORT" ("http://***@HOST:PORT" with credentials) or null.
-          {"proxy", o.proxy ? json::value(display_proxy(o)) : json::value(nullptr)},
-          {"unix_socket", o.unix_socket ? json::value(*o.unix_socket) : json::value(nullptr)}};
+  if (d.headers) o["headers"] = json::array(d.headers->begin(), d.headers->end());
+  o["body_bytes"] = d.body_bytes.value_or(0);
+  if (d.http_version) o["http_version"] = *d.http_version;
+  // "http://HOST:PORT" ("http://***@HOST:PORT" with credentials) or null.
+  o["proxy"] = or_null(d.proxy);
+  o["unix_socket"] = or_null(d.unix_socket);
+  if (!d.url_lines.empty()) o["urls"] = json::array(d.url_lines.begin(), d.url_lines.end());
+  return o;
 }
 
 // [[upper_bound_us, count], ...]: each bucket's upper bound, which merge reads back into the
@@ -165,7 +167,7 @@ json::object baseline_json(const BaselineComparison& b) {
 // The lookup's time, null when none was made (Unix socket, --resolve, an IP literal) or the
 // report is a merge of files.
 json::value dns_json(const Report& report) {
-  if (!report.merged_from.empty() || no_dns_lookup_reason(report.options)) return nullptr;
+  if (!report.merged_from.empty() || report.description.no_dns_lookup) return nullptr;
   return report.dns_ms;
 }
 
@@ -238,12 +240,10 @@ json::object run_json(const RunResult& r) {
 }
 
 // A shard's part of the run, beside the whole run's "options".
-json::object shard_json(const Shard& shard, const Options& part) {
-  json::value requests = nullptr;
-  if (part.requests != Schedule::kUnlimited) requests = part.requests;
-  return {{"index", shard.index},
-          {"count", shard.count},
-          {"requests", std::move(requests)},
+json::object shard_json(const ShardPart& part) {
+  return {{"index", part.index},
+          {"count", part.count},
+          {"requests", or_null(part.requests)},
           {"concurrency", part.concurrency},
           {"rate", part.rate},
           {"warmup_requests", part.warmup_requests}};
@@ -253,11 +253,11 @@ json::object merged_shards_json(const Report& report) {
   json::array rows;
   std::vector<bool> present(report.shard_count, false);
   for (const ShardRow& r : report.shard_rows) {
-    if (r.shard.index < present.size()) present[r.shard.index] = true;
+    if (r.shard_index < present.size()) present[r.shard_index] = true;
     json::value skew = nullptr;
     if (r.start_skew_ms) skew = *r.start_skew_ms;
     rows.push_back(json::object{{"file", r.file},
-                                {"index", r.shard.index},
+                                {"index", r.shard_index},
                                 {"mode", mode_name(r.mode)},
                                 {"requests", r.requests},
                                 {"failed", r.failed},
@@ -284,8 +284,8 @@ std::string format_json(const Report& report) {
     runs.push_back(std::move(run));
   }
   json::object doc{{"tool", "httpbench"},        {"schema_version", kSchemaVersion},
-                   {"version", report.version},  {"url", report.options.target.url()},
-                   {"dns_ms", dns_json(report)}, {"options", options_json(report.options)},
+                   {"version", report.version},  {"url", report.description.url},
+                   {"dns_ms", dns_json(report)}, {"options", options_json(report.description)},
                    {"runs", std::move(runs)},    {"interrupted", report.interrupted}};
   if (report.comparison) {
     json::object speedup;
@@ -299,15 +299,7 @@ std::string format_json(const Report& report) {
                                      {"time_saved_pct", std::move(time_saved)}};
   }
   add_report_insight_json(report, doc);
-  if (!report.options.request_lines.empty()) {
-    json::array lines;
-    for (const RequestLine& line : report.options.request_lines)
-      lines.emplace_back(line.label());
-    doc["options"].as_object()["urls"] = std::move(lines);
-  }
-  if (report.shard && report.shard_options) {
-    doc["shard"] = shard_json(*report.shard, *report.shard_options);
-  }
+  if (report.description.shard) doc["shard"] = shard_json(*report.description.shard);
   if (report.start_at) {
     doc["start_at"] = *report.start_at;
     doc["start_skew_ms"] = report.start_skew_ms;
@@ -316,7 +308,7 @@ std::string format_json(const Report& report) {
   if (report.sweep) doc["sweep"] = sweep_json(*report.sweep);
   if (report.manifest) doc["manifest"] = manifest_json(*report.manifest);
   if (report.trial_stats) doc["trials"] = trials_json(report);
-  if (!report.options.checks.empty() || !report.checks.empty()) {
+  if (!report.description.checks.empty() || !report.checks.empty()) {
     doc["checks"] = checks_json(report.checks);
     doc["checks_passed"] = !report.any_check_failed();
   }

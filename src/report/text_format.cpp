@@ -23,4 +23,14 @@ std::string format_seconds(double s) {
   return fmt::format("{:.1f}ms", s * 1000);
 }
 
+std::string run_amount(const RunDescription& d) {
+  std::string amount;
+  if (d.requests) amount = fmt::format("{} requests", *d.requests);
+  if (d.duration) {
+    amount += fmt::format("{}{}", amount.empty() ? "" : " or ",
+                          format_seconds(static_cast<double>(d.duration->count()) / 1e9));
+  }
+  return amount;
+}
+
 }  // namespace httpbench

@@ -14,8 +14,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "httpbench/codec/request.hpp"
-#include "httpbench/engine/schedule.hpp"
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/timeline_json.hpp"
 #include "httpbench/stats/error.hpp"
@@ -207,33 +205,76 @@ std::chrono::nanoseconds from_seconds(double s) {
   return std::chrono::nanoseconds(std::llround(s * 1e9));
 }
 
-// The first file's options, as far as it records them; what it does not record keeps the
-// default (the HTML report of a merge shows the recorded values only, MergeSummary::options).
-Options options_from_json(const json::object& o) {
-  Options out;
-  if (const json::value* c = o.if_contains("compare"); c && c->is_bool())
-    out.compare = c->get_bool();
-  if (const json::value* m = o.if_contains("method"); m && m->is_string())
-    out.method = m->get_string();
-  if (const json::value* v = o.if_contains("http_version"); v && v->is_string()) {
-    out.http10 = v->get_string() == "1.0";
+// Optional keys of an "options" object: absent (or null) leaves the field empty; a value of the
+// wrong type is an error naming the key.
+std::optional<std::string> optional_string(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_string()) bad_key(key, "is not a string");
+  return std::string(v->get_string());
+}
+std::optional<bool> optional_bool(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_bool()) bad_key(key, "is not true or false");
+  return v->get_bool();
+}
+std::optional<std::uint64_t> optional_count(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::nullopt;
+  return as_count(*v, key);
+}
+std::optional<std::chrono::nanoseconds> optional_seconds(const json::object& o,
+                                                         std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::nullopt;
+  return from_seconds(as_number(*v, key));
+}
+
+// The first file's run description, as far as its "options" record it: what it does not record
+// stays empty, never a default (the HTML report of a merge shows the recorded values only,
+// MergeSummary::options). The modes and `compare` are the merge's, set by the caller.
+RunDescription description_from_json(std::string url, const json::object& o) {
+  RunDescription d;
+  d.url = std::move(url);
+  d.requests = optional_count(o, "requests");
+  d.duration = optional_seconds(o, "duration_s");
+  if (const json::value* r = o.if_contains("rate"); r && !r->is_null())
+    d.rate = as_number(*r, "rate");
+  d.ok_status = optional_string(o, "ok_status");
+  d.warmup_requests = optional_count(o, "warmup_requests");
+  d.warmup_duration = optional_seconds(o, "warmup_s");
+  d.concurrency = optional_count(o, "concurrency");
+  d.keep_alive = optional_bool(o, "keep_alive");
+  d.timeout = optional_seconds(o, "timeout_s");
+  d.connect_timeout = optional_seconds(o, "connect_timeout_s");
+  if (const auto size = optional_count(o, "max_header_size")) {
+    d.max_header_size = static_cast<std::uint32_t>(*size);
   }
-  if (const json::value* k = o.if_contains("keep_alive"); k && k->is_bool()) {
-    out.keep_alive = k->get_bool();
+  d.trials = optional_count(o, "trials");
+  d.method = optional_string(o, "method");
+  if (const json::value* h = o.if_contains("headers"); h && !h->is_null()) {
+    if (!h->is_array()) bad_key("headers", "is not an array");
+    std::vector<std::string> headers;
+    for (const json::value& e : h->get_array()) {
+      if (!e.is_string()) bad_key("headers", "holds an entry that is not a string");
+      headers.emplace_back(e.get_string());
+    }
+    d.headers = std::move(headers);
   }
-  if (o.contains("concurrency")) out.concurrency = count(o, "concurrency");
-  out.rate = number_or(o, "rate", 0);
-  const json::value* requests = o.if_contains("requests");
-  out.requests =
-      requests && !requests->is_null() ? as_count(*requests, "requests") : Schedule::kUnlimited;
-  if (const json::value* d = o.if_contains("duration_s"); d && !d->is_null()) {
-    out.duration = from_seconds(as_number(*d, "duration_s"));
+  d.body_bytes = optional_count(o, "body_bytes");
+  if (d.body_bytes == 0u) d.body_bytes.reset();
+  d.http_version = optional_string(o, "http_version");
+  d.proxy = optional_string(o, "proxy");
+  d.unix_socket = optional_string(o, "unix_socket");
+  if (const json::value* u = o.if_contains("urls"); u && !u->is_null()) {
+    if (!u->is_array()) bad_key("urls", "is not an array");
+    for (const json::value& e : u->get_array()) {
+      if (!e.is_string()) bad_key("urls", "holds an entry that is not a string");
+      d.url_lines.emplace_back(e.get_string());
+    }
   }
-  if (o.contains("timeout_s")) out.timeout = from_seconds(number(o, "timeout_s"));
-  if (o.contains("connect_timeout_s")) {
-    out.connect_timeout = from_seconds(number(o, "connect_timeout_s"));
-  }
-  return out;
+  return d;
 }
 
 // An option's value as text: strings bare, anything else as JSON; "(not recorded)" when absent.
@@ -474,6 +515,8 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
   report.merged_from = paths;
   std::vector<std::vector<RunResult>> by_mode;
   std::string url;
+  // Compared only when every file says so.
+  bool compare = true;
   for (const std::string& path : paths) {
     const json::object doc = load_result_document(path);
     std::optional<Shard> shard;
@@ -486,24 +529,20 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
       const json::object& options = object(doc, "options");
       if (url.empty()) {
         url = u.get_string();
-        report.options = options_from_json(options);
-        report.options.target = parse_target(url);
+        report.description = description_from_json(url, options);
       } else if (u.get_string() != url) {
         throw UsageError(
             fmt::format("target '{}' differs from '{}': only results of the same "
                         "target can be merged",
                         std::string_view(u.get_string()), url));
       }
-      if (const json::value* c = options.if_contains("compare");
-          !c || !c->is_bool() || !c->get_bool()) {
-        report.options.compare = false;
-      }
+      compare = compare && optional_bool(options, "compare").value_or(false);
       for (const json::value& v : at(doc, "runs").get_array()) {
         if (!v.is_object()) bad_key("runs", "holds an entry that is not an object");
         RunResult run = run_from_json(v.get_object());
         if (shard) {
-          report.shard_rows.push_back(
-              ShardRow{path, *shard, run.mode, run.requests, run.failed, run.rps, skew});
+          report.shard_rows.push_back(ShardRow{path, shard->index, shard->count, run.mode,
+                                               run.requests, run.failed, run.rps, skew});
         }
         auto slot = std::find_if(by_mode.begin(), by_mode.end(),
                                  [&](const auto& runs) { return runs.front().mode == run.mode; });
@@ -536,7 +575,7 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
   report.shard_count = shards.count();
   std::sort(report.shard_rows.begin(), report.shard_rows.end(),
             [](const ShardRow& a, const ShardRow& b) {
-              return std::tie(a.shard.index, a.file) < std::tie(b.shard.index, b.file);
+              return std::tie(a.shard_index, a.file) < std::tie(b.shard_index, b.file);
             });
   MergeSummary summary;
   summary.differing = table.differing();
@@ -544,7 +583,6 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
   double busy_total = 0;
   double overlapped_total = 0;
   bool all_stamped = true;
-  report.options.modes.clear();
   for (const auto& runs : by_mode) {
     RunResult merged = combine_runs(runs);
     MergeModeSpan span;
@@ -588,14 +626,14 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
     merged.concurrency_mean = merged.elapsed_s > 0 ? in_flight_area / merged.elapsed_s : 0;
     for (UrlResult& line : merged.urls)
       summarize_url(line, merged.elapsed_s);
-    report.options.modes.push_back(merged.mode);
+    report.description.modes.push_back(merged.mode);
     report.runs.push_back(std::move(merged));
     summary.modes.push_back(span);
   }
   if (all_stamped) summary.overlap = busy_total > 0 ? overlapped_total / busy_total : 0.0;
   report.merge = std::move(summary);
-  report.options.compare = report.options.compare && report.runs.size() >= 2;
-  if (report.options.compare) report.comparison = compare_runs(report.runs);
+  report.description.compare = compare && report.runs.size() >= 2;
+  if (report.description.compare) report.comparison = compare_runs(report.runs);
   return report;
 }
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "httpbench/cli/options.hpp"
+#include "httpbench/stats/mode.hpp"
 
 namespace httpbench {
 
