@@ -7,77 +7,13 @@
 #include "httpbench/report/report_merge.hpp"
 #include "httpbench/report/report_sweep.hpp"
 #include "httpbench/report/report_urls.hpp"
-#include "httpbench/report/timeline_json.hpp"
+#include "httpbench/report/result_json.hpp"
 
 namespace httpbench {
 
 namespace json = boost::json;
 
 namespace {
-
-json::object latency_json(const LatencySummary& l) {
-  return {{"min", l.min},    {"mean", l.mean},    {"stdev", l.stdev}, {"p50", l.p50},
-          {"p75", l.p75},    {"p90", l.p90},      {"p95", l.p95},     {"p99", l.p99},
-          {"p99_9", l.p999}, {"p99_99", l.p9999}, {"max", l.max}};
-}
-
-double seconds(std::chrono::nanoseconds d) {
-  return static_cast<double>(d.count()) / 1e9;
-}
-
-// A value or null.
-template <class T>
-json::value or_null(const std::optional<T>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
-json::value seconds_or_null(const std::optional<std::chrono::nanoseconds>& d) {
-  return d ? json::value(seconds(*d)) : json::value(nullptr);
-}
-
-// The run's "options": every key a run records; a merge writes only those its files recorded
-// (the nullable ones as null when they did not).
-json::object options_json(const RunDescription& d) {
-  json::object o;
-  json::array modes;
-  for (Mode m : d.modes)
-    modes.emplace_back(mode_name(m));
-  o["modes"] = std::move(modes);
-  o["compare"] = d.compare;
-  // null: bounded by the duration only.
-  o["requests"] = or_null(d.requests);
-  o["duration_s"] = seconds_or_null(d.duration);
-  // null in closed loop: no rate applies.
-  o["rate"] = d.rate > 0 ? json::value(d.rate) : json::value(nullptr);
-  if (d.ok_status) o["ok_status"] = *d.ok_status;
-  if (d.warmup_requests) o["warmup_requests"] = *d.warmup_requests;
-  o["warmup_s"] = seconds_or_null(d.warmup_duration);
-  if (d.concurrency) o["concurrency"] = *d.concurrency;
-  if (d.keep_alive) o["keep_alive"] = *d.keep_alive;
-  if (d.timeout) o["timeout_s"] = seconds(*d.timeout);
-  if (d.connect_timeout) o["connect_timeout_s"] = seconds(*d.connect_timeout);
-  if (d.max_header_size) o["max_header_size"] = *d.max_header_size;
-  if (d.trials) o["trials"] = *d.trials;
-  if (d.method) o["method"] = *d.method;
-  // As sent, defaults included; credentials redacted.
-  if (d.headers) o["headers"] = json::array(d.headers->begin(), d.headers->end());
-  o["body_bytes"] = d.body_bytes.value_or(0);
-  if (d.http_version) o["http_version"] = *d.http_version;
-  // "http://HOST:PORT" ("http://***@HOST:PORT" with credentials) or null.
-  o["proxy"] = or_null(d.proxy);
-  o["unix_socket"] = or_null(d.unix_socket);
-  if (!d.url_lines.empty()) o["urls"] = json::array(d.url_lines.begin(), d.url_lines.end());
-  return o;
-}
-
-// [[upper_bound_us, count], ...]: each bucket's upper bound, which merge reads back into the
-// same bucket.
-json::array histogram_json(const Histogram& h) {
-  json::array buckets;
-  h.for_each_bucket([&](std::uint64_t, std::uint64_t high, std::uint64_t count) {
-    buckets.push_back(json::array{static_cast<double>(high) / 1e3, count});
-  });
-  return buckets;
-}
 
 json::object interval_json(const Interval& iv) {
   return {{"median", iv.median}, {"low", iv.low}, {"high", iv.high}, {"confidence", iv.confidence},
@@ -169,84 +105,6 @@ json::object baseline_json(const BaselineComparison& b) {
 json::value dns_json(const Report& report) {
   if (!report.merged_from.empty() || report.description.no_dns_lookup) return nullptr;
   return report.dns_ms;
-}
-
-json::object run_json(const RunResult& r) {
-  json::object errors;
-  json::object error_examples;
-  for (ErrorKind k : kAllErrorKinds) {
-    errors[kind_name(k)] = r.error_count(k);
-    const std::string& example = r.error_examples[static_cast<std::size_t>(k)];
-    if (!example.empty()) error_examples[kind_name(k)] = example;
-  }
-  json::object status_codes;
-  for (const auto& [code, count] : r.status_codes)
-    status_codes[std::to_string(code)] = count;
-  json::array histogram = histogram_json(r.histogram);
-  json::object run{{"mode", mode_name(r.mode)},
-                   {"requests", r.requests},
-                   {"succeeded", r.succeeded},
-                   {"failed", r.failed},
-                   {"aborted", r.aborted},
-                   {"dropped", r.dropped},
-                   {"errors", std::move(errors)},
-                   {"error_examples", std::move(error_examples)},
-                   {"status_codes", std::move(status_codes)},
-                   {"elapsed_s", r.elapsed_s},
-                   // Succeeded per second; total_rps counts the failed too.
-                   {"rps", r.rps},
-                   {"total_rps", r.total_rps},
-                   {"bytes_received", r.bytes_received},
-                   {"connections", r.connections},
-                   {"latency_ms", latency_json(r.latency)},
-                   {"service_time_ms", latency_json(r.service_time)},
-                   {"connect_ms", latency_json(r.connect_time)},
-                   {"histogram", std::move(histogram)},
-                   {"after_deadline", r.after_deadline},
-                   {"reconnects", r.reconnects},
-                   {"redirects", r.redirects},
-                   {"cross_origin_redirects", r.cross_origin_redirects},
-                   {"unfollowed_cross_origin_redirects", r.unfollowed_cross_origin},
-                   {"cpu_s", r.cpu_s},
-                   {"interrupted", r.interrupted}};
-  run["connect_histogram"] = histogram_json(r.connect_histogram);
-  run["ttfb_histogram"] = histogram_json(r.ttfb_histogram);
-  run["body_histogram"] = histogram_json(r.body_histogram);
-  if (r.tls_handshake_histogram.count() != 0) {
-    run["tls_handshake_histogram"] = histogram_json(r.tls_handshake_histogram);
-  }
-  if (r.loop_lag_histogram.count() != 0) {
-    run["loop_lag_histogram"] = histogram_json(r.loop_lag_histogram);
-  }
-  if (r.open_loop) run["service_histogram"] = histogram_json(r.service_histogram);
-  run["started_at"] = r.started_at;
-  run["ended_at"] = r.ended_at;
-  if (r.timeline.started()) {
-    run["timeline_interval_s"] = static_cast<double>(r.timeline.interval().count()) / 1e9;
-    run["timeline"] = timeline_json(r.timeline);
-  }
-  if (r.tls_full_handshakes + r.tls_resumed_handshakes != 0) {
-    run["tls"] = json::object{{"full_handshakes", r.tls_full_handshakes},
-                              {"resumed_handshakes", r.tls_resumed_handshakes},
-                              {"handshake_ms", latency_json(r.tls_handshake_time)}};
-  }
-  if (r.open_loop) {
-    run["schedule"] = json::object{{"target_rate", r.target_rate},
-                                   {"achieved_rate", r.total_rps},
-                                   {"late_starts", r.late_starts},
-                                   {"max_start_lag_ms", r.max_start_lag_ms}};
-  }
-  return run;
-}
-
-// A shard's part of the run, beside the whole run's "options".
-json::object shard_json(const ShardPart& part) {
-  return {{"index", part.index},
-          {"count", part.count},
-          {"requests", or_null(part.requests)},
-          {"concurrency", part.concurrency},
-          {"rate", part.rate},
-          {"warmup_requests", part.warmup_requests}};
 }
 
 json::object merged_shards_json(const Report& report) {

@@ -15,7 +15,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "httpbench/report/report.hpp"
-#include "httpbench/report/timeline_json.hpp"
+#include "httpbench/report/result_json.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/trials.hpp"
 #include "httpbench/version.hpp"
@@ -25,100 +25,6 @@ namespace httpbench {
 namespace json = boost::json;
 
 namespace {
-
-// Thrown inside this file for a bad key; the callers add the file name.
-[[noreturn]] void bad_key(std::string_view key, std::string_view why) {
-  throw UsageError(fmt::format("key '{}' {}", key, why));
-}
-
-const json::value& at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v) bad_key(key, "is missing");
-  return *v;
-}
-
-double as_number(const json::value& v, std::string_view key) {
-  if (v.is_double()) return v.get_double();
-  if (v.is_int64()) return static_cast<double>(v.get_int64());
-  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-  bad_key(key, "is not a number");
-}
-
-double number(const json::object& o, std::string_view key) {
-  return as_number(at(o, key), key);
-}
-
-double number_or(const json::object& o, std::string_view key, double fallback) {
-  const json::value* v = o.if_contains(key);
-  return v && !v->is_null() ? as_number(*v, key) : fallback;
-}
-
-std::uint64_t as_count(const json::value& v, std::string_view key) {
-  if (v.is_uint64()) return v.get_uint64();
-  if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
-  bad_key(key, "is not a count");
-}
-
-std::uint64_t count(const json::object& o, std::string_view key) {
-  return as_count(at(o, key), key);
-}
-
-std::uint64_t count_or(const json::object& o, std::string_view key, std::uint64_t fallback) {
-  const json::value* v = o.if_contains(key);
-  return v ? as_count(*v, key) : fallback;
-}
-
-const json::object& object(const json::object& o, std::string_view key) {
-  const json::value& v = at(o, key);
-  if (!v.is_object()) bad_key(key, "is not an object");
-  return v.get_object();
-}
-
-LatencySummary latency_from_json(const json::object& o) {
-  LatencySummary l;
-  l.min = number(o, "min");
-  l.mean = number(o, "mean");
-  l.stdev = number(o, "stdev");
-  l.p50 = number(o, "p50");
-  l.p75 = number(o, "p75");
-  l.p90 = number(o, "p90");
-  l.p95 = number(o, "p95");
-  l.p99 = number(o, "p99");
-  l.p999 = number(o, "p99_9");
-  l.p9999 = number(o, "p99_99");
-  l.max = number(o, "max");
-  return l;
-}
-
-Histogram histogram_from_json(const json::object& run, std::string_view key) {
-  Histogram h;
-  const json::value* v = run.if_contains(key);
-  if (!v) return h;
-  if (!v->is_array()) bad_key(key, "is not an array");
-  for (const json::value& bucket : v->get_array()) {
-    if (!bucket.is_array() || bucket.get_array().size() != 2) {
-      bad_key(key, "holds an entry that is not [upper_bound_us, count]");
-    }
-    const double upper_us = as_number(bucket.get_array()[0], key);
-    if (!(upper_us >= 0)) bad_key(key, "holds a negative bound");
-    // The bound was written as ns / 1000, so rounding back gives the exact bucket bound.
-    h.record(static_cast<std::uint64_t>(std::llround(upper_us * 1e3)),
-             as_count(bucket.get_array()[1], key));
-  }
-  return h;
-}
-
-// A file's "shard" object, nullopt when the file is not a shard's result.
-std::optional<Shard> shard_from_json(const json::object& doc) {
-  const json::value* v = doc.if_contains("shard");
-  if (!v) return std::nullopt;
-  if (!v->is_object()) bad_key("shard", "is not an object");
-  Shard s;
-  s.index = count(v->get_object(), "index");
-  s.count = count(v->get_object(), "count");
-  if (s.count == 0 || s.index >= s.count) bad_key("shard", "has an index outside 0..count-1");
-  return s;
-}
 
 // The first key whose value differs between two "options" objects, as "key=a" vs "key=b".
 std::pair<std::string, std::string> first_difference(const json::object& a, const json::object& b) {
@@ -200,82 +106,6 @@ class ShardSet {
   // The file of each shard index, empty while none.
   std::vector<std::string> owners_;
 };
-
-std::chrono::nanoseconds from_seconds(double s) {
-  return std::chrono::nanoseconds(std::llround(s * 1e9));
-}
-
-// Optional keys of an "options" object: absent (or null) leaves the field empty; a value of the
-// wrong type is an error naming the key.
-std::optional<std::string> optional_string(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_string()) bad_key(key, "is not a string");
-  return std::string(v->get_string());
-}
-std::optional<bool> optional_bool(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_bool()) bad_key(key, "is not true or false");
-  return v->get_bool();
-}
-std::optional<std::uint64_t> optional_count(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return std::nullopt;
-  return as_count(*v, key);
-}
-std::optional<std::chrono::nanoseconds> optional_seconds(const json::object& o,
-                                                         std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return std::nullopt;
-  return from_seconds(as_number(*v, key));
-}
-
-// The first file's run description, as far as its "options" record it: what it does not record
-// stays empty, never a default (the HTML report of a merge shows the recorded values only,
-// MergeSummary::options). The modes and `compare` are the merge's, set by the caller.
-RunDescription description_from_json(std::string url, const json::object& o) {
-  RunDescription d;
-  d.url = std::move(url);
-  d.requests = optional_count(o, "requests");
-  d.duration = optional_seconds(o, "duration_s");
-  if (const json::value* r = o.if_contains("rate"); r && !r->is_null())
-    d.rate = as_number(*r, "rate");
-  d.ok_status = optional_string(o, "ok_status");
-  d.warmup_requests = optional_count(o, "warmup_requests");
-  d.warmup_duration = optional_seconds(o, "warmup_s");
-  d.concurrency = optional_count(o, "concurrency");
-  d.keep_alive = optional_bool(o, "keep_alive");
-  d.timeout = optional_seconds(o, "timeout_s");
-  d.connect_timeout = optional_seconds(o, "connect_timeout_s");
-  if (const auto size = optional_count(o, "max_header_size")) {
-    d.max_header_size = static_cast<std::uint32_t>(*size);
-  }
-  d.trials = optional_count(o, "trials");
-  d.method = optional_string(o, "method");
-  if (const json::value* h = o.if_contains("headers"); h && !h->is_null()) {
-    if (!h->is_array()) bad_key("headers", "is not an array");
-    std::vector<std::string> headers;
-    for (const json::value& e : h->get_array()) {
-      if (!e.is_string()) bad_key("headers", "holds an entry that is not a string");
-      headers.emplace_back(e.get_string());
-    }
-    d.headers = std::move(headers);
-  }
-  d.body_bytes = optional_count(o, "body_bytes");
-  if (d.body_bytes == 0u) d.body_bytes.reset();
-  d.http_version = optional_string(o, "http_version");
-  d.proxy = optional_string(o, "proxy");
-  d.unix_socket = optional_string(o, "unix_socket");
-  if (const json::value* u = o.if_contains("urls"); u && !u->is_null()) {
-    if (!u->is_array()) bad_key("urls", "is not an array");
-    for (const json::value& e : u->get_array()) {
-      if (!e.is_string()) bad_key("urls", "holds an entry that is not a string");
-      d.url_lines.emplace_back(e.get_string());
-    }
-  }
-  return d;
-}
 
 // An option's value as text: strings bare, anything else as JSON; "(not recorded)" when absent.
 std::string option_text(const json::object& options, std::string_view key) {
@@ -396,114 +226,7 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 json::object load_result_document(const std::string& path) {
-  const std::string text = read_file(path);
-  boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec) throw UsageError(fmt::format("'{}' is not JSON: {}", path, ec.message()));
-  const json::object* o = doc.if_object();
-  const json::value* tool = o ? o->if_contains("tool") : nullptr;
-  if (!tool || !tool->is_string() || tool->get_string() != "httpbench") {
-    throw UsageError(fmt::format("'{}' is not an httpbench result", path));
-  }
-  const json::value* schema = o->if_contains("schema_version");
-  // Version 1 counted every status as a success and rps as all that ended; its files still read
-  // (a baseline saved before the change), with those meanings.
-  if (!schema || !schema->is_int64() || schema->get_int64() < 1 ||
-      schema->get_int64() > kSchemaVersion) {
-    throw UsageError(
-        fmt::format("'{}': unsupported schema_version (expected 1 to {})", path, kSchemaVersion));
-  }
-  const json::value* runs = o->if_contains("runs");
-  if (!runs || !runs->is_array()) {
-    throw UsageError(fmt::format("'{}': key 'runs' is missing", path));
-  }
-  return std::move(doc.get_object());
-}
-
-RunResult run_from_json(const json::object& o) {
-  RunResult r;
-  const json::value& mode = at(o, "mode");
-  if (!mode.is_string()) bad_key("mode", "is not a string");
-  r.mode = parse_mode(mode.get_string());
-  r.requests = count(o, "requests");
-  r.succeeded = count(o, "succeeded");
-  r.failed = count(o, "failed");
-  r.aborted = count_or(o, "aborted", 0);
-  const json::object& errors = object(o, "errors");
-  for (ErrorKind k : kAllErrorKinds) {
-    r.errors[static_cast<std::size_t>(k)] = count_or(errors, kind_name(k), 0);
-  }
-  if (const json::value* examples = o.if_contains("error_examples"); examples) {
-    for (ErrorKind k : kAllErrorKinds) {
-      const json::value* e =
-          examples->is_object() ? examples->get_object().if_contains(kind_name(k)) : nullptr;
-      if (e && e->is_string()) r.error_examples[static_cast<std::size_t>(k)] = e->get_string();
-    }
-  }
-  for (const auto& [code, n] : object(o, "status_codes")) {
-    unsigned status = 0;
-    const std::string_view text = code;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), status);
-    if (ec != std::errc{} || ptr != text.data() + text.size()) {
-      bad_key("status_codes", "has a key that is not a status code");
-    }
-    r.status_codes[status] = as_count(n, "status_codes");
-  }
-  r.elapsed_s = number(o, "elapsed_s");
-  r.rps = number(o, "rps");
-  r.total_rps = number_or(o, "total_rps", r.rps);
-  r.dropped = count_or(o, "dropped", 0);
-  r.unfollowed_cross_origin = count_or(o, "unfollowed_cross_origin_redirects", 0);
-  r.bytes_received = count(o, "bytes_received");
-  r.connections = count(o, "connections");
-  r.cpu_s = number_or(o, "cpu_s", 0);
-  r.latency = latency_from_json(object(o, "latency_ms"));
-  if (o.contains("service_time_ms"))
-    r.service_time = latency_from_json(object(o, "service_time_ms"));
-  if (o.contains("connect_ms")) r.connect_time = latency_from_json(object(o, "connect_ms"));
-  r.histogram = histogram_from_json(o, "histogram");
-  r.service_histogram = histogram_from_json(o, "service_histogram");
-  r.connect_histogram = histogram_from_json(o, "connect_histogram");
-  // The insight figures (absent from files of older versions: zero).
-  r.ttfb_histogram = histogram_from_json(o, "ttfb_histogram");
-  r.body_histogram = histogram_from_json(o, "body_histogram");
-  r.tls_handshake_histogram = histogram_from_json(o, "tls_handshake_histogram");
-  r.loop_lag_histogram = histogram_from_json(o, "loop_lag_histogram");
-  r.ttfb_time = summarize_latency(r.ttfb_histogram);
-  r.body_time = summarize_latency(r.body_histogram);
-  r.tls_handshake_time = summarize_latency(r.tls_handshake_histogram);
-  r.loop_lag = summarize_latency(r.loop_lag_histogram);
-  if (const json::value* c = o.if_contains("concurrency"); c && c->is_object()) {
-    r.concurrency_requested = count_or(c->get_object(), "requested", 0);
-    r.concurrency_mean = number_or(c->get_object(), "achieved_mean", 0);
-    r.concurrency_peak = count_or(c->get_object(), "achieved_peak", 0);
-  }
-  if (const json::value* c = o.if_contains("connection_use"); c && c->is_object()) {
-    r.connections_reused = count_or(c->get_object(), "reused", 0);
-  }
-  if (const json::value* c = o.if_contains("client"); c && c->is_object()) {
-    r.client_threads = count_or(c->get_object(), "threads", 1);
-  }
-  if (const json::value* m = o.if_contains("resources"); m && m->is_object()) {
-    r.rss_start_kb = count_or(m->get_object(), "rss_start_kb", 0);
-    r.rss_peak_kb = count_or(m->get_object(), "rss_peak_kb", 0);
-  }
-  r.after_deadline = count_or(o, "after_deadline", 0);
-  r.reconnects = count_or(o, "reconnects", 0);
-  r.redirects = count_or(o, "redirects", 0);
-  r.cross_origin_redirects = count_or(o, "cross_origin_redirects", 0);
-  if (const json::value* s = o.if_contains("schedule"); s && s->is_object()) {
-    r.open_loop = true;
-    r.target_rate = number_or(s->get_object(), "target_rate", 0);
-    r.late_starts = count_or(s->get_object(), "late_starts", 0);
-    r.max_start_lag_ms = number_or(s->get_object(), "max_start_lag_ms", 0);
-  }
-  r.started_at = number_or(o, "started_at", 0);
-  r.ended_at = number_or(o, "ended_at", 0);
-  r.timeline = timeline_from_json(o);
-  const json::value* interrupted = o.if_contains("interrupted");
-  r.interrupted = interrupted && interrupted->is_bool() && interrupted->get_bool();
-  return r;
+  return parse_result_document(read_file(path), path);
 }
 
 Report merge_result_files(const std::vector<std::string>& paths, bool require_complete) {
@@ -522,23 +245,24 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
     std::optional<Shard> shard;
     std::optional<double> skew;
     try {
-      shard = shard_from_json(doc);
-      if (doc.contains("start_at")) skew = number(doc, "start_skew_ms");
-      const json::value& u = at(doc, "url");
-      if (!u.is_string()) bad_key("url", "is not a string");
-      const json::object& options = object(doc, "options");
+      if (const std::optional<ShardPart> part = shard_from_json(doc)) {
+        shard = Shard{part->index, part->count};
+      }
+      if (doc.contains("start_at")) skew = required_number(doc, "start_skew_ms");
+      const std::string u = required_string(doc, "url");
+      const json::object& options = required_object(doc, "options");
       if (url.empty()) {
-        url = u.get_string();
+        url = u;
         report.description = description_from_json(url, options);
-      } else if (u.get_string() != url) {
+      } else if (u != url) {
         throw UsageError(
             fmt::format("target '{}' differs from '{}': only results of the same "
                         "target can be merged",
-                        std::string_view(u.get_string()), url));
+                        u, url));
       }
       compare = compare && optional_bool(options, "compare").value_or(false);
-      for (const json::value& v : at(doc, "runs").get_array()) {
-        if (!v.is_object()) bad_key("runs", "holds an entry that is not an object");
+      for (const json::value& v : required_array(doc, "runs")) {
+        if (!v.is_object()) bad_result_key("runs", "holds an entry that is not an object");
         RunResult run = run_from_json(v.get_object());
         if (shard) {
           report.shard_rows.push_back(ShardRow{path, shard->index, shard->count, run.mode,
@@ -552,15 +276,12 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
           slot->push_back(std::move(run));
         }
       }
-      const json::value* interrupted = doc.if_contains("interrupted");
-      if (interrupted && interrupted->is_bool() && interrupted->get_bool()) {
-        report.interrupted = true;
-      }
+      if (optional_bool(doc, "interrupted").value_or(false)) report.interrupted = true;
     } catch (const UsageError& e) {
       throw UsageError(fmt::format("'{}': {}", path, e.what()));
     }
-    shards.add(path, shard, object(doc, "options"));
-    table.add(path, object(doc, "options"));
+    shards.add(path, shard, doc.at("options").get_object());
+    table.add(path, doc.at("options").get_object());
   }
   if (require_complete && !shards.sharded()) {
     throw UsageError("--require-complete: the files are not shard results (run with --shard)");
@@ -583,6 +304,8 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
   double busy_total = 0;
   double overlapped_total = 0;
   bool all_stamped = true;
+  // The modes merged, in the order the files first gave them.
+  report.description.modes.clear();
   for (const auto& runs : by_mode) {
     RunResult merged = combine_runs(runs);
     MergeModeSpan span;
