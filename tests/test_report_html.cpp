@@ -16,6 +16,7 @@
 #include <boost/json/parse.hpp>
 
 #include "httpbench/cli/cli.hpp"
+#include "httpbench/cli/describe_run.hpp"
 #include "httpbench/codec/url.hpp"
 #include "httpbench/report/svg.hpp"
 #include "test_support.hpp"
@@ -373,8 +374,10 @@ TEST(HtmlChecker, RejectsMalformedDocuments) {
 TEST(HtmlReport, EmptyRunsAndHostileTextStayWellFormed) {
   Report report;
   report.version = "0.1.0";
-  report.options.target = parse_target("http://127.0.0.1:1/search?a=1&b=2");
-  report.options.headers.push_back({"X-Note", "<b>\"quoted\" & 'single'</b>"});
+  Options options;
+  options.target = parse_target("http://127.0.0.1:1/search?a=1&b=2");
+  options.headers.push_back({"X-Note", "<b>\"quoted\" & 'single'</b>"});
+  report.description = describe_run(options);
   RunResult failed;
   failed.mode = Mode::async;
   failed.requests = failed.failed = 3;
@@ -385,7 +388,8 @@ TEST(HtmlReport, EmptyRunsAndHostileTextStayWellFormed) {
   Document d;
   ASSERT_NO_THROW(d = parse_xml(html)) << html;
   expect_self_contained(html);
-  report.options.basic_auth = "alice:secret";
+  options.basic_auth = "alice:secret";
+  report.description = describe_run(options);
   const std::string with_auth = format_html(report);
   EXPECT_EQ(with_auth.find("YWxpY2U6c2VjcmV0"), std::string::npos) << "credentials are redacted";
   EXPECT_NE(with_auth.find("Authorization: ***"), std::string::npos);

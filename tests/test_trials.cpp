@@ -102,9 +102,9 @@ TEST(Trials, AnIntervalIncludingOneIsNotSignificant) {
   EXPECT_FALSE(stats.speedups[0].significant);
 
   Report report;
-  report.options.compare = true;
-  report.options.trials = 3;
-  report.options.modes = {Mode::sync, Mode::threads};
+  report.description.compare = true;
+  report.description.trials = 3;
+  report.description.modes = {Mode::sync, Mode::threads};
   report.trials = trials;
   report.runs = {combine_runs(trials[0]), combine_runs(trials[1])};
   report.comparison = compare_runs(report.runs);

@@ -21,6 +21,8 @@ inline constexpr std::chrono::nanoseconds kConnectTimeout = std::chrono::seconds
 inline constexpr std::uint32_t kMaxHeaderSize = 1024 * 1024;
 // Width of the timeline's intervals (--interval).
 inline constexpr std::chrono::nanoseconds kInterval = std::chrono::seconds(1);
+// Lowest TLS version accepted (--tls-min).
+inline constexpr const char* kTlsMinVersion = "1.2";
 // Runs of each mode (--trials).
 inline constexpr std::uint64_t kTrials = 1;
 // The modes of --mode compare without --compare.

@@ -15,6 +15,7 @@
 
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/cli/client_setup.hpp"
+#include "httpbench/cli/describe_run.hpp"
 #include "httpbench/cli/request_options.hpp"
 #include "httpbench/codec/first_contact.hpp"
 #include "httpbench/connection/resolve.hpp"
@@ -154,10 +155,10 @@ std::string failure_summary(const Report& report) {
 
 // Prints the report in its format, writes the files, and turns failures, failed checks and
 // regressions into the exit code with one stderr line each.
-int finish_report(const Report& report, std::optional<AtomicFile>& output_file,
-                  std::optional<AtomicFile>& baseline_out, std::ostream& out, std::ostream& err,
+int finish_report(const Report& report, const Options& options,
+                  std::optional<AtomicFile>& output_file, std::optional<AtomicFile>& baseline_out,
+                  std::ostream& out, std::ostream& err,
                   std::optional<AtomicFile>* html_out = nullptr) {
-  const Options& options = report.options;
   const std::string json =
       (options.json || output_file || baseline_out) ? format_json(report) : std::string{};
   // -q silences the prose, never the data asked for.
@@ -211,12 +212,8 @@ int run_merge(const CommandLine& cl, std::ostream& out, std::ostream& err) {
   std::optional<AtomicFile> html_out;
   if (cl.options.report_file) html_out.emplace(*cl.options.report_file);
   Report report = merge_result_files(cl.merge_files, cl.merge_require_complete);
-  report.options.json = cl.options.json;
-  report.options.csv = cl.options.csv;
-  report.options.output_file = cl.options.output_file;
-  report.options.report_file = cl.options.report_file;
   report.manifest = collect_manifest(cl.options.command_line);
-  return finish_report(report, output_file, no_baseline, out, err, &html_out);
+  return finish_report(report, cl.options, output_file, no_baseline, out, err, &html_out);
 }
 
 int run_serve(const ServeOptions& options, std::ostream& out, const std::atomic<bool>& stop) {
@@ -275,17 +272,6 @@ void check_open_file_limit(const std::vector<Mode>& modes, std::uint64_t concurr
   }
 }
 
-// The shard's part in the form the Report still takes it (its fields only, never the body),
-// until the report reads a run description instead of Options.
-Options part_as_options(const WorkPart& part) {
-  Options o;
-  o.requests = part.requests;
-  o.concurrency = part.concurrency;
-  o.warmup_requests = part.warmup_requests;
-  o.rate = part.rate;
-  return o;
-}
-
 // Sleeps until the wall-clock instant `start_at` (Unix seconds), or until Ctrl-C. Returns how late
 // it woke, milliseconds (negative only when interrupted early). The wait is in short steps so
 // that Ctrl-C ends it promptly.
@@ -326,11 +312,7 @@ int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out,
   Report report;
   report.dns_ms = dns_ms;
   report.version = kVersion;
-  report.options = options;
-  if (options.shard) {
-    report.shard = options.shard;
-    report.shard_options = part_as_options(plan.part);
-  }
+  report.description = describe_run(options, plan.part, config.request.spec);
   if (options.start_at) {
     report.start_at = options.start_at;
     report.start_skew_ms = wait_until(*options.start_at, stop, options.quiet ? nullptr : &err);
@@ -348,7 +330,7 @@ int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out,
     if (printer) printer->finish();
     report.interrupted = stop.load();
     add_target_facts(*report.manifest, config.endpoints, config.first_contact.get());
-    return finish_report(report, output_file, baseline_out, out, err, &html_out);
+    return finish_report(report, options, output_file, baseline_out, out, err, &html_out);
   }
   // Trial by trial, every mode once per trial (ABAB...), so drift on the machine or the target
   // hits every mode alike.
@@ -372,7 +354,7 @@ int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out,
   if (plan.baseline) report.baseline = compare_with_baseline(*plan.baseline, figures_of(report));
   report.checks = evaluate_checks(plan.checks, report);
   report.error_budget_modes = error_budget_modes(plan.checks, options.modes);
-  return finish_report(report, output_file, baseline_out, out, err, &html_out);
+  return finish_report(report, options, output_file, baseline_out, out, err, &html_out);
 }
 
 int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,

@@ -37,7 +37,7 @@
 #include "httpbench/engine/progress.hpp"
 #include "httpbench/stats/clock.hpp"
 #include "httpbench/stats/recorder.hpp"
-#include "httpbench/stats/results.hpp"
+#include "httpbench/stats/run_timing.hpp"
 
 namespace httpbench {
 

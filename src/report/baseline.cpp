@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "httpbench/report/report_model.hpp"
 #include "httpbench/scale/merge.hpp"
 #include "httpbench/stats/error.hpp"
-#include "httpbench/stats/results.hpp"
 
 namespace httpbench {
 

@@ -1,9 +1,6 @@
 #include "httpbench/report/report_html.hpp"
 
-#include <time.h>
-
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <iterator>
@@ -15,13 +12,13 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/cli/request_options.hpp"
 #include "httpbench/codec/url.hpp"
-#include "httpbench/connection/route.hpp"
-#include "httpbench/engine/schedule.hpp"
-#include "httpbench/report/dns_note.hpp"
+#include "httpbench/defaults.hpp"
+#include "httpbench/report/chart.hpp"
+#include "httpbench/report/equivalent_command.hpp"
 #include "httpbench/report/insight.hpp"
 #include "httpbench/report/svg.hpp"
+#include "httpbench/report/text_format.hpp"
 
 namespace httpbench {
 
@@ -30,13 +27,16 @@ namespace {
 using Out = std::back_insert_iterator<fmt::memory_buffer>;
 using svg::escape;
 
-// One line on the charts: a run of the report or of the baseline file.
-struct Series {
+// One line on the charts: a run of the report or of the baseline file, labelled "async" or
+// "baseline async".
+struct Series : chart::Line {
   const RunResult* run = nullptr;
-  // "async", or "baseline async".
-  std::string label;
-  svg::SeriesStyle style;
 };
+
+// The charts' lines of `series`, for their legends.
+std::vector<chart::Line> lines_of(const std::vector<Series>& series) {
+  return {series.begin(), series.end()};
+}
 
 std::vector<Series> series_of(const Report& report) {
   std::vector<Series> out;
@@ -45,14 +45,15 @@ std::vector<Series> series_of(const Report& report) {
     // A sweep's runs are its levels: "async c=4".
     if (report.sweep && i < report.sweep->levels.size()) {
       out.push_back(
-          {&r, fmt::format("{} c={}", mode_name(r.mode), report.sweep->levels[i].concurrency), {}});
+          {{fmt::format("{} c={}", mode_name(r.mode), report.sweep->levels[i].concurrency), {}},
+           &r});
     } else {
-      out.push_back({&r, std::string(mode_name(r.mode)), {}});
+      out.push_back({{std::string(mode_name(r.mode)), {}}, &r});
     }
   }
   if (report.baseline && report.baseline->runs) {
     for (const RunResult& r : *report.baseline->runs)
-      out.push_back({&r, fmt::format("baseline {}", mode_name(r.mode)), {}});
+      out.push_back({{fmt::format("baseline {}", mode_name(r.mode)), {}}, &r});
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i].style = svg::series_style(i);
@@ -65,274 +66,7 @@ std::vector<Series> series_of(const Report& report) {
   return out;
 }
 
-// A number as data attributes carry it: the shortest text that reads back as the same double.
-std::string data_number(double v) {
-  return fmt::format("{}", std::isfinite(v) ? v : 0.0);
-}
-
-std::string format_ms(double ms) {
-  if (ms >= 1000) return fmt::format("{:.2f} s", ms / 1000);
-  if (ms >= 1) return fmt::format("{:.2f} ms", ms);
-  return fmt::format("{:.1f} us", ms * 1000);
-}
-
-std::string format_duration(std::chrono::nanoseconds d) {
-  const double s = static_cast<double>(d.count()) / 1e9;
-  if (s >= 1) return fmt::format("{:g}s", s);
-  return fmt::format("{:g}ms", s * 1000);
-}
-
-std::string format_date(double unix_seconds) {
-  if (!(unix_seconds > 0)) return "unknown";
-  const auto t = static_cast<time_t>(unix_seconds);
-  tm utc{};
-  if (!::gmtime_r(&t, &utc)) return "unknown";
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
-
-// A shell word: quoted when it holds anything a shell would interpret.
-std::string shell_word(std::string_view word) {
-  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
-           std::string_view("_./:,=@%+-").find(c) != std::string_view::npos;
-  });
-  if (plain) return std::string(word);
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string join_levels(const std::vector<std::uint64_t>& levels) {
-  std::string out;
-  for (std::uint64_t l : levels)
-    out += fmt::format("{}{}", out.empty() ? "" : ",", l);
-  return out;
-}
-
-// The command line that repeats this run (defaults left out, credentials redacted): every option
-// that shapes the requests, their schedule or their route. Outputs (-o, --report, --json) and the
-// verdicts on the results (--check, --baseline) are not part of the run and are left out.
-std::string equivalent_command(const Options& o) {
-  std::string cmd = "httpbench";
-  if (!o.sweep.empty()) {
-    // The sweep runs the async mode; -c only bounds an automatic sweep's levels.
-    cmd += o.sweep_auto ? fmt::format(" --sweep auto -c {}", o.concurrency)
-                        : " --sweep " + join_levels(o.sweep);
-  } else if (o.compare) {
-    std::string modes;
-    for (Mode m : o.modes)
-      modes += fmt::format("{}{}", modes.empty() ? "" : ",", mode_name(m));
-    cmd += " --compare " + modes;
-  } else if (!o.modes.empty()) {
-    cmd += fmt::format(" --mode {}", mode_name(o.modes.front()));
-  }
-  if (o.requests != Schedule::kUnlimited) cmd += fmt::format(" -n {}", o.requests);
-  if (o.duration) cmd += " -d " + format_duration(*o.duration);
-  if (o.rate > 0) cmd += fmt::format(" --rate {:g}", o.rate);
-  if (o.warmup_requests) cmd += fmt::format(" --warmup {}", o.warmup_requests);
-  if (o.warmup_duration) cmd += " --warmup " + format_duration(*o.warmup_duration);
-  if (o.sweep.empty()) cmd += fmt::format(" -c {}", o.concurrency);
-  if (o.io_threads != 1) cmd += fmt::format(" -t {}", o.io_threads);
-  if (!o.keep_alive) cmd += " --no-keep-alive";
-  if (o.timeout != std::chrono::seconds(30)) cmd += " --timeout " + format_duration(o.timeout);
-  if (o.connect_timeout != std::chrono::seconds(10)) {
-    cmd += " --connect-timeout " + format_duration(o.connect_timeout);
-  }
-  if (o.follow_redirects) cmd += fmt::format(" --follow {}", o.follow_redirects);
-  if (o.follow_cross_origin) cmd += " --follow-cross-origin";
-  if (o.trials > 1) cmd += fmt::format(" --trials {}", o.trials);
-  if (o.interval != std::chrono::seconds(1)) cmd += " --interval " + format_duration(o.interval);
-  if (o.shard) cmd += fmt::format(" --shard {}/{}", o.shard->index, o.shard->count);
-  if (o.method != "GET") cmd += " -X " + o.method;
-  for (const Header& h : o.headers)
-    cmd += " -H " + shell_word(display_header(h));
-  if (o.body_file) {
-    cmd += " --body-file " + shell_word(*o.body_file);
-  } else if (o.body) {
-    cmd += fmt::format(" --body <{} bytes>", o.body->size());
-  }
-  if (o.content_type) cmd += " --content-type " + shell_word(*o.content_type);
-  if (o.basic_auth) cmd += " --basic-auth '***'";
-  if (o.http10) cmd += " --http1.0";
-  if (o.max_header_size != 1024 * 1024)
-    cmd += fmt::format(" --max-header-size {}", o.max_header_size);
-  for (const ResolveOverride& r : o.resolve_overrides) {
-    const std::string address =
-        r.address.is_v6() ? "[" + r.address.to_string() + "]" : r.address.to_string();
-    cmd += " --resolve " + shell_word(fmt::format("{}:{}:{}", r.host, r.port, address));
-  }
-  if (o.unix_socket) cmd += " --unix-socket " + shell_word(redact_for_display(*o.unix_socket));
-  if (o.proxy_from_env) {
-    cmd += " --proxy-from-env";
-  } else if (o.proxy) {
-    cmd += " --proxy " + shell_word(display_proxy(o));
-  }
-  if (o.proxy_user) cmd += " --proxy-user '***'";
-  if (o.tls.insecure) cmd += " -k";
-  if (o.tls.ca_file) cmd += " --cacert " + shell_word(*o.tls.ca_file);
-  if (o.tls.cert_file) cmd += " --cert " + shell_word(*o.tls.cert_file);
-  if (o.tls.key_file) cmd += " --key " + shell_word(*o.tls.key_file);
-  if (o.tls.min_version != "1.2") cmd += " --tls-min " + o.tls.min_version;
-  if (o.urls_file) {
-    cmd += " --urls " + shell_word(*o.urls_file);
-  } else {
-    cmd += " " + shell_word(redact_for_display(o.target.url()));
-  }
-  return cmd;
-}
-
 // ---- charts ----------------------------------------------------------------------------------
-
-// The geometry shared by the charts: a plot area inside margins for ticks, labels and legend.
-struct Frame {
-  double width = 1000;
-  double height = 360;
-  double left = 74;
-  double right = 24;
-  double top = 46;
-  double bottom = 54;
-  double plot_right() const { return width - right; }
-  double plot_bottom() const { return height - bottom; }
-};
-
-struct Axes {
-  svg::Scale x;
-  svg::Scale y;
-  std::vector<svg::Tick> x_ticks;
-  std::vector<svg::Tick> y_ticks;
-  std::string x_label;
-  std::string y_label;
-};
-
-// Opens the <svg> with its title, grid, ticks and axis labels; the series are clipped to the
-// plot area.
-void open_chart(Out out, std::string_view id, std::string_view title, const Frame& f,
-                const Axes& a) {
-  fmt::format_to(out,
-                 R"(<svg class="chart" id="chart-{0}" xmlns="http://www.w3.org/2000/svg" )"
-                 R"(viewBox="0 0 {1} {2}" width="{1}" height="{2}" role="img" )"
-                 R"(aria-labelledby="title-{0}" data-x-label="{3}" data-y-label="{4}">)"
-                 "\n<title id=\"title-{0}\">{5}</title>\n",
-                 id, f.width, f.height, escape(a.x_label), escape(a.y_label), escape(title));
-  fmt::format_to(out,
-                 R"(<defs><clipPath id="clip-{}"><rect x="{}" y="{}" width="{}" height="{}"/>)"
-                 "</clipPath></defs>\n",
-                 id, svg::coord(f.left - 8), svg::coord(f.top - 8),
-                 svg::coord(f.plot_right() - f.left + 8 + f.right - 2),
-                 svg::coord(f.plot_bottom() - f.top + 16));
-  fmt::format_to(out, R"(<g class="axes" font-family="sans-serif" font-size="12" fill="#222">)"
-                      "\n");
-  for (const svg::Tick& t : a.y_ticks) {
-    const double y = a.y(t.value);
-    fmt::format_to(out,
-                   R"(<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/>)"
-                   R"(<text class="tick y-tick" x="{}" y="{}" text-anchor="end">{}</text>)"
-                   "\n",
-                   svg::coord(f.left), svg::coord(f.plot_right()), svg::coord(y), svg::coord(y),
-                   svg::coord(f.left - 6), svg::coord(y + 4), escape(t.label));
-  }
-  for (const svg::Tick& t : a.x_ticks) {
-    const double x = a.x(t.value);
-    fmt::format_to(out,
-                   R"(<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/>)"
-                   R"(<text class="tick x-tick" x="{}" y="{}" text-anchor="middle">{}</text>)"
-                   "\n",
-                   svg::coord(x), svg::coord(x), svg::coord(f.top), svg::coord(f.plot_bottom()),
-                   svg::coord(x), svg::coord(f.plot_bottom() + 16), escape(t.label));
-  }
-  fmt::format_to(out,
-                 R"(<rect class="frame" x="{}" y="{}" width="{}" height="{}" fill="none" )"
-                 R"(stroke="#888"/>)"
-                 "\n",
-                 svg::coord(f.left), svg::coord(f.top), svg::coord(f.plot_right() - f.left),
-                 svg::coord(f.plot_bottom() - f.top));
-  fmt::format_to(out,
-                 R"(<text class="axis-label x-label" x="{}" y="{}" text-anchor="middle" )"
-                 R"(font-weight="bold">{}</text>)"
-                 "\n",
-                 svg::coord((f.left + f.plot_right()) / 2), svg::coord(f.height - 12),
-                 escape(a.x_label));
-  fmt::format_to(out,
-                 R"(<text class="axis-label y-label" x="{}" y="16" text-anchor="middle" )"
-                 R"x(font-weight="bold" transform="rotate(-90)">{}</text>)x"
-                 "\n</g>\n",
-                 svg::coord(-(f.top + f.plot_bottom()) / 2), escape(a.y_label));
-}
-
-// The legend above the plot: a line sample with its dash pattern and marker, then the label.
-void write_legend(Out out, const std::vector<Series>& series, const Frame& f,
-                  bool with_error_mark) {
-  fmt::format_to(out, R"(<g class="legend" font-family="sans-serif" font-size="12" fill="#222">)");
-  double x = f.left;
-  const double y = 20;
-  for (const Series& s : series) {
-    fmt::format_to(out,
-                   R"(<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2.5" )"
-                   R"(stroke-dasharray="{}"/>)",
-                   svg::coord(x), svg::coord(x + 30), y, y, s.style.colour,
-                   s.style.dash.empty() ? "none" : s.style.dash);
-    // The legend's marker carries no data: it is not a mark of the chart.
-    std::string m = svg::marker(s.style, x + 15, y, 4, "");
-    m.replace(m.find("class=\"mark\""), 12, "class=\"legend-mark\"");
-    fmt::format_to(out, "{}<text x=\"{}\" y=\"{}\">{}</text>", m, svg::coord(x + 36),
-                   svg::coord(y + 4), escape(s.label));
-    x += 52 + 7.0 * static_cast<double>(s.label.size());
-  }
-  if (with_error_mark) {
-    fmt::format_to(out,
-                   R"(<path d="M{0} {1}l8 8M{0} {2}l8 -8" stroke="#B00020" stroke-width="2.5"/>)"
-                   R"(<text x="{3}" y="{4}">errors in the interval</text>)",
-                   svg::coord(x + 11), svg::coord(y - 4), svg::coord(y + 4), svg::coord(x + 26),
-                   svg::coord(y + 4));
-  }
-  fmt::format_to(out, "</g>\n");
-}
-
-void write_polyline(Out out, const Series& s, const std::vector<std::pair<double, double>>& pts) {
-  if (pts.empty()) return;
-  fmt::format_to(out,
-                 R"(<polyline class="line" fill="none" stroke="{}" stroke-width="2" )"
-                 R"(stroke-linejoin="round" stroke-dasharray="{}" points=")",
-                 s.style.colour, s.style.dash.empty() ? "none" : s.style.dash);
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    fmt::format_to(out, "{}{},{}", i ? " " : "", svg::coord(pts[i].first),
-                   svg::coord(pts[i].second));
-  }
-  fmt::format_to(out, "\"/>\n");
-}
-
-// The message drawn in an empty plot.
-void write_no_data(Out out, const Frame& f) {
-  fmt::format_to(out,
-                 R"(<text class="no-data" x="{}" y="{}" text-anchor="middle" )"
-                 R"(font-family="sans-serif" font-size="14" fill="#555">no data</text>)"
-                 "\n",
-                 svg::coord((f.left + f.plot_right()) / 2),
-                 svg::coord((f.top + f.plot_bottom()) / 2));
-}
-
-void open_series(Out out, std::string_view id, const Series& s, std::string_view data) {
-  fmt::format_to(out,
-                 R"x(<g class="series" clip-path="url(#clip-{})" data-series="{}"{}>)x"
-                 "\n",
-                 id, escape(s.label), data);
-}
-
-// An x of 8 px in `colour` at (x, y): errors in that interval.
-std::string error_mark(double x, double y, const std::string& attributes, std::string_view title) {
-  return fmt::format(
-      R"(<path class="error-mark" d="M{} {}l8 8M{} {}l8 -8" stroke="#B00020" stroke-width="2.5" )"
-      R"({}><title>{}</title></path>)",
-      svg::coord(x - 4), svg::coord(y - 4), svg::coord(x - 4), svg::coord(y + 4), attributes,
-      escape(title));
-}
 
 double ms_of(std::uint64_t ns) {
   return static_cast<double>(ns) / 1e6;
@@ -341,7 +75,7 @@ double ms_of(std::uint64_t ns) {
 // Latency distribution: each series' histogram in log-spaced bins, as the share of its requests.
 void write_distribution(Out out, const std::vector<Series>& series) {
   constexpr int kBins = 48;
-  const Frame f;
+  const chart::Frame f;
   double lo = 0;
   double hi = 0;
   for (const Series& s : series) {
@@ -389,23 +123,24 @@ void write_distribution(Out out, const std::vector<Series>& series) {
     }
     shares.push_back(std::move(share));
   }
-  Axes a;
+  chart::Axes a;
   a.x = {lo, hi, f.left, f.plot_right(), true};
   a.x_ticks = svg::log_ticks(lo, hi);
   a.y_ticks = svg::linear_ticks(0, std::max(top * 1.05, 1.0), 5, "%");
   a.y = {0, a.y_ticks.back().value, f.plot_bottom(), f.top, false};
   a.x_label = "latency (ms, log scale)";
   a.y_label = "share of requests (%)";
-  open_chart(out, "latency-distribution", "Latency distribution per mode", f, a);
-  write_legend(out, series, f, false);
-  if (empty) write_no_data(out, f);
+  chart::open_chart(out, "latency-distribution", "Latency distribution per mode", f, a);
+  chart::write_legend(out, lines_of(series), f, false);
+  if (empty) chart::write_no_data(out, f);
   for (std::size_t i = 0; i < series.size(); ++i) {
     const Series& s = series[i];
     const RunResult& r = *s.run;
     if (r.histogram.count() == 0) continue;
-    open_series(out, "latency-distribution", s,
-                fmt::format(R"( data-count="{}" data-p50="{}" data-p99="{}")", r.histogram.count(),
-                            data_number(r.latency.p50), data_number(r.latency.p99)));
+    chart::open_series(
+        out, "latency-distribution", s,
+        fmt::format(R"( data-count="{}" data-p50="{}" data-p99="{}")", r.histogram.count(),
+                    format_exact(r.latency.p50), format_exact(r.latency.p99)));
     const auto& share = shares[i];
     int first = kBins;
     int last = -1;
@@ -423,13 +158,13 @@ void write_distribution(Out out, const std::vector<Series>& series) {
       pts.emplace_back(a.x(edge(b + 1)), y);
     }
     pts.emplace_back(a.x(edge(last + 1)), a.y(0));
-    write_polyline(out, s, pts);
+    chart::write_polyline(out, s, pts);
     for (const auto& [q, ms] :
          {std::pair<std::string_view, double>{"50", r.latency.p50}, {"99", r.latency.p99}}) {
       const double y = a.y(share[static_cast<std::size_t>(bin_of(ms))]);
       fmt::format_to(out, "{}\n",
                      svg::marker(s.style, a.x(ms), y, 5,
-                                 fmt::format(R"(data-q="{}" data-ms="{}")", q, data_number(ms))));
+                                 fmt::format(R"(data-q="{}" data-ms="{}")", q, format_exact(ms))));
     }
     fmt::format_to(out, "</g>\n");
   }
@@ -439,44 +174,44 @@ void write_distribution(Out out, const std::vector<Series>& series) {
 // The percentile spectrum (HdrHistogram's plot): latency against the percentile, the x axis
 // stretched as log10(1 / (1 - q)) so the tail gets the room.
 void write_spectrum(Out out, const std::vector<Series>& series) {
-  const Frame f;
+  const chart::Frame f;
   constexpr double kMaxNines = 4;  // 99.99%
   double top = 0;
   for (const Series& s : series)
     top = std::max(top, s.run->latency.p9999);
-  Axes a;
+  chart::Axes a;
   a.x = {0, kMaxNines, f.left, f.plot_right(), false};
   a.x_ticks = {{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}};
   a.y_ticks = svg::linear_ticks(0, top > 0 ? top * 1.05 : 1.0, 6);
   a.y = {0, a.y_ticks.back().value, f.plot_bottom(), f.top, false};
   a.x_label = "percentile (log scale of 1/(1-q))";
   a.y_label = "latency (ms)";
-  open_chart(out, "percentile-spectrum", "Percentile spectrum per mode", f, a);
-  write_legend(out, series, f, false);
-  if (top == 0) write_no_data(out, f);
+  chart::open_chart(out, "percentile-spectrum", "Percentile spectrum per mode", f, a);
+  chart::write_legend(out, lines_of(series), f, false);
+  if (top == 0) chart::write_no_data(out, f);
   for (const Series& s : series) {
     const RunResult& r = *s.run;
     if (r.histogram.count() == 0) continue;
     const LatencySummary& l = r.latency;
-    open_series(out, "percentile-spectrum", s,
-                fmt::format(R"( data-p50="{}" data-p90="{}" data-p99="{}" data-p99_9="{}" )"
-                            R"(data-p99_99="{}")",
-                            data_number(l.p50), data_number(l.p90), data_number(l.p99),
-                            data_number(l.p999), data_number(l.p9999)));
+    chart::open_series(out, "percentile-spectrum", s,
+                       fmt::format(R"( data-p50="{}" data-p90="{}" data-p99="{}" data-p99_9="{}" )"
+                                   R"(data-p99_99="{}")",
+                                   format_exact(l.p50), format_exact(l.p90), format_exact(l.p99),
+                                   format_exact(l.p999), format_exact(l.p9999)));
     std::vector<std::pair<double, double>> pts;
     for (int k = 0; k <= 80; ++k) {
       const double nines = kMaxNines * k / 80;
       const double q = 1 - std::pow(10.0, -nines);
       pts.emplace_back(a.x(nines), a.y(ms_of(r.histogram.value_at_quantile(q))));
     }
-    write_polyline(out, s, pts);
+    chart::write_polyline(out, s, pts);
     const std::pair<std::string_view, double> marks[] = {
         {"50", l.p50}, {"90", l.p90}, {"99", l.p99}, {"99.9", l.p999}, {"99.99", l.p9999}};
     for (const auto& [q, ms] : marks) {
       const double nines = -std::log10(1 - std::stod(std::string(q)) / 100);
       fmt::format_to(out, "{}\n",
                      svg::marker(s.style, a.x(nines), a.y(ms), 4.5,
-                                 fmt::format(R"(data-q="{}" data-ms="{}")", q, data_number(ms))));
+                                 fmt::format(R"(data-q="{}" data-ms="{}")", q, format_exact(ms))));
     }
     fmt::format_to(out, "</g>\n");
   }
@@ -505,7 +240,7 @@ bool drawn(const Timeline::Slot& s, const Timeline& t) {
 // Throughput or p99 per interval against time from the start of each run; intervals with errors
 // get a red x (at the point on the throughput chart, on the bottom edge of the p99 chart).
 void write_over_time(Out out, const std::vector<Series>& series, TimeFigure figure, bool trials) {
-  const Frame f;
+  const chart::Frame f;
   const bool rps = figure == TimeFigure::throughput;
   const std::string id = rps ? "throughput" : "p99-over-time";
   double t_end = 0;
@@ -525,7 +260,7 @@ void write_over_time(Out out, const std::vector<Series>& series, TimeFigure figu
       }
     }
   }
-  Axes a;
+  chart::Axes a;
   a.x_ticks = svg::linear_ticks(0, t_end > 0 ? t_end : 1.0, 8);
   a.x = {0, a.x_ticks.back().value, f.left, f.plot_right(), false};
   a.y_ticks = svg::linear_ticks(0, top > 0 ? top * 1.05 : 1.0, 5);
@@ -533,10 +268,10 @@ void write_over_time(Out out, const std::vector<Series>& series, TimeFigure figu
   a.x_label = trials ? "time measuring the mode, its trials one after another (s)"
                      : "time since the start of the run (s)";
   a.y_label = rps ? "throughput (requests/s)" : "p99 latency (ms)";
-  open_chart(out, id, rps ? "Throughput over time per mode" : "p99 latency over time per mode", f,
-             a);
-  write_legend(out, series, f, any_errors);
-  if (top == 0) write_no_data(out, f);
+  chart::open_chart(out, id,
+                    rps ? "Throughput over time per mode" : "p99 latency over time per mode", f, a);
+  chart::write_legend(out, lines_of(series), f, any_errors);
+  if (top == 0) chart::write_no_data(out, f);
   for (std::size_t k = 0; k < series.size(); ++k) {
     const Series& s = series[k];
     const Timeline& t = s.run->timeline;
@@ -545,7 +280,8 @@ void write_over_time(Out out, const std::vector<Series>& series, TimeFigure figu
     // end, so they show whatever the line does.
     const double error_row = f.plot_bottom() - 8 - 12 * static_cast<double>(k);
     const double interval_s = static_cast<double>(t.interval().count()) / 1e9;
-    open_series(out, id, s, fmt::format(R"( data-interval-s="{}")", data_number(interval_s)));
+    chart::open_series(out, id, s,
+                       fmt::format(R"( data-interval-s="{}")", format_exact(interval_s)));
     std::vector<std::pair<double, double>> pts;
     std::string marks;
     std::string errors;
@@ -560,11 +296,11 @@ void write_over_time(Out out, const std::vector<Series>& series, TimeFigure figu
       if (has_point) {
         pts.emplace_back(x, y);
         const std::string data =
-            rps ? fmt::format(R"(data-t="{}" data-rps="{}" data-errors="{}")", data_number(t_s),
-                              data_number(value), slot.errors)
-                : fmt::format(R"(data-t="{}" data-p99="{}" data-p50="{}")", data_number(t_s),
-                              data_number(value),
-                              data_number(ms_of(slot.latency_at_quantile(0.5))));
+            rps ? fmt::format(R"(data-t="{}" data-rps="{}" data-errors="{}")", format_exact(t_s),
+                              format_exact(value), slot.errors)
+                : fmt::format(R"(data-t="{}" data-p99="{}" data-p50="{}")", format_exact(t_s),
+                              format_exact(value),
+                              format_exact(ms_of(slot.latency_at_quantile(0.5))));
         marks += svg::marker(s.style, x, y, 3.5, data) + "\n";
       }
       if (slot.errors != 0) {
@@ -573,14 +309,15 @@ void write_over_time(Out out, const std::vector<Series>& series, TimeFigure figu
           key.replace(key.find("class=\"mark\""), 12, "class=\"legend-mark\"");
           errors += key + "\n";
         }
-        errors += error_mark(
-                      x, error_row,
-                      fmt::format(R"(data-t="{}" data-errors="{}")", data_number(t_s), slot.errors),
-                      fmt::format("{}: {} errors at {:g} s", s.label, slot.errors, t_s)) +
-                  "\n";
+        errors +=
+            chart::error_mark(
+                x, error_row,
+                fmt::format(R"(data-t="{}" data-errors="{}")", format_exact(t_s), slot.errors),
+                fmt::format("{}: {} errors at {:g} s", s.label, slot.errors, t_s)) +
+            "\n";
       }
     }
-    write_polyline(out, s, pts);
+    chart::write_polyline(out, s, pts);
     fmt::format_to(out, "{}{}</g>\n", marks, errors);
   }
   fmt::format_to(out, "</svg>\n");
@@ -589,7 +326,7 @@ void write_over_time(Out out, const std::vector<Series>& series, TimeFigure figu
 // The sweep's curve: measured throughput per level (markers) and the USL fit (dashed), over a log
 // concurrency axis.
 void write_sweep_chart(Out out, const SweepSummary& sweep) {
-  const Frame f;
+  const chart::Frame f;
   double lo = 1;
   double hi = 2;
   double top = 0;
@@ -607,18 +344,18 @@ void write_sweep_chart(Out out, const SweepSummary& sweep) {
       top = std::max(top, sweep.usl->predict(n));
     }
   }
-  Axes a;
+  chart::Axes a;
   a.x = {lo / 1.2, hi * 1.2, f.left, f.plot_right(), true};
   a.x_ticks = svg::log_ticks(lo / 1.2, hi * 1.2);
   a.y_ticks = svg::linear_ticks(0, top > 0 ? top * 1.05 : 1.0, 6);
   a.y = {0, a.y_ticks.back().value, f.plot_bottom(), f.top, false};
   a.x_label = "concurrency (log scale)";
   a.y_label = "throughput (requests/s)";
-  open_chart(out, "sweep", "Throughput per concurrency level, with the USL fit", f, a);
-  Series measured{nullptr, "measured", svg::series_style(0)};
-  Series fitted{nullptr, "USL fit", svg::series_style(1)};
-  if (sweep.levels.empty()) write_no_data(out, f);
-  open_series(out, "sweep", measured, "");
+  chart::open_chart(out, "sweep", "Throughput per concurrency level, with the USL fit", f, a);
+  const chart::Line measured{"measured", svg::series_style(0)};
+  const chart::Line fitted{"USL fit", svg::series_style(1)};
+  if (sweep.levels.empty()) chart::write_no_data(out, f);
+  chart::open_series(out, "sweep", measured, "");
   std::vector<std::pair<double, double>> pts;
   std::string marks;
   for (const SweepLevel& l : sweep.levels) {
@@ -626,19 +363,19 @@ void write_sweep_chart(Out out, const SweepSummary& sweep) {
     pts.emplace_back(x, a.y(l.rps));
     marks += svg::marker(measured.style, x, a.y(l.rps), 4.5,
                          fmt::format(R"(data-concurrency="{}" data-rps="{}")", l.concurrency,
-                                     data_number(l.rps))) +
+                                     format_exact(l.rps))) +
              "\n";
   }
-  write_polyline(out, measured, pts);
+  chart::write_polyline(out, measured, pts);
   fmt::format_to(out, "{}</g>\n", marks);
   if (sweep.usl) {
-    open_series(out, "sweep", fitted, "");
+    chart::open_series(out, "sweep", fitted, "");
     pts.clear();
     for (int k = 0; k <= kSteps; ++k) {
       const double n = lo * std::pow(hi / lo, static_cast<double>(k) / kSteps);
       pts.emplace_back(a.x(n), a.y(sweep.usl->predict(n)));
     }
-    write_polyline(out, fitted, pts);
+    chart::write_polyline(out, fitted, pts);
     fmt::format_to(out, "</g>\n");
   }
   fmt::format_to(out, "</svg>\n");
@@ -658,9 +395,9 @@ void write_sweep(Out out, const SweepSummary& s) {
         out,
         "<tr data-concurrency=\"{}\" data-rps=\"{}\" data-p99=\"{}\"{}><td>{}</td><td>{:.2f}"
         "</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        l.concurrency, data_number(l.rps), data_number(l.p99_ms), knee ? " class=\"knee\"" : "",
-        l.concurrency, l.rps, latency ? format_ms(l.p50_ms) : "-",
-        latency ? format_ms(l.p99_ms) : "-", l.errors,
+        l.concurrency, format_exact(l.rps), format_exact(l.p99_ms), knee ? " class=\"knee\"" : "",
+        l.concurrency, l.rps, latency ? format_ms_spaced(l.p50_ms) : "-",
+        latency ? format_ms_spaced(l.p99_ms) : "-", l.errors,
         s.usl ? fmt::format("{:.2f}", s.usl->predict(static_cast<double>(l.concurrency))) : "-",
         knee ? "knee" : "");
   }
@@ -671,8 +408,8 @@ void write_sweep(Out out, const SweepSummary& s) {
                    "<p class=\"usl\" data-lambda=\"{}\" data-sigma=\"{}\" data-kappa=\"{}\" "
                    "data-r2=\"{}\">USL fit: lambda {:.2f} req/s, sigma {:.4g} (contention), kappa "
                    "{:.4g} (coherency), R\u00b2 {:.3f}; ",
-                   data_number(f.lambda), data_number(f.sigma), data_number(f.kappa),
-                   data_number(f.r2), f.lambda, f.sigma, f.kappa, f.r2);
+                   format_exact(f.lambda), format_exact(f.sigma), format_exact(f.kappa),
+                   format_exact(f.r2), f.lambda, f.sigma, f.kappa, f.r2);
     if (const auto peak = f.peak_concurrency()) {
       fmt::format_to(out, "predicted peak {:.2f} req/s at concurrency {:.1f}</p>\n",
                      f.predict(*peak), *peak);
@@ -732,8 +469,8 @@ void write_headline(Out out, const Report& report) {
                      "<p class=\"headline\" data-mode=\"{}\" data-speedup=\"{}\" data-low=\"{}\" "
                      "data-high=\"{}\">{} {:.2f}\u00d7 {} than {} ({} CI {:.2f}\u00d7\u2013{:.2f}"
                      "\u00d7, {} trials){}</p>\n",
-                     mode_name(s.mode), data_number(f.median), data_number(f.low),
-                     data_number(f.high), mode_name(s.mode), mid, faster ? "faster" : "slower",
+                     mode_name(s.mode), format_exact(f.median), format_exact(f.low),
+                     format_exact(f.high), mode_name(s.mode), mid, faster ? "faster" : "slower",
                      mode_name(*trials->baseline), confidence_pct(f), lo, hi, f.n,
                      s.significant ? "" : ": not significant (the interval includes 1.0\u00d7)");
     }
@@ -749,7 +486,7 @@ void write_headline(Out out, const Report& report) {
       fmt::format_to(out,
                      "<p class=\"headline\" data-mode=\"{}\" data-speedup=\"{}\">{} {:.2f}\u00d7 "
                      "{} than {}</p>\n",
-                     mode_name(s.mode), data_number(s.factor), mode_name(s.mode),
+                     mode_name(s.mode), format_exact(s.factor), mode_name(s.mode),
                      faster ? s.factor : 1 / s.factor, faster ? "faster" : "slower",
                      mode_name(c.baseline));
     }
@@ -761,7 +498,7 @@ void write_headline(Out out, const Report& report) {
       fmt::format_to(out,
                      "<p class=\"headline\" data-mode=\"{}\">{}: {:.2f} requests/s, p99 {}, "
                      "{} of {} failed</p>\n",
-                     mode_name(r.mode), mode_name(r.mode), r.rps, format_ms(r.latency.p99),
+                     mode_name(r.mode), mode_name(r.mode), r.rps, format_ms_spaced(r.latency.p99),
                      r.failed, r.requests);
     }
   }
@@ -782,10 +519,11 @@ void write_summary_table(Out out, const std::vector<Series>& series) {
                    "<td><span class=\"swatch\" style=\"border-color:{}\"></span>{}</td>"
                    "<td>{}</td><td>{}</td><td>{:.3f} s</td><td>{:.2f}</td><td>{}</td><td>{}</td>"
                    "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                   escape(s.label), data_number(r.rps), data_number(r.latency.p50),
-                   data_number(r.latency.p99), s.style.colour, escape(s.label), r.requests,
-                   r.failed, r.elapsed_s, r.rps, format_ms(r.latency.p50), format_ms(r.latency.p90),
-                   format_ms(r.latency.p99), format_ms(r.latency.p999), format_ms(r.latency.max));
+                   escape(s.label), format_exact(r.rps), format_exact(r.latency.p50),
+                   format_exact(r.latency.p99), s.style.colour, escape(s.label), r.requests,
+                   r.failed, r.elapsed_s, r.rps, format_ms_spaced(r.latency.p50),
+                   format_ms_spaced(r.latency.p90), format_ms_spaced(r.latency.p99),
+                   format_ms_spaced(r.latency.p999), format_ms_spaced(r.latency.max));
   }
   fmt::format_to(out, "</table>\n");
 }
@@ -798,7 +536,9 @@ void write_baseline_changes(Out out, const BaselineComparison& b) {
                  escape(b.path));
   for (const FigureChange& c : b.changes) {
     const bool latency = c.figure != BaselineFigure::rps;
-    auto value = [&](double v) { return latency ? format_ms(v) : fmt::format("{:.2f} req/s", v); };
+    auto value = [&](double v) {
+      return latency ? format_ms_spaced(v) : fmt::format("{:.2f} req/s", v);
+    };
     fmt::format_to(out,
                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.1f}%</td>"
                    "<td>{}</td></tr>\n",
@@ -886,8 +626,8 @@ void write_insight(Out out, const Report& report, const std::vector<Series>& ser
         continue;
       }
       const LatencySummary& l = get(*s.run);
-      fmt::format_to(out, "<td data-{}-mean=\"{}\">{} / {}</td>", name, data_number(l.mean),
-                     format_ms(l.mean), format_ms(l.p99));
+      fmt::format_to(out, "<td data-{}-mean=\"{}\">{} / {}</td>", name, format_exact(l.mean),
+                     format_ms_spaced(l.mean), format_ms_spaced(l.p99));
     }
     fmt::format_to(out, "</tr>\n");
   };
@@ -908,7 +648,7 @@ void write_insight(Out out, const Report& report, const std::vector<Series>& ser
   for (const Series& s : series) {
     const RunResult& r = *s.run;
     fmt::format_to(out, "<td data-in-flight=\"{}\">{:.1f} ({} of {}); Little's law {:.1f}</td>",
-                   data_number(r.concurrency_mean), r.concurrency_mean, r.concurrency_peak,
+                   format_exact(r.concurrency_mean), r.concurrency_mean, r.concurrency_peak,
                    r.concurrency_requested, littles_law_in_flight(r));
   }
   fmt::format_to(out, "</tr>\n<tr><td>connections opened / reused</td>");
@@ -943,7 +683,7 @@ void option_row(Out out, std::string_view name, std::string_view value) {
 }
 
 void write_options(Out out, const Report& report) {
-  const Options& o = report.options;
+  const RunDescription& o = report.description;
   fmt::format_to(out,
                  "<section id=\"options\">\n<h2>Options and reproducibility</h2>\n"
                  "<table class=\"options\">\n");
@@ -952,8 +692,8 @@ void write_options(Out out, const Report& report) {
   for (const RunResult& r : report.runs) {
     if (r.started_at > 0) started = started > 0 ? std::min(started, r.started_at) : r.started_at;
   }
-  option_row(out, "date", format_date(started));
-  option_row(out, "target", redact_for_display(o.target.url()));
+  option_row(out, "date", format_utc_date(started));
+  option_row(out, "target", redact_for_display(o.url));
   if (!report.merged_from.empty()) {
     std::string files;
     for (const std::string& f : report.merged_from)
@@ -973,38 +713,42 @@ void write_options(Out out, const Report& report) {
     }
   } else {
     option_row(out, "command (equivalent)", equivalent_command(o));
-    std::string request =
-        fmt::format("{} {} HTTP/{}", o.method, o.target.target, o.http10 ? "1.0" : "1.1");
-    if (o.body) request += fmt::format(" with a {}-byte body", o.body->size());
+    std::string request = fmt::format("{} {} HTTP/{}", o.method.value_or("GET"), o.request_target,
+                                      o.http_version.value_or("1.1"));
+    if (o.body_bytes) request += fmt::format(" with a {}-byte body", *o.body_bytes);
     option_row(out, "request", request);
     std::string headers;
-    for (const Header& h : request_headers(o))
-      headers += (headers.empty() ? "" : "\n") + display_header(h);
+    if (o.headers) {
+      for (const std::string& h : *o.headers)
+        headers += (headers.empty() ? "" : "\n") + h;
+    }
     fmt::format_to(out, "<tr><th>headers sent</th><td><pre>{}</pre></td></tr>\n", escape(headers));
   }
   std::string modes;
   for (Mode m : o.modes)
     modes += fmt::format("{}{}", modes.empty() ? "" : ", ", mode_name(m));
   option_row(out, "modes", modes);
-  option_row(out, "requests per mode",
-             o.requests == Schedule::kUnlimited ? "unlimited" : std::to_string(o.requests));
-  if (o.duration) option_row(out, "duration per mode", format_duration(*o.duration));
+  option_row(out, "requests per mode", o.requests ? std::to_string(*o.requests) : "unlimited");
+  if (o.duration) option_row(out, "duration per mode", format_duration_option(*o.duration));
   option_row(out, "rate",
              o.rate > 0 ? fmt::format("{:g} requests/s (open loop)", o.rate) : "closed loop");
-  option_row(out, "concurrency", std::to_string(o.concurrency));
-  if (o.io_threads != 1) option_row(out, "event loops (async)", std::to_string(o.io_threads));
-  option_row(out, "keep-alive", o.keep_alive ? "on" : "off");
+  if (o.concurrency) option_row(out, "concurrency", std::to_string(*o.concurrency));
+  if (o.io_threads && *o.io_threads != defaults::kIoThreads) {
+    option_row(out, "event loops (async)", std::to_string(*o.io_threads));
+  }
+  if (o.keep_alive) option_row(out, "keep-alive", *o.keep_alive ? "on" : "off");
   if (o.unix_socket) option_row(out, "unix socket", *o.unix_socket);
   // The proxy's address only: its credentials are never printed.
-  if (o.proxy) option_row(out, "proxy", fmt::format("http://{}", o.proxy->host_header()));
-  option_row(out, "timeout", format_duration(o.timeout));
-  option_row(out, "connect timeout", format_duration(o.connect_timeout));
-  option_row(out, "trials", std::to_string(o.trials));
-  option_row(out, "timeline interval", format_duration(o.interval));
-  if (const auto why = no_dns_lookup_reason(o)) {
+  if (o.proxy_address) option_row(out, "proxy", *o.proxy_address);
+  if (o.timeout) option_row(out, "timeout", format_duration_option(*o.timeout));
+  if (o.connect_timeout)
+    option_row(out, "connect timeout", format_duration_option(*o.connect_timeout));
+  if (o.trials) option_row(out, "trials", std::to_string(*o.trials));
+  if (o.interval) option_row(out, "timeline interval", format_duration_option(*o.interval));
+  if (const auto& why = o.no_dns_lookup) {
     option_row(out, "DNS resolution", fmt::format("no lookup ({})", *why));
   } else if (report.dns_ms > 0) {
-    option_row(out, "DNS resolution", format_ms(report.dns_ms));
+    option_row(out, "DNS resolution", format_ms_spaced(report.dns_ms));
   }
   if (report.baseline) option_row(out, "baseline file", report.baseline->path);
   fmt::format_to(out, "</table>\n</section>\n");
@@ -1035,7 +779,7 @@ std::string format_html(const Report& report) {
   fmt::memory_buffer buf;
   Out out(buf);
   const std::vector<Series> series = series_of(report);
-  const std::string url = redact_for_display(report.options.target.url());
+  const std::string url = redact_for_display(report.description.url);
   fmt::format_to(out,
                  "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n"
                  "<head>\n<meta charset=\"utf-8\"/>\n"
@@ -1049,7 +793,7 @@ std::string format_html(const Report& report) {
   fmt::format_to(out,
                  "<header>\n<h1>httpbench report</h1>\n<p class=\"meta\">{} \u00b7 {} \u00b7 "
                  "httpbench {}</p>\n</header>\n",
-                 escape(url), format_date(started), escape(report.version));
+                 escape(url), format_utc_date(started), escape(report.version));
   write_headline(out, report);
   write_summary_table(out, series);
   if (report.baseline) write_baseline_changes(out, *report.baseline);
@@ -1075,14 +819,14 @@ std::string format_html(const Report& report) {
                  "<p class=\"note\">Requests that ended in each interval (succeeded or failed) "
                  "per second; a last interval shorter than a quarter of the others is left "
                  "out (its rate would be noise).</p>\n");
-  write_over_time(out, series, TimeFigure::throughput, report.options.trials > 1);
+  write_over_time(out, series, TimeFigure::throughput, report.description.trials.value_or(1) > 1);
   fmt::format_to(out, "</section>\n");
 
   fmt::format_to(out,
                  "<section id=\"latency-over-time\">\n<h2>p99 latency over time</h2>\n"
                  "<p class=\"note\">p99 of the requests completed in each interval, from a "
                  "coarse per-interval histogram (within 6.25%).</p>\n");
-  write_over_time(out, series, TimeFigure::p99, report.options.trials > 1);
+  write_over_time(out, series, TimeFigure::p99, report.description.trials.value_or(1) > 1);
   fmt::format_to(out, "</section>\n");
 
   write_insight(out, report, series);

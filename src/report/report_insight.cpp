@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/report/dns_note.hpp"
 #include "httpbench/report/insight.hpp"
 #include "httpbench/report/text_format.hpp"
 
@@ -87,8 +86,8 @@ std::string format_insight_text(const Report& report) {
   fmt::format_to(out, "  {:<{}}", "", kLabel);
   for (const RunResult& r : report.runs)
     fmt::format_to(out, "{:<{}}", mode_name(r.mode), kCell);
-  const auto no_lookup = report.merged_from.empty() ? no_dns_lookup_reason(report.options)
-                                                    : std::optional<std::string_view>();
+  const std::optional<std::string> no_lookup =
+      report.merged_from.empty() ? report.description.no_dns_lookup : std::nullopt;
   fmt::format_to(out, "\n  {:<{}}{}\n", "dns", kLabel,
                  no_lookup ? fmt::format("no lookup ({})", *no_lookup)
                            : fmt::format("{} once before the run", ms(report.dns_ms)));
@@ -153,7 +152,7 @@ std::string format_insight_text(const Report& report) {
 void add_insight_json(const Report& report, const RunResult& r, json::object& out) {
   // null like the other phases when there was none (no lookup, or a merge of files).
   json::object by_phase;
-  if (report.merged_from.empty() && !no_dns_lookup_reason(report.options)) {
+  if (report.merged_from.empty() && !report.description.no_dns_lookup) {
     by_phase["dns"] = json::object{{"mean", report.dns_ms},
                                    {"p50", report.dns_ms},
                                    {"p99", report.dns_ms},

@@ -1,81 +1,19 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "httpbench/cli/request_options.hpp"
-#include "httpbench/connection/route.hpp"
-#include "httpbench/engine/schedule.hpp"
-#include "httpbench/report/dns_note.hpp"
 #include "httpbench/report/json_text.hpp"
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/report_insight.hpp"
 #include "httpbench/report/report_merge.hpp"
 #include "httpbench/report/report_sweep.hpp"
 #include "httpbench/report/report_urls.hpp"
-#include "httpbench/report/timeline_json.hpp"
+#include "httpbench/report/result_json.hpp"
 
 namespace httpbench {
 
 namespace json = boost::json;
 
 namespace {
-
-json::object latency_json(const LatencySummary& l) {
-  return {{"min", l.min},    {"mean", l.mean},    {"stdev", l.stdev}, {"p50", l.p50},
-          {"p75", l.p75},    {"p90", l.p90},      {"p95", l.p95},     {"p99", l.p99},
-          {"p99_9", l.p999}, {"p99_99", l.p9999}, {"max", l.max}};
-}
-
-double seconds(std::chrono::nanoseconds d) {
-  return static_cast<double>(d.count()) / 1e9;
-}
-
-json::object options_json(const Options& o) {
-  json::array modes;
-  for (Mode m : o.modes)
-    modes.emplace_back(mode_name(m));
-  json::value requests = nullptr;  // null: bounded by the duration only
-  if (o.requests != Schedule::kUnlimited) requests = o.requests;
-  json::value duration = nullptr;
-  if (o.duration) duration = seconds(*o.duration);
-  json::value warmup_duration = nullptr;
-  if (o.warmup_duration) warmup_duration = seconds(*o.warmup_duration);
-  // As sent, defaults included; credentials redacted.
-  json::array headers;
-  for (const Header& h : request_headers(o))
-    headers.emplace_back(display_header(h));
-  return {{"modes", std::move(modes)},
-          {"compare", o.compare},
-          {"requests", std::move(requests)},
-          {"duration_s", std::move(duration)},
-          // null in closed loop: no rate applies.
-          {"rate", o.rate > 0 ? json::value(o.rate) : json::value(nullptr)},
-          {"ok_status", o.ok_status.describe()},
-          {"warmup_requests", o.warmup_requests},
-          {"warmup_s", std::move(warmup_duration)},
-          {"concurrency", o.concurrency},
-          {"keep_alive", o.keep_alive},
-          {"timeout_s", seconds(o.timeout)},
-          {"connect_timeout_s", seconds(o.connect_timeout)},
-          {"max_header_size", o.max_header_size},
-          {"trials", o.trials},
-          {"method", o.method},
-          {"headers", std::move(headers)},
-          {"body_bytes", o.body ? o.body->size() : 0},
-          {"http_version", o.http10 ? "1.0" : "1.1"},
-          // "http://HOST:PORT" ("http://***@HOST:PORT" with credentials) or null.
-          {"proxy", o.proxy ? json::value(display_proxy(o)) : json::value(nullptr)},
-          {"unix_socket", o.unix_socket ? json::value(*o.unix_socket) : json::value(nullptr)}};
-}
-
-// [[upper_bound_us, count], ...]: each bucket's upper bound, which merge reads back into the
-// same bucket.
-json::array histogram_json(const Histogram& h) {
-  json::array buckets;
-  h.for_each_bucket([&](std::uint64_t, std::uint64_t high, std::uint64_t count) {
-    buckets.push_back(json::array{static_cast<double>(high) / 1e3, count});
-  });
-  return buckets;
-}
 
 json::object interval_json(const Interval& iv) {
   return {{"median", iv.median}, {"low", iv.low}, {"high", iv.high}, {"confidence", iv.confidence},
@@ -165,99 +103,19 @@ json::object baseline_json(const BaselineComparison& b) {
 // The lookup's time, null when none was made (Unix socket, --resolve, an IP literal) or the
 // report is a merge of files.
 json::value dns_json(const Report& report) {
-  if (!report.merged_from.empty() || no_dns_lookup_reason(report.options)) return nullptr;
+  if (!report.merged_from.empty() || report.description.no_dns_lookup) return nullptr;
   return report.dns_ms;
-}
-
-json::object run_json(const RunResult& r) {
-  json::object errors;
-  json::object error_examples;
-  for (ErrorKind k : kAllErrorKinds) {
-    errors[kind_name(k)] = r.error_count(k);
-    const std::string& example = r.error_examples[static_cast<std::size_t>(k)];
-    if (!example.empty()) error_examples[kind_name(k)] = example;
-  }
-  json::object status_codes;
-  for (const auto& [code, count] : r.status_codes)
-    status_codes[std::to_string(code)] = count;
-  json::array histogram = histogram_json(r.histogram);
-  json::object run{{"mode", mode_name(r.mode)},
-                   {"requests", r.requests},
-                   {"succeeded", r.succeeded},
-                   {"failed", r.failed},
-                   {"aborted", r.aborted},
-                   {"dropped", r.dropped},
-                   {"errors", std::move(errors)},
-                   {"error_examples", std::move(error_examples)},
-                   {"status_codes", std::move(status_codes)},
-                   {"elapsed_s", r.elapsed_s},
-                   // Succeeded per second; total_rps counts the failed too.
-                   {"rps", r.rps},
-                   {"total_rps", r.total_rps},
-                   {"bytes_received", r.bytes_received},
-                   {"connections", r.connections},
-                   {"latency_ms", latency_json(r.latency)},
-                   {"service_time_ms", latency_json(r.service_time)},
-                   {"connect_ms", latency_json(r.connect_time)},
-                   {"histogram", std::move(histogram)},
-                   {"after_deadline", r.after_deadline},
-                   {"reconnects", r.reconnects},
-                   {"redirects", r.redirects},
-                   {"cross_origin_redirects", r.cross_origin_redirects},
-                   {"unfollowed_cross_origin_redirects", r.unfollowed_cross_origin},
-                   {"cpu_s", r.cpu_s},
-                   {"interrupted", r.interrupted}};
-  run["connect_histogram"] = histogram_json(r.connect_histogram);
-  run["ttfb_histogram"] = histogram_json(r.ttfb_histogram);
-  run["body_histogram"] = histogram_json(r.body_histogram);
-  if (r.tls_handshake_histogram.count() != 0) {
-    run["tls_handshake_histogram"] = histogram_json(r.tls_handshake_histogram);
-  }
-  if (r.loop_lag_histogram.count() != 0) {
-    run["loop_lag_histogram"] = histogram_json(r.loop_lag_histogram);
-  }
-  if (r.open_loop) run["service_histogram"] = histogram_json(r.service_histogram);
-  run["started_at"] = r.started_at;
-  run["ended_at"] = r.ended_at;
-  if (r.timeline.started()) {
-    run["timeline_interval_s"] = static_cast<double>(r.timeline.interval().count()) / 1e9;
-    run["timeline"] = timeline_json(r.timeline);
-  }
-  if (r.tls_full_handshakes + r.tls_resumed_handshakes != 0) {
-    run["tls"] = json::object{{"full_handshakes", r.tls_full_handshakes},
-                              {"resumed_handshakes", r.tls_resumed_handshakes},
-                              {"handshake_ms", latency_json(r.tls_handshake_time)}};
-  }
-  if (r.open_loop) {
-    run["schedule"] = json::object{{"target_rate", r.target_rate},
-                                   {"achieved_rate", r.total_rps},
-                                   {"late_starts", r.late_starts},
-                                   {"max_start_lag_ms", r.max_start_lag_ms}};
-  }
-  return run;
-}
-
-// A shard's part of the run, beside the whole run's "options".
-json::object shard_json(const Shard& shard, const Options& part) {
-  json::value requests = nullptr;
-  if (part.requests != Schedule::kUnlimited) requests = part.requests;
-  return {{"index", shard.index},
-          {"count", shard.count},
-          {"requests", std::move(requests)},
-          {"concurrency", part.concurrency},
-          {"rate", part.rate},
-          {"warmup_requests", part.warmup_requests}};
 }
 
 json::object merged_shards_json(const Report& report) {
   json::array rows;
   std::vector<bool> present(report.shard_count, false);
   for (const ShardRow& r : report.shard_rows) {
-    if (r.shard.index < present.size()) present[r.shard.index] = true;
+    if (r.shard_index < present.size()) present[r.shard_index] = true;
     json::value skew = nullptr;
     if (r.start_skew_ms) skew = *r.start_skew_ms;
     rows.push_back(json::object{{"file", r.file},
-                                {"index", r.shard.index},
+                                {"index", r.shard_index},
                                 {"mode", mode_name(r.mode)},
                                 {"requests", r.requests},
                                 {"failed", r.failed},
@@ -284,8 +142,8 @@ std::string format_json(const Report& report) {
     runs.push_back(std::move(run));
   }
   json::object doc{{"tool", "httpbench"},        {"schema_version", kSchemaVersion},
-                   {"version", report.version},  {"url", report.options.target.url()},
-                   {"dns_ms", dns_json(report)}, {"options", options_json(report.options)},
+                   {"version", report.version},  {"url", report.description.url},
+                   {"dns_ms", dns_json(report)}, {"options", options_json(report.description)},
                    {"runs", std::move(runs)},    {"interrupted", report.interrupted}};
   if (report.comparison) {
     json::object speedup;
@@ -299,15 +157,7 @@ std::string format_json(const Report& report) {
                                      {"time_saved_pct", std::move(time_saved)}};
   }
   add_report_insight_json(report, doc);
-  if (!report.options.request_lines.empty()) {
-    json::array lines;
-    for (const RequestLine& line : report.options.request_lines)
-      lines.emplace_back(line.label());
-    doc["options"].as_object()["urls"] = std::move(lines);
-  }
-  if (report.shard && report.shard_options) {
-    doc["shard"] = shard_json(*report.shard, *report.shard_options);
-  }
+  if (report.description.shard) doc["shard"] = shard_json(*report.description.shard);
   if (report.start_at) {
     doc["start_at"] = *report.start_at;
     doc["start_skew_ms"] = report.start_skew_ms;
@@ -316,7 +166,7 @@ std::string format_json(const Report& report) {
   if (report.sweep) doc["sweep"] = sweep_json(*report.sweep);
   if (report.manifest) doc["manifest"] = manifest_json(*report.manifest);
   if (report.trial_stats) doc["trials"] = trials_json(report);
-  if (!report.options.checks.empty() || !report.checks.empty()) {
+  if (!report.description.checks.empty() || !report.checks.empty()) {
     doc["checks"] = checks_json(report.checks);
     doc["checks_passed"] = !report.any_check_failed();
   }

@@ -5,8 +5,6 @@
 #include <fmt/format.h>
 #include <boost/json/array.hpp>
 
-#include "httpbench/engine/schedule.hpp"
-#include "httpbench/report/dns_note.hpp"
 #include "httpbench/report/text_format.hpp"
 
 namespace httpbench {
@@ -28,18 +26,12 @@ constexpr const char* kFitMethod =
 std::string format_sweep_text(const Report& report) {
   fmt::memory_buffer buf;
   Out out(buf);
-  const Options& o = report.options;
+  const RunDescription& o = report.description;
   const SweepSummary& s = *report.sweep;
-  fmt::format_to(out, "httpbench {}: {}\n", report.version, o.target.url());
-  std::string amount;
-  if (o.requests != Schedule::kUnlimited) amount = fmt::format("{} requests", o.requests);
-  if (o.duration) {
-    amount += fmt::format("{}{}", amount.empty() ? "" : " or ",
-                          format_seconds(static_cast<double>(o.duration->count()) / 1e9));
-  }
-  fmt::format_to(out, "concurrency sweep of the async mode: {} per level, keep-alive {}\n", amount,
-                 o.keep_alive ? "on" : "off");
-  if (const auto why = no_dns_lookup_reason(o)) {
+  fmt::format_to(out, "httpbench {}: {}\n", report.version, o.url);
+  fmt::format_to(out, "concurrency sweep of the async mode: {} per level, keep-alive {}\n",
+                 run_amount(o), o.keep_alive.value_or(true) ? "on" : "off");
+  if (const auto& why = o.no_dns_lookup) {
     fmt::format_to(out, "no DNS lookup ({})\n\n", *why);
   } else {
     fmt::format_to(out, "DNS resolved once before the run in {}\n\n", format_ms(report.dns_ms));

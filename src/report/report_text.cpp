@@ -7,10 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "httpbench/cli/request_options.hpp"
-#include "httpbench/connection/route.hpp"
-#include "httpbench/engine/schedule.hpp"
-#include "httpbench/report/dns_note.hpp"
+#include "httpbench/codec/url.hpp"
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/report_insight.hpp"
 #include "httpbench/report/report_merge.hpp"
@@ -266,30 +263,33 @@ void write_checks(Out out, const std::vector<CheckOutcome>& checks) {
 
 // The request line and every header sent, credentials redacted; only when it is not the plain GET
 // every run sent before methods, headers and bodies existed, so that output stays as it was.
-void write_request(Out out, const Options& o) {
-  if (o.method == "GET" && o.headers.empty() && !o.body && !o.content_type && !o.basic_auth &&
-      !o.http10) {
+void write_request(Out out, const RunDescription& d) {
+  const std::string method = d.method.value_or("GET");
+  const bool http10 = d.http_version == "1.0";
+  if (method == "GET" && d.headers_given.empty() && !d.body_bytes && !d.content_type &&
+      !d.basic_auth && !http10) {
     return;
   }
-  fmt::format_to(out, "request    {} {} HTTP/{}", o.method, o.target.target,
-                 o.http10 ? "1.0" : "1.1");
-  if (o.body) fmt::format_to(out, " with a {} body", format_bytes(o.body->size()));
+  fmt::format_to(out, "request    {} {} HTTP/{}", method, d.request_target, http10 ? "1.0" : "1.1");
+  if (d.body_bytes) fmt::format_to(out, " with a {} body", format_bytes(*d.body_bytes));
   fmt::format_to(out, "\n");
-  for (const Header& h : request_headers(o))
-    fmt::format_to(out, "  {}\n", display_header(h));
+  if (d.headers) {
+    for (const std::string& h : *d.headers)
+      fmt::format_to(out, "  {}\n", h);
+  }
 }
 
 // A shard's part of the whole run, and how punctually it started.
 void write_shard(Out out, const Report& report) {
-  if (report.shard && report.shard_options) {
-    const Options& part = *report.shard_options;
-    fmt::format_to(out, "shard {}/{}: this process ran ", report.shard->index, report.shard->count);
-    if (part.requests != Schedule::kUnlimited) {
-      fmt::format_to(out, "{} of the {} requests, ", part.requests, report.options.requests);
+  const RunDescription& d = report.description;
+  if (d.shard) {
+    const ShardPart& part = *d.shard;
+    fmt::format_to(out, "shard {}/{}: this process ran ", part.index, part.count);
+    if (part.requests && d.requests) {
+      fmt::format_to(out, "{} of the {} requests, ", *part.requests, *d.requests);
     }
-    fmt::format_to(out, "concurrency {} of {}", part.concurrency, report.options.concurrency);
-    if (part.rate > 0)
-      fmt::format_to(out, ", rate {:.1f} of {:.1f} req/s", part.rate, report.options.rate);
+    fmt::format_to(out, "concurrency {} of {}", part.concurrency, d.concurrency.value_or(0));
+    if (part.rate > 0) fmt::format_to(out, ", rate {:.1f} of {:.1f} req/s", part.rate, d.rate);
     fmt::format_to(out, "\n");
   }
   if (report.start_at) {
@@ -301,7 +301,7 @@ void write_shard(Out out, const Report& report) {
 void write_shard_rows(Out out, const Report& report) {
   std::vector<bool> present(report.shard_count, false);
   for (const ShardRow& r : report.shard_rows)
-    present[r.shard.index] = true;
+    present[r.shard_index] = true;
   const auto n = static_cast<std::size_t>(std::count(present.begin(), present.end(), true));
   fmt::format_to(out, "\nShards: {} of {}{}\n", n, report.shard_count,
                  n == report.shard_count ? "" : " (incomplete: totals cover only these)");
@@ -309,7 +309,7 @@ void write_shard_rows(Out out, const Report& report) {
                  "requests", "failed", "req/s", "start skew", "file");
   for (const ShardRow& r : report.shard_rows) {
     fmt::format_to(out, "  {:>7}  {:<8} {:>10} {:>8} {:>12.1f} {:>12}  {}\n",
-                   fmt::format("{}/{}", r.shard.index, r.shard.count), mode_name(r.mode),
+                   fmt::format("{}/{}", r.shard_index, r.shard_count), mode_name(r.mode),
                    r.requests, r.failed, r.rps, r.start_skew_ms ? format_ms(*r.start_skew_ms) : "-",
                    r.file);
   }
@@ -321,8 +321,8 @@ std::string format_text(const Report& report, const TextStyle& style) {
   if (report.sweep) return format_sweep_text(report);
   fmt::memory_buffer buf;
   Out out(buf);
-  const Options& o = report.options;
-  fmt::format_to(out, "httpbench {}: {}\n", report.version, o.target.url());
+  const RunDescription& o = report.description;
+  fmt::format_to(out, "httpbench {}: {}\n", report.version, o.url);
   if (!report.merged_from.empty()) {
     fmt::format_to(out, "merged {} result files: {}\n{}\n", report.merged_from.size(),
                    fmt::join(report.merged_from, ", "),
@@ -335,38 +335,40 @@ std::string format_text(const Report& report, const TextStyle& style) {
     if (report.comparison) write_comparison(out, report);
     return fmt::to_string(buf);
   }
-  std::string amount;
-  if (o.requests != Schedule::kUnlimited) amount = fmt::format("{} requests", o.requests);
-  if (o.duration) {
-    amount += fmt::format("{}{}", amount.empty() ? "" : " or ",
-                          format_seconds(static_cast<double>(o.duration->count()) / 1e9));
+  fmt::format_to(out, "{} per mode", run_amount(o));
+  if (o.concurrency) fmt::format_to(out, ", concurrency {}", *o.concurrency);
+  if (o.keep_alive) {
+    fmt::format_to(out, ", keep-alive {}",
+                   *o.keep_alive ? "on (connections reused)" : "off (new connection per request)");
   }
-  fmt::format_to(out, "{} per mode, concurrency {}, keep-alive {}, timeout {}", amount,
-                 o.concurrency,
-                 o.keep_alive ? "on (connections reused)" : "off (new connection per request)",
-                 format_seconds(static_cast<double>(o.timeout.count()) / 1e9));
+  if (o.timeout) {
+    fmt::format_to(out, ", timeout {}",
+                   format_seconds(static_cast<double>(o.timeout->count()) / 1e9));
+  }
   if (o.rate > 0) fmt::format_to(out, ", rate {:.1f} req/s", o.rate);
-  if (!o.ok_status.is_default()) {
-    fmt::format_to(out, ", success: status {}", o.ok_status.describe());
+  if (o.ok_status && !o.ok_status_default) {
+    fmt::format_to(out, ", success: status {}", *o.ok_status);
   }
-  if (o.warmup_requests) fmt::format_to(out, ", warm-up {} requests", o.warmup_requests);
+  if (o.warmup_requests.value_or(0)) {
+    fmt::format_to(out, ", warm-up {} requests", *o.warmup_requests);
+  }
   if (o.warmup_duration) {
     fmt::format_to(out, ", warm-up {}",
                    format_seconds(static_cast<double>(o.warmup_duration->count()) / 1e9));
   }
-  if (o.trials > 1) {
+  if (o.trials.value_or(1) > 1) {
     fmt::format_to(out, ", {} trials per mode (modes alternating; each block adds up its trials)",
-                   o.trials);
+                   *o.trials);
   }
   fmt::format_to(out, "\n");
   if (o.proxy) {
-    fmt::format_to(out, "proxy      {}{}\n", display_proxy(o),
-                   o.target.scheme == "https" ? " (CONNECT tunnel)" : "");
+    fmt::format_to(out, "proxy      {}{}\n", *o.proxy,
+                   o.scheme == "https" ? " (CONNECT tunnel)" : "");
   }
   if (o.unix_socket) fmt::format_to(out, "unix socket {}\n", redact_for_display(*o.unix_socket));
   write_request(out, o);
   write_shard(out, report);
-  if (const auto why = no_dns_lookup_reason(o)) {
+  if (const auto& why = o.no_dns_lookup) {
     fmt::format_to(out, "no DNS lookup ({}{})\n\n", *why, o.proxy ? ", the proxy's host" : "");
   } else {
     fmt::format_to(out, "DNS resolved once before the run in {}{}\n\n", format_ms(report.dns_ms),

@@ -14,10 +14,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "httpbench/cli/request_options.hpp"
-#include "httpbench/engine/schedule.hpp"
 #include "httpbench/report/report.hpp"
-#include "httpbench/report/timeline_json.hpp"
+#include "httpbench/report/result_json.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/trials.hpp"
 #include "httpbench/version.hpp"
@@ -27,100 +25,6 @@ namespace httpbench {
 namespace json = boost::json;
 
 namespace {
-
-// Thrown inside this file for a bad key; the callers add the file name.
-[[noreturn]] void bad_key(std::string_view key, std::string_view why) {
-  throw UsageError(fmt::format("key '{}' {}", key, why));
-}
-
-const json::value& at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v) bad_key(key, "is missing");
-  return *v;
-}
-
-double as_number(const json::value& v, std::string_view key) {
-  if (v.is_double()) return v.get_double();
-  if (v.is_int64()) return static_cast<double>(v.get_int64());
-  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-  bad_key(key, "is not a number");
-}
-
-double number(const json::object& o, std::string_view key) {
-  return as_number(at(o, key), key);
-}
-
-double number_or(const json::object& o, std::string_view key, double fallback) {
-  const json::value* v = o.if_contains(key);
-  return v && !v->is_null() ? as_number(*v, key) : fallback;
-}
-
-std::uint64_t as_count(const json::value& v, std::string_view key) {
-  if (v.is_uint64()) return v.get_uint64();
-  if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
-  bad_key(key, "is not a count");
-}
-
-std::uint64_t count(const json::object& o, std::string_view key) {
-  return as_count(at(o, key), key);
-}
-
-std::uint64_t count_or(const json::object& o, std::string_view key, std::uint64_t fallback) {
-  const json::value* v = o.if_contains(key);
-  return v ? as_count(*v, key) : fallback;
-}
-
-const json::object& object(const json::object& o, std::string_view key) {
-  const json::value& v = at(o, key);
-  if (!v.is_object()) bad_key(key, "is not an object");
-  return v.get_object();
-}
-
-LatencySummary latency_from_json(const json::object& o) {
-  LatencySummary l;
-  l.min = number(o, "min");
-  l.mean = number(o, "mean");
-  l.stdev = number(o, "stdev");
-  l.p50 = number(o, "p50");
-  l.p75 = number(o, "p75");
-  l.p90 = number(o, "p90");
-  l.p95 = number(o, "p95");
-  l.p99 = number(o, "p99");
-  l.p999 = number(o, "p99_9");
-  l.p9999 = number(o, "p99_99");
-  l.max = number(o, "max");
-  return l;
-}
-
-Histogram histogram_from_json(const json::object& run, std::string_view key) {
-  Histogram h;
-  const json::value* v = run.if_contains(key);
-  if (!v) return h;
-  if (!v->is_array()) bad_key(key, "is not an array");
-  for (const json::value& bucket : v->get_array()) {
-    if (!bucket.is_array() || bucket.get_array().size() != 2) {
-      bad_key(key, "holds an entry that is not [upper_bound_us, count]");
-    }
-    const double upper_us = as_number(bucket.get_array()[0], key);
-    if (!(upper_us >= 0)) bad_key(key, "holds a negative bound");
-    // The bound was written as ns / 1000, so rounding back gives the exact bucket bound.
-    h.record(static_cast<std::uint64_t>(std::llround(upper_us * 1e3)),
-             as_count(bucket.get_array()[1], key));
-  }
-  return h;
-}
-
-// A file's "shard" object, nullopt when the file is not a shard's result.
-std::optional<Shard> shard_from_json(const json::object& doc) {
-  const json::value* v = doc.if_contains("shard");
-  if (!v) return std::nullopt;
-  if (!v->is_object()) bad_key("shard", "is not an object");
-  Shard s;
-  s.index = count(v->get_object(), "index");
-  s.count = count(v->get_object(), "count");
-  if (s.count == 0 || s.index >= s.count) bad_key("shard", "has an index outside 0..count-1");
-  return s;
-}
 
 // The first key whose value differs between two "options" objects, as "key=a" vs "key=b".
 std::pair<std::string, std::string> first_difference(const json::object& a, const json::object& b) {
@@ -202,39 +106,6 @@ class ShardSet {
   // The file of each shard index, empty while none.
   std::vector<std::string> owners_;
 };
-
-std::chrono::nanoseconds from_seconds(double s) {
-  return std::chrono::nanoseconds(std::llround(s * 1e9));
-}
-
-// The first file's options, as far as it records them; what it does not record keeps the
-// default (the HTML report of a merge shows the recorded values only, MergeSummary::options).
-Options options_from_json(const json::object& o) {
-  Options out;
-  if (const json::value* c = o.if_contains("compare"); c && c->is_bool())
-    out.compare = c->get_bool();
-  if (const json::value* m = o.if_contains("method"); m && m->is_string())
-    out.method = m->get_string();
-  if (const json::value* v = o.if_contains("http_version"); v && v->is_string()) {
-    out.http10 = v->get_string() == "1.0";
-  }
-  if (const json::value* k = o.if_contains("keep_alive"); k && k->is_bool()) {
-    out.keep_alive = k->get_bool();
-  }
-  if (o.contains("concurrency")) out.concurrency = count(o, "concurrency");
-  out.rate = number_or(o, "rate", 0);
-  const json::value* requests = o.if_contains("requests");
-  out.requests =
-      requests && !requests->is_null() ? as_count(*requests, "requests") : Schedule::kUnlimited;
-  if (const json::value* d = o.if_contains("duration_s"); d && !d->is_null()) {
-    out.duration = from_seconds(as_number(*d, "duration_s"));
-  }
-  if (o.contains("timeout_s")) out.timeout = from_seconds(number(o, "timeout_s"));
-  if (o.contains("connect_timeout_s")) {
-    out.connect_timeout = from_seconds(number(o, "connect_timeout_s"));
-  }
-  return out;
-}
 
 // An option's value as text: strings bare, anything else as JSON; "(not recorded)" when absent.
 std::string option_text(const json::object& options, std::string_view key) {
@@ -355,114 +226,7 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 json::object load_result_document(const std::string& path) {
-  const std::string text = read_file(path);
-  boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec) throw UsageError(fmt::format("'{}' is not JSON: {}", path, ec.message()));
-  const json::object* o = doc.if_object();
-  const json::value* tool = o ? o->if_contains("tool") : nullptr;
-  if (!tool || !tool->is_string() || tool->get_string() != "httpbench") {
-    throw UsageError(fmt::format("'{}' is not an httpbench result", path));
-  }
-  const json::value* schema = o->if_contains("schema_version");
-  // Version 1 counted every status as a success and rps as all that ended; its files still read
-  // (a baseline saved before the change), with those meanings.
-  if (!schema || !schema->is_int64() || schema->get_int64() < 1 ||
-      schema->get_int64() > kSchemaVersion) {
-    throw UsageError(
-        fmt::format("'{}': unsupported schema_version (expected 1 to {})", path, kSchemaVersion));
-  }
-  const json::value* runs = o->if_contains("runs");
-  if (!runs || !runs->is_array()) {
-    throw UsageError(fmt::format("'{}': key 'runs' is missing", path));
-  }
-  return std::move(doc.get_object());
-}
-
-RunResult run_from_json(const json::object& o) {
-  RunResult r;
-  const json::value& mode = at(o, "mode");
-  if (!mode.is_string()) bad_key("mode", "is not a string");
-  r.mode = parse_mode(mode.get_string());
-  r.requests = count(o, "requests");
-  r.succeeded = count(o, "succeeded");
-  r.failed = count(o, "failed");
-  r.aborted = count_or(o, "aborted", 0);
-  const json::object& errors = object(o, "errors");
-  for (ErrorKind k : kAllErrorKinds) {
-    r.errors[static_cast<std::size_t>(k)] = count_or(errors, kind_name(k), 0);
-  }
-  if (const json::value* examples = o.if_contains("error_examples"); examples) {
-    for (ErrorKind k : kAllErrorKinds) {
-      const json::value* e =
-          examples->is_object() ? examples->get_object().if_contains(kind_name(k)) : nullptr;
-      if (e && e->is_string()) r.error_examples[static_cast<std::size_t>(k)] = e->get_string();
-    }
-  }
-  for (const auto& [code, n] : object(o, "status_codes")) {
-    unsigned status = 0;
-    const std::string_view text = code;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), status);
-    if (ec != std::errc{} || ptr != text.data() + text.size()) {
-      bad_key("status_codes", "has a key that is not a status code");
-    }
-    r.status_codes[status] = as_count(n, "status_codes");
-  }
-  r.elapsed_s = number(o, "elapsed_s");
-  r.rps = number(o, "rps");
-  r.total_rps = number_or(o, "total_rps", r.rps);
-  r.dropped = count_or(o, "dropped", 0);
-  r.unfollowed_cross_origin = count_or(o, "unfollowed_cross_origin_redirects", 0);
-  r.bytes_received = count(o, "bytes_received");
-  r.connections = count(o, "connections");
-  r.cpu_s = number_or(o, "cpu_s", 0);
-  r.latency = latency_from_json(object(o, "latency_ms"));
-  if (o.contains("service_time_ms"))
-    r.service_time = latency_from_json(object(o, "service_time_ms"));
-  if (o.contains("connect_ms")) r.connect_time = latency_from_json(object(o, "connect_ms"));
-  r.histogram = histogram_from_json(o, "histogram");
-  r.service_histogram = histogram_from_json(o, "service_histogram");
-  r.connect_histogram = histogram_from_json(o, "connect_histogram");
-  // The insight figures (absent from files of older versions: zero).
-  r.ttfb_histogram = histogram_from_json(o, "ttfb_histogram");
-  r.body_histogram = histogram_from_json(o, "body_histogram");
-  r.tls_handshake_histogram = histogram_from_json(o, "tls_handshake_histogram");
-  r.loop_lag_histogram = histogram_from_json(o, "loop_lag_histogram");
-  r.ttfb_time = summarize_latency(r.ttfb_histogram);
-  r.body_time = summarize_latency(r.body_histogram);
-  r.tls_handshake_time = summarize_latency(r.tls_handshake_histogram);
-  r.loop_lag = summarize_latency(r.loop_lag_histogram);
-  if (const json::value* c = o.if_contains("concurrency"); c && c->is_object()) {
-    r.concurrency_requested = count_or(c->get_object(), "requested", 0);
-    r.concurrency_mean = number_or(c->get_object(), "achieved_mean", 0);
-    r.concurrency_peak = count_or(c->get_object(), "achieved_peak", 0);
-  }
-  if (const json::value* c = o.if_contains("connection_use"); c && c->is_object()) {
-    r.connections_reused = count_or(c->get_object(), "reused", 0);
-  }
-  if (const json::value* c = o.if_contains("client"); c && c->is_object()) {
-    r.client_threads = count_or(c->get_object(), "threads", 1);
-  }
-  if (const json::value* m = o.if_contains("resources"); m && m->is_object()) {
-    r.rss_start_kb = count_or(m->get_object(), "rss_start_kb", 0);
-    r.rss_peak_kb = count_or(m->get_object(), "rss_peak_kb", 0);
-  }
-  r.after_deadline = count_or(o, "after_deadline", 0);
-  r.reconnects = count_or(o, "reconnects", 0);
-  r.redirects = count_or(o, "redirects", 0);
-  r.cross_origin_redirects = count_or(o, "cross_origin_redirects", 0);
-  if (const json::value* s = o.if_contains("schedule"); s && s->is_object()) {
-    r.open_loop = true;
-    r.target_rate = number_or(s->get_object(), "target_rate", 0);
-    r.late_starts = count_or(s->get_object(), "late_starts", 0);
-    r.max_start_lag_ms = number_or(s->get_object(), "max_start_lag_ms", 0);
-  }
-  r.started_at = number_or(o, "started_at", 0);
-  r.ended_at = number_or(o, "ended_at", 0);
-  r.timeline = timeline_from_json(o);
-  const json::value* interrupted = o.if_contains("interrupted");
-  r.interrupted = interrupted && interrupted->is_bool() && interrupted->get_bool();
-  return r;
+  return parse_result_document(read_file(path), path);
 }
 
 Report merge_result_files(const std::vector<std::string>& paths, bool require_complete) {
@@ -474,36 +238,35 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
   report.merged_from = paths;
   std::vector<std::vector<RunResult>> by_mode;
   std::string url;
+  // Compared only when every file says so.
+  bool compare = true;
   for (const std::string& path : paths) {
     const json::object doc = load_result_document(path);
     std::optional<Shard> shard;
     std::optional<double> skew;
     try {
-      shard = shard_from_json(doc);
-      if (doc.contains("start_at")) skew = number(doc, "start_skew_ms");
-      const json::value& u = at(doc, "url");
-      if (!u.is_string()) bad_key("url", "is not a string");
-      const json::object& options = object(doc, "options");
+      if (const std::optional<ShardPart> part = shard_from_json(doc)) {
+        shard = Shard{part->index, part->count};
+      }
+      if (doc.contains("start_at")) skew = required_number(doc, "start_skew_ms");
+      const std::string u = required_string(doc, "url");
+      const json::object& options = required_object(doc, "options");
       if (url.empty()) {
-        url = u.get_string();
-        report.options = options_from_json(options);
-        report.options.target = parse_target(url);
-      } else if (u.get_string() != url) {
+        url = u;
+        report.description = description_from_json(url, options);
+      } else if (u != url) {
         throw UsageError(
             fmt::format("target '{}' differs from '{}': only results of the same "
                         "target can be merged",
-                        std::string_view(u.get_string()), url));
+                        u, url));
       }
-      if (const json::value* c = options.if_contains("compare");
-          !c || !c->is_bool() || !c->get_bool()) {
-        report.options.compare = false;
-      }
-      for (const json::value& v : at(doc, "runs").get_array()) {
-        if (!v.is_object()) bad_key("runs", "holds an entry that is not an object");
+      compare = compare && optional_bool(options, "compare").value_or(false);
+      for (const json::value& v : required_array(doc, "runs")) {
+        if (!v.is_object()) bad_result_key("runs", "holds an entry that is not an object");
         RunResult run = run_from_json(v.get_object());
         if (shard) {
-          report.shard_rows.push_back(
-              ShardRow{path, *shard, run.mode, run.requests, run.failed, run.rps, skew});
+          report.shard_rows.push_back(ShardRow{path, shard->index, shard->count, run.mode,
+                                               run.requests, run.failed, run.rps, skew});
         }
         auto slot = std::find_if(by_mode.begin(), by_mode.end(),
                                  [&](const auto& runs) { return runs.front().mode == run.mode; });
@@ -513,15 +276,12 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
           slot->push_back(std::move(run));
         }
       }
-      const json::value* interrupted = doc.if_contains("interrupted");
-      if (interrupted && interrupted->is_bool() && interrupted->get_bool()) {
-        report.interrupted = true;
-      }
+      if (optional_bool(doc, "interrupted").value_or(false)) report.interrupted = true;
     } catch (const UsageError& e) {
       throw UsageError(fmt::format("'{}': {}", path, e.what()));
     }
-    shards.add(path, shard, object(doc, "options"));
-    table.add(path, object(doc, "options"));
+    shards.add(path, shard, doc.at("options").get_object());
+    table.add(path, doc.at("options").get_object());
   }
   if (require_complete && !shards.sharded()) {
     throw UsageError("--require-complete: the files are not shard results (run with --shard)");
@@ -536,7 +296,7 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
   report.shard_count = shards.count();
   std::sort(report.shard_rows.begin(), report.shard_rows.end(),
             [](const ShardRow& a, const ShardRow& b) {
-              return std::tie(a.shard.index, a.file) < std::tie(b.shard.index, b.file);
+              return std::tie(a.shard_index, a.file) < std::tie(b.shard_index, b.file);
             });
   MergeSummary summary;
   summary.differing = table.differing();
@@ -544,7 +304,8 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
   double busy_total = 0;
   double overlapped_total = 0;
   bool all_stamped = true;
-  report.options.modes.clear();
+  // The modes merged, in the order the files first gave them.
+  report.description.modes.clear();
   for (const auto& runs : by_mode) {
     RunResult merged = combine_runs(runs);
     MergeModeSpan span;
@@ -588,14 +349,14 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
     merged.concurrency_mean = merged.elapsed_s > 0 ? in_flight_area / merged.elapsed_s : 0;
     for (UrlResult& line : merged.urls)
       summarize_url(line, merged.elapsed_s);
-    report.options.modes.push_back(merged.mode);
+    report.description.modes.push_back(merged.mode);
     report.runs.push_back(std::move(merged));
     summary.modes.push_back(span);
   }
   if (all_stamped) summary.overlap = busy_total > 0 ? overlapped_total / busy_total : 0.0;
   report.merge = std::move(summary);
-  report.options.compare = report.options.compare && report.runs.size() >= 2;
-  if (report.options.compare) report.comparison = compare_runs(report.runs);
+  report.description.compare = compare && report.runs.size() >= 2;
+  if (report.description.compare) report.comparison = compare_runs(report.runs);
   return report;
 }
 

@@ -1,7 +1,5 @@
 #include "httpbench/stats/results.hpp"
 
-#include <algorithm>
-
 #include "httpbench/stats/recorder.hpp"
 
 namespace httpbench {
@@ -137,30 +135,6 @@ std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs) {
     c.speedups.push_back(s);
   }
   return c;
-}
-
-bool Report::any_check_failed() const {
-  for (const CheckOutcome& c : checks) {
-    if (!c.passed) return true;
-  }
-  return false;
-}
-
-bool Report::any_failed_beyond_budget() const {
-  for (const RunResult& r : runs) {
-    if (r.failed != 0 && std::find(error_budget_modes.begin(), error_budget_modes.end(), r.mode) ==
-                             error_budget_modes.end()) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool Report::any_failed() const {
-  for (const RunResult& r : runs) {
-    if (r.failed != 0) return true;
-  }
-  return false;
 }
 
 }  // namespace httpbench

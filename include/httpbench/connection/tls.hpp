@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "httpbench/defaults.hpp"
+
 namespace boost::asio::ssl {
 class context;
 }
@@ -20,7 +22,7 @@ struct TlsOptions {
   std::optional<std::string> cert_file;
   std::optional<std::string> key_file;
   // Lowest protocol version accepted: "1.2" or "1.3".
-  std::string min_version = "1.2";
+  std::string min_version = defaults::kTlsMinVersion;
 
   // Throws UsageError on an unknown version or a certificate without its key.
   void validate() const;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "httpbench/stats/results.hpp"
+#include "httpbench/report/report_model.hpp"
 
 namespace httpbench {
 

@@ -6,7 +6,8 @@
 
 #include <string>
 
-#include "httpbench/stats/results.hpp"
+#include "httpbench/report/report_model.hpp"
+#include "httpbench/report/result_json.hpp"
 
 namespace httpbench {
 
@@ -17,10 +18,6 @@ struct TextStyle {
 
 // The human-readable report: one block per mode, then the comparison table when there is one.
 std::string format_text(const Report& report, const TextStyle& style = {});
-
-// The version of the JSON result format. 2: `rps` counts succeeded requests (`total_rps` all that
-// ended), statuses outside --ok-status are failures (`errors.status`), `dropped`, plain numbers.
-inline constexpr int kSchemaVersion = 2;
 
 // The report as one JSON document (see README for the keys), with a trailing newline.
 std::string format_json(const Report& report);

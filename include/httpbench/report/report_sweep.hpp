@@ -6,7 +6,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "httpbench/stats/results.hpp"
+#include "httpbench/report/report_model.hpp"
 
 namespace httpbench {
 

@@ -10,18 +10,15 @@
 
 #include <boost/json/object.hpp>
 
-#include "httpbench/stats/results.hpp"
+#include "httpbench/report/report_model.hpp"
+#include "httpbench/report/result_json.hpp"
 
 namespace httpbench {
 
-// Reads and parses an httpbench JSON result (schema_version 1). Throws UsageError naming the file
-// when it cannot be read, is not JSON, or is not an httpbench result.
+// Reads and parses an httpbench JSON result (schema_version 1 or 2; parse_result_document). Throws
+// UsageError naming the file when it cannot be read, is not JSON, or is not an httpbench result.
+// Its runs read back with run_from_json (result_json.hpp).
 boost::json::object load_result_document(const std::string& path);
-
-// One entry of "runs". The latency histogram is rebuilt from "histogram" by recording each
-// bucket's count at its upper bound, which falls in the same bucket, so merges stay exact.
-// Throws UsageError when a key is missing or has the wrong type.
-RunResult run_from_json(const boost::json::object& run);
 
 // Merges files of the same target: runs of the same mode add up (counts and histograms exactly),
 // the wall time is the span from the earliest start to the latest end (the longest elapsed_s when

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "httpbench/cli/options.hpp"
+#include "httpbench/stats/mode.hpp"
 
 namespace httpbench {
 

@@ -5,23 +5,17 @@
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "httpbench/cli/options.hpp"
-#include "httpbench/report/baseline.hpp"
-#include "httpbench/report/checks.hpp"
-#include "httpbench/report/manifest.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/histogram.hpp"
-#include "httpbench/stats/merge_summary.hpp"
-#include "httpbench/stats/scalability.hpp"
+#include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/run_timing.hpp"
 #include "httpbench/stats/timeline.hpp"
-#include "httpbench/stats/trials.hpp"
 
 namespace httpbench {
 
@@ -57,26 +51,6 @@ struct UrlResult {
 
 // Fills the figures of `line` from its counts, over `elapsed_s` of wall time.
 void summarize_url(UrlResult& line, double elapsed_s);
-
-// What the runner measured around a mode, beside the recorder.
-struct RunTiming {
-  // Wall time from the first request sent to the last response, nanoseconds.
-  std::chrono::nanoseconds elapsed{0};
-  // CPU time (user + sys) of the threads that ran the mode, nanoseconds.
-  std::chrono::nanoseconds cpu{0};
-  // The run was cut short by Ctrl-C.
-  bool interrupted = false;
-  // Wall-clock start and end of the measured phase, Unix seconds (0 when unknown), so results
-  // of separate processes can be merged over their span.
-  double started_at = 0;
-  double ended_at = 0;
-  // Client threads that ran the mode (the CPU time is theirs).
-  std::uint64_t client_threads = 1;
-  // Resident memory of the process when the mode started, and its peak during the mode, KiB;
-  // 0 when unknown.
-  std::uint64_t rss_start_kb = 0;
-  std::uint64_t rss_peak_kb = 0;
-};
 
 struct RunResult {
   Mode mode = Mode::async;
@@ -210,64 +184,5 @@ struct Comparison {
 
 // Compares every run with the first; nullopt with fewer than two runs.
 std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs);
-
-// httpbench merge of shard files: one file's run of one mode.
-struct ShardRow {
-  std::string file;
-  Shard shard;
-  Mode mode = Mode::async;
-  std::uint64_t requests = 0;
-  std::uint64_t failed = 0;
-  double rps = 0;
-  // How late the shard began sending after --start-at, milliseconds; nullopt without --start-at.
-  std::optional<double> start_skew_ms;
-};
-
-// Everything a reporter prints.
-struct Report {
-  std::string version;
-  Options options;
-  std::vector<RunResult> runs;
-  std::optional<Comparison> comparison;
-  bool interrupted = false;
-  // Time to resolve the host name before the run, milliseconds.
-  double dns_ms = 0;
-  // Every trial of each mode, in the order of `runs`; each run in `runs` is the combination of its
-  // trials. Empty for merged files.
-  std::vector<std::vector<RunResult>> trials;
-  // Medians and intervals over the trials.
-  std::optional<TrialStats> trial_stats;
-  // --baseline: the change of each figure against the saved run.
-  std::optional<BaselineComparison> baseline;
-  // --check outcomes, in the order given.
-  std::vector<CheckOutcome> checks;
-  // httpbench merge: the files merged into `runs`, how their runs lay in time and which options
-  // differ between them.
-  std::vector<std::string> merged_from;
-  std::optional<MergeSummary> merge;
-  // --sweep: the curve over the levels, whose runs are `runs` in the same order.
-  std::optional<SweepSummary> sweep;
-  // Versions, machine, target facts and command line; set for every run and merge.
-  std::optional<Manifest> manifest;
-  // --shard: this process ran this part of the work; `options` describe the whole run, and
-  // `shard_options` this part of it.
-  std::optional<Shard> shard;
-  std::optional<Options> shard_options;
-  // --start-at: the instant asked for, Unix seconds, and how late sending began, milliseconds.
-  std::optional<double> start_at;
-  double start_skew_ms = 0;
-  // httpbench merge of shard files: the shard count, and a row per file and mode.
-  std::uint64_t shard_count = 0;
-  std::vector<ShardRow> shard_rows;
-
-  // Modes whose failures an errors check (--check errors<1%) judges instead of the rule that any
-  // failure fails the run.
-  std::vector<Mode> error_budget_modes;
-
-  bool any_failed() const;
-  // Some mode without an error budget had a failure.
-  bool any_failed_beyond_budget() const;
-  bool any_check_failed() const;
-};
 
 }  // namespace httpbench

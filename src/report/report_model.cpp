@@ -1,0 +1,31 @@
+#include "httpbench/report/report_model.hpp"
+
+#include <algorithm>
+
+namespace httpbench {
+
+bool Report::any_check_failed() const {
+  for (const CheckOutcome& c : checks) {
+    if (!c.passed) return true;
+  }
+  return false;
+}
+
+bool Report::any_failed_beyond_budget() const {
+  for (const RunResult& r : runs) {
+    if (r.failed != 0 && std::find(error_budget_modes.begin(), error_budget_modes.end(), r.mode) ==
+                             error_budget_modes.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Report::any_failed() const {
+  for (const RunResult& r : runs) {
+    if (r.failed != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace httpbench
