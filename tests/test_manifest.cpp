@@ -1,5 +1,6 @@
 // The reproducibility manifest in every JSON result: versions, machine, target facts, and the
 // command line with its credentials redacted.
+#include "httpbench/cli/collect_manifest.hpp"
 #include "httpbench/report/manifest.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,6 @@
 // httpbench merge: two real runs merged exactly (counts and histogram buckets add, percentiles
 // from the merged histogram), and the CSV format's header and rows.
+#include "httpbench/report/result_json.hpp"
 #include "httpbench/scale/merge.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,7 @@
 // Routes to the target: Unix domain sockets (--unix-socket, serve --unix-socket) and HTTP proxies
 // (--proxy, CONNECT tunnels, --proxy-user, --proxy-from-env), in every mode, against the built-in
 // server and the test proxy on loopback.
+#include "httpbench/cli/route_options.hpp"
 #include "httpbench/connection/route.hpp"
 
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@
 #include <boost/json/parse.hpp>
 
 #include "httpbench/cli/cli.hpp"
+#include "httpbench/cli/collect_manifest.hpp"
 #include "httpbench/cli/options.hpp"
 #include "httpbench/cli/request_options.hpp"
 #include "httpbench/report/manifest.hpp"

@@ -17,6 +17,7 @@
 #include "httpbench/cli/plan.hpp"
 #include "httpbench/codec/url.hpp"
 #include "httpbench/engine/schedule.hpp"
+#include "httpbench/report/result_json.hpp"
 #include "httpbench/scale/merge.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/results.hpp"

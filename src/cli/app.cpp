@@ -15,8 +15,10 @@
 
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/cli/client_setup.hpp"
+#include "httpbench/cli/collect_manifest.hpp"
 #include "httpbench/cli/describe_run.hpp"
 #include "httpbench/cli/request_options.hpp"
+#include "httpbench/cli/route_options.hpp"
 #include "httpbench/codec/first_contact.hpp"
 #include "httpbench/connection/resolve.hpp"
 #include "httpbench/connection/route.hpp"
@@ -272,9 +274,9 @@ void check_open_file_limit(const std::vector<Mode>& modes, std::uint64_t concurr
   }
 }
 
-// Sleeps until the wall-clock instant `start_at` (Unix seconds), or until Ctrl-C. Returns how late
-// it woke, milliseconds (negative only when interrupted early). The wait is in short steps so
-// that Ctrl-C ends it promptly.
+// Sleeps until the wall-clock instant `start_at` (Unix seconds), or until Ctrl-C. Returns how
+// late it woke, milliseconds (negative only when interrupted early). The wait is in short steps
+// so that Ctrl-C ends it promptly.
 double wait_until(double start_at, const std::atomic<bool>& stop, std::ostream* err) {
   using namespace std::chrono;
   const auto now = [] { return duration<double>(system_clock::now().time_since_epoch()).count(); };

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/cli/units.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/stats/units.hpp"
 
 namespace httpbench {
 

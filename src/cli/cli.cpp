@@ -10,12 +10,13 @@
 #include <CLI/CLI.hpp>
 
 #include "httpbench/cli/request_options.hpp"
+#include "httpbench/cli/route_options.hpp"
 #include "httpbench/cli/sweep_option.hpp"
-#include "httpbench/cli/units.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/defaults.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/stats/units.hpp"
 #include "httpbench/version.hpp"
 
 namespace httpbench {

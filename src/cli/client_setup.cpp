@@ -1,6 +1,7 @@
 #include "httpbench/cli/client_setup.hpp"
 
 #include "httpbench/cli/request_options.hpp"
+#include "httpbench/cli/route_options.hpp"
 #include "httpbench/codec/first_contact.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/connection/tls.hpp"

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "httpbench/cli/request_options.hpp"
+#include "httpbench/cli/route_options.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/engine/schedule.hpp"
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "httpbench/cli/request_options.hpp"
+#include "httpbench/cli/route_options.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/stats/error.hpp"
@@ -48,7 +49,8 @@ void Options::validate() const {
     if (follow_redirects == 0) throw UsageError("--follow-cross-origin needs --follow N (N > 0)");
     if (unix_socket) {
       throw UsageError(
-          "--follow-cross-origin and --unix-socket exclude each other (the socket is one origin)");
+          "--follow-cross-origin and --unix-socket exclude each other (the socket is one "
+          "origin)");
     }
     if (proxy) {
       throw UsageError(

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/cli/units.hpp"
 #include "httpbench/defaults.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/stats/units.hpp"
 
 namespace httpbench {
 

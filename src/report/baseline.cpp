@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "httpbench/report/report_model.hpp"
-#include "httpbench/scale/merge.hpp"
+#include "httpbench/report/result_json.hpp"
 #include "httpbench/stats/error.hpp"
 
 namespace httpbench {

@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/codec/url.hpp"
 #include "httpbench/defaults.hpp"
 #include "httpbench/report/text_format.hpp"
+#include "httpbench/stats/redact.hpp"
 
 namespace httpbench {
 

@@ -12,13 +12,13 @@
 
 #include <fmt/format.h>
 
-#include "httpbench/codec/url.hpp"
 #include "httpbench/defaults.hpp"
 #include "httpbench/report/chart.hpp"
 #include "httpbench/report/equivalent_command.hpp"
 #include "httpbench/report/insight.hpp"
 #include "httpbench/report/svg.hpp"
 #include "httpbench/report/text_format.hpp"
+#include "httpbench/stats/redact.hpp"
 
 namespace httpbench {
 

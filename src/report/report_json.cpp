@@ -2,6 +2,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "httpbench/report/json_text.hpp"
+#include "httpbench/report/manifest.hpp"
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/report_insight.hpp"
 #include "httpbench/report/report_merge.hpp"

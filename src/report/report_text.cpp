@@ -7,13 +7,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "httpbench/codec/url.hpp"
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/report_insight.hpp"
 #include "httpbench/report/report_merge.hpp"
 #include "httpbench/report/report_sweep.hpp"
 #include "httpbench/report/report_urls.hpp"
 #include "httpbench/report/text_format.hpp"
+#include "httpbench/stats/redact.hpp"
 
 namespace httpbench {
 

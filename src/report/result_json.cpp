@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
@@ -486,6 +488,13 @@ std::optional<ShardPart> shard_from_json(const json::object& doc) {
   s.rate = number_or(o, "rate", 0);
   s.warmup_requests = count_or(o, "warmup_requests", 0);
   return s;
+}
+
+json::object load_result_document(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("cannot read result file '{}'", path));
+  return parse_result_document(
+      std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), path);
 }
 
 }  // namespace httpbench

@@ -16,6 +16,7 @@
 
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/result_json.hpp"
+#include "httpbench/scale/shard.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/trials.hpp"
 #include "httpbench/version.hpp"
@@ -217,17 +218,7 @@ std::pair<double, double> union_and_overlap(const std::vector<RunResult>& runs) 
   return {busy, overlapped};
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("cannot read result file '{}'", path));
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 }  // namespace
-
-json::object load_result_document(const std::string& path) {
-  return parse_result_document(read_file(path), path);
-}
 
 Report merge_result_files(const std::vector<std::string>& paths, bool require_complete) {
   if (paths.empty()) throw UsageError("merge: no result files given");

@@ -34,9 +34,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/url/parse.hpp>
 
-#include "httpbench/cli/units.hpp"
 #include "httpbench/connection/tls.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/stats/units.hpp"
 
 namespace httpbench {
 

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "httpbench/cli/cli.hpp"
-#include "httpbench/cli/units.hpp"
 #include "httpbench/codec/url.hpp"
 #include "httpbench/stats/error.hpp"
+#include "httpbench/stats/units.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);

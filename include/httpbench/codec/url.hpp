@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "httpbench/stats/redact.hpp"
+
 namespace httpbench {
 
 struct Target {
@@ -22,10 +24,6 @@ struct Target {
   // The URL in canonical form, for reports.
   std::string url() const;
 };
-
-// `url` made safe to print: userinfo replaced by "***" (also in a URL without a scheme,
-// "user:pw@host/"), control characters escaped.
-std::string redact_for_display(std::string_view url);
 
 // Parses an absolute http:// or https:// URL without credentials (a Location header, a --urls
 // line). Throws UsageError naming the problem.

@@ -10,7 +10,7 @@
 
 #include "httpbench/report/baseline.hpp"
 #include "httpbench/report/checks.hpp"
-#include "httpbench/report/manifest.hpp"
+#include "httpbench/stats/manifest.hpp"
 #include "httpbench/stats/merge_summary.hpp"
 #include "httpbench/stats/results.hpp"
 #include "httpbench/stats/run_description.hpp"

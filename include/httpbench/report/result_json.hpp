@@ -44,6 +44,11 @@ boost::json::object shard_json(const ShardPart& part);
 // with a "runs" array. Throws UsageError naming `name`.
 boost::json::object parse_result_document(std::string_view text, std::string_view name);
 
+// Reads and parses an httpbench JSON result (schema_version 1 or 2; parse_result_document). Throws
+// UsageError naming the file when it cannot be read, is not JSON, or is not an httpbench result.
+// Its runs read back with run_from_json.
+boost::json::object load_result_document(const std::string& path);
+
 LatencySummary latency_from_json(const boost::json::object& latency);
 // The histogram under `key` of a run entry; empty when the entry has none (older files).
 Histogram histogram_from_json(const boost::json::object& run, std::string_view key);

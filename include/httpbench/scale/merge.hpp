@@ -15,11 +15,6 @@
 
 namespace httpbench {
 
-// Reads and parses an httpbench JSON result (schema_version 1 or 2; parse_result_document). Throws
-// UsageError naming the file when it cannot be read, is not JSON, or is not an httpbench result.
-// Its runs read back with run_from_json (result_json.hpp).
-boost::json::object load_result_document(const std::string& path);
-
 // Merges files of the same target: runs of the same mode add up (counts and histograms exactly),
 // the wall time is the span from the earliest start to the latest end (the longest elapsed_s when
 // a file has no timestamps), requests/s is recomputed, percentiles come from the merged histogram.

@@ -1,4 +1,4 @@
-#include "httpbench/cli/units.hpp"
+#include "httpbench/stats/units.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,5 +1,6 @@
-// The one unit rule of the command line: durations ("50ms", "10s", "2m"; a bare number is
-// seconds), counts and rates ("200", "10k", "1.5M"), byte sizes ("64k", "1m") and comma lists.
+// The one unit rule of the command line, and of the built-in server's query parameters: durations
+// ("50ms", "10s", "2m"; a bare number is seconds), counts and rates ("200", "10k", "1.5M"), byte
+// sizes ("64k", "1m") and comma lists.
 #pragma once
 
 #include <chrono>
