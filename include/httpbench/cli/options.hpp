@@ -25,6 +25,13 @@ struct Header {
   std::string value;
 };
 
+// What stderr shows while a run goes on, when it is a terminal (--progress).
+enum class ProgressStyle {
+  live,   // the live panel: progress bar, rates, latency percentiles, statuses
+  plain,  // one progress line (--no-live)
+  none,   // nothing
+};
+
 struct Options {
   Target target;
   // Request method, upper case: GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS.
@@ -130,6 +137,8 @@ struct Options {
   std::vector<std::string> command_line;
   // Show a live progress line on stderr (only set when stderr is a terminal).
   bool progress = false;
+  // --progress / --no-live: how `progress` is shown.
+  ProgressStyle progress_style = ProgressStyle::live;
 
   // Throws UsageError on a value no run can use.
   void validate() const;
