@@ -179,19 +179,19 @@ std::vector<std::string> render_live_view(const LiveFrame& f, const LiveStyle& s
       format_latency(s.percentile(0.99)), format_latency(static_cast<double>(s.max_ns))));
 
   // Statuses and failures by kind.
-  std::string status = fmt::format("{}status{}  ", p.dim, p.reset);
+  std::string status = fmt::format("{}status{} ", p.dim, p.reset);
   bool any_status = false;
   for (std::size_t c = 1; c <= 5; ++c) {
     if (s.status_classes[c] == 0) continue;
-    status += fmt::format(" {}{}xx{} {}", status_color(c, p), c, p.reset,
+    status += fmt::format("  {}{}xx{} {}", status_color(c, p), c, p.reset,
                           count_text(s.status_classes[c]));
     any_status = true;
   }
   if (s.status_classes[0] != 0) {
-    status += fmt::format(" {}other{} {}", p.red, p.reset, count_text(s.status_classes[0]));
+    status += fmt::format("  {}other{} {}", p.red, p.reset, count_text(s.status_classes[0]));
     any_status = true;
   }
-  if (!any_status) status += " -";
+  if (!any_status) status += "  -";
   std::string kinds;
   for (ErrorKind k : kAllErrorKinds) {
     const std::uint64_t n = s.errors[static_cast<std::size_t>(k)];

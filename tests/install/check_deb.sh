@@ -21,12 +21,15 @@ field() { dpkg-deb -f "$deb" "$1"; }
 field Version | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+' || fail "Version: $(field Version)"
 depends=$(field Depends)
 echo "Depends: $depends"
+# The package names of Depends, one a line, without versions or alternatives' bars.
+depends_names=$(sed 's/([^)]*)//g; s/[,|]/ /g' <<<"$depends" | tr -s ' ' '\n' | sed '/^$/d')
+depends_on() { grep -qxF -- "$1" <<<"$depends_names"; }
 # The libraries the binary links, by package: C and C++ runtimes, OpenSSL, fmt, Boost.JSON/URL.
 for package in libc6 libstdc++6 libgcc-s1 libssl3 libfmt9 libboost-json1.81.0 libboost-url1.81.0; do
-  grep -qE "(^|, )$package( |,|$)" <<<"$depends" || fail "Depends lacks $package: $depends"
+  depends_on "$package" || fail "Depends lacks $package: $depends"
 done
 # Every library package named is one this machine has installed: a real Debian 12 package.
-for package in $(sed 's/([^)]*)//g; s/,/ /g; s/|/ /g' <<<"$depends"); do
+for package in $depends_names; do
   dpkg-query -W "$package" >/dev/null 2>&1 || fail "Depends names $package, which is no installed package"
 done
 grep -q "Maintainer:" <<<"$info" || fail "no Maintainer"
@@ -52,7 +55,7 @@ for lib in $(ldd "$out/root/usr/bin/httpbench" | awk '/=> \// {print $3}'); do
   owner=$(dpkg -S "$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null ||
           dpkg -S "/usr$real" 2>/dev/null) || fail "no package owns $lib"
   package=${owner%%:*}
-  grep -qE "(^|, )$package( |,|$)" <<<"$depends" || fail "Depends lacks $package (for $lib)"
+  depends_on "$package" || fail "Depends lacks $package (for $lib)"
 done
 # Stripped (CPACK_STRIP_FILES): no debug sections.
 if readelf -S "$out/root/usr/bin/httpbench" | grep -q '\.debug_info'; then

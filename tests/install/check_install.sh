@@ -53,7 +53,7 @@ bash_complete httpbench se | grep -qx serve || fail "bash: se does not complete 
 bash_complete httpbench serve --max | grep -qx -- --max-concurrent ||
   fail "bash: serve --max does not complete"
 bash_complete httpbench completions '' | grep -qx zsh || fail "bash: completions offers no shells"
-for o in $("$bin" --help | grep -oE -- '--[a-zA-Z0-9][a-zA-Z0-9.-]*' | sort -u); do
+for o in $("$bin" --help | sed '/^Examples:/,$d' | grep -oE -- '--[a-zA-Z0-9][a-zA-Z0-9.-]*' | sort -u); do
   bash_complete httpbench "$o" | grep -qx -- "$o" || fail "bash does not complete $o"
 done
 
