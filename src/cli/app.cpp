@@ -17,6 +17,7 @@
 #include "httpbench/cli/client_setup.hpp"
 #include "httpbench/cli/collect_manifest.hpp"
 #include "httpbench/cli/describe_run.hpp"
+#include "httpbench/cli/live_view.hpp"
 #include "httpbench/cli/request_options.hpp"
 #include "httpbench/cli/route_options.hpp"
 #include "httpbench/codec/first_contact.hpp"
@@ -80,53 +81,6 @@ class AtomicFile {
   // Numbers the temporary files, so that two outputs naming the same path (-o and --report) do
   // not share one.
   static inline std::atomic<unsigned> instances_{0};
-};
-
-// Prints the progress line to stderr at most every 100 ms from its own thread; workers only bump
-// atomic counters.
-class ProgressPrinter {
- public:
-  ProgressPrinter(Progress& progress, std::uint64_t total, std::ostream& err)
-      : progress_(progress), total_(total), err_(err) {}
-  ~ProgressPrinter() { finish(); }
-  ProgressPrinter(const ProgressPrinter&) = delete;
-  ProgressPrinter& operator=(const ProgressPrinter&) = delete;
-
-  void begin(Mode mode) {
-    finish();
-    done_ = false;
-    thread_ = std::jthread([this, mode](std::stop_token st) { loop(mode, st); });
-  }
-  void finish() {
-    if (!thread_.joinable()) return;
-    thread_.request_stop();
-    thread_.join();
-    err_ << "\r\033[K" << std::flush;
-  }
-
- private:
-  void loop(Mode mode, std::stop_token st) {
-    const auto start = std::chrono::steady_clock::now();
-    while (!st.stop_requested()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      const std::uint64_t done = progress_.done.load(std::memory_order_relaxed);
-      const std::uint64_t failed = progress_.failed.load(std::memory_order_relaxed);
-      const double secs =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const std::string total =
-          total_ == Schedule::kUnlimited ? std::string("-") : std::to_string(total_);
-      err_ << fmt::format("\r\033[K[{}] {}/{}  {:.1f}s  {:.0f} req/s  errors {}", mode_name(mode),
-                          done, total, secs, secs > 0 ? static_cast<double>(done) / secs : 0.0,
-                          failed)
-           << std::flush;
-    }
-  }
-
-  Progress& progress_;
-  std::uint64_t total_;
-  std::ostream& err_;
-  bool done_ = false;
-  std::jthread thread_;
 };
 
 // Columns of the terminal on stdout, 80 when it is not a terminal.
@@ -321,7 +275,7 @@ int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out,
   }
   Progress progress;
   std::optional<ProgressPrinter> printer;
-  if (options.progress && !options.quiet) printer.emplace(progress, plan.part.requests, err);
+  if (options.progress && !options.quiet) printer.emplace(progress, options, plan.part, err);
   report.manifest = collect_manifest(options.command_line);
   if (!options.sweep.empty()) {
     // --sweep: the async mode once per level; each level's run goes into report.runs.
@@ -375,7 +329,9 @@ int run_main(const std::vector<std::string>& args, std::ostream& out, std::ostre
       case Command::merge:
         return run_merge(cl, out, err);
       case Command::bench: {
-        cl.options.progress = !cl.options.quiet && ::isatty(STDERR_FILENO);
+        cl.options.progress = !cl.options.quiet &&
+                              cl.options.progress_style != ProgressStyle::none &&
+                              ::isatty(STDERR_FILENO);
         const BenchmarkPlan plan = make_plan(cl.options);
         return run_benchmark(std::move(cl.options), plan, out, err, stop);
       }

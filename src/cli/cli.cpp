@@ -5,10 +5,12 @@
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <map>
 #include <optional>
 
 #include <CLI/CLI.hpp>
 
+#include "httpbench/cli/cli_docs.hpp"
 #include "httpbench/cli/request_options.hpp"
 #include "httpbench/cli/route_options.hpp"
 #include "httpbench/cli/sweep_option.hpp"
@@ -375,6 +377,17 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("--start-at", raw.start_at,
                  "wait until this wall-clock time before sending (RFC 3339 or Unix seconds), so "
                  "shards start together");
+  app.add_option("--progress", o.progress_style,
+                 "what stderr shows during the run when it is a terminal: live (default: a "
+                 "panel with progress, rates, latency and statuses), plain (one line) or none")
+      ->transform(CLI::CheckedTransformer(
+                      std::map<std::string, ProgressStyle>{{"live", ProgressStyle::live},
+                                                           {"plain", ProgressStyle::plain},
+                                                           {"none", ProgressStyle::none}})
+                      .description(""));
+  app.add_flag_callback(
+      "--no-live", [&o] { o.progress_style = ProgressStyle::plain; },
+      "same as --progress plain: one progress line instead of the live panel");
   add_request_options(app, raw, o);
 }
 
@@ -420,6 +433,8 @@ void name_values(CLI::App& app) {
       {"urls", "FILE"},
       {"shard", "I/N"},
       {"start-at", "TIME"},
+      {"progress", "live|plain|none"},
+      {"ok-status", "LIST"},
       {"address", "ADDR"},
       {"port", "P"},
       {"delay", "D"},
@@ -641,14 +656,20 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
   merge->add_option("--format", raw.format, "text (default), json or csv");
   merge->add_flag("--require-complete", cl.merge_require_complete,
                   "refuse shard files unless every shard of the run is there");
+  std::string shell;
+  CLI::App* completions = app.add_subcommand(
+      "completions", "print the shell completion script for bash, zsh or fish on stdout");
+  completions->add_option("shell", shell, "the shell to complete for")->type_name("bash|zsh|fish");
+  CLI::App* man = app.add_subcommand("man", "print the manual page httpbench(1) as troff");
   app.require_subcommand(0, 1);
   name_values(app);
+  arrange_help(app);
 
   // `httpbench help [serve|demo|merge]`, as git and go: the same text as --help.
   if (!args.empty() && args.front() == "help") {
     cl.command = Command::info;
     cl.message = app.help();
-    for (const CLI::App* sub : {serve, demo, merge}) {
+    for (const CLI::App* sub : {serve, demo, merge, completions, man}) {
       if (args.size() > 1 && args[1] == sub->get_name()) cl.message = sub->help("httpbench");
     }
     return cl;
@@ -692,6 +713,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
     if (!raw.requests.empty()) cl.options.requests = count_option("--requests", raw.requests, 1);
     cl.options.modes = {Mode::sync, Mode::threads, Mode::async};
     cl.options.compare = true;
+    return cl;
+  }
+  if (completions->parsed() || man->parsed()) {
+    cl.command = Command::info;
+    cl.message = man->parsed() ? man_page(app) : completion_script(app, shell);
     return cl;
   }
   if (merge->parsed()) {

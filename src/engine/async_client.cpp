@@ -426,7 +426,7 @@ Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
     }
     const ExchangeEnd end = co_await exchange(conn, run.config, run.recorder, *when, number, start);
     if (run.schedule.end() && end.at > *run.schedule.end()) run.recorder.record_after_deadline();
-    if (run.progress) run.progress->add(end.ok);
+    if (run.progress) run.progress->add(end.ok, end.at, *when, run.recorder);
   }
 
   if (--run.active == 0) {

@@ -56,7 +56,7 @@ void blocking_phase(SyncClient& client, Recorder& recorder, std::atomic<std::uin
     const std::uint64_t failed_before = recorder.failed();
     if (!client.run_one(recorder, stop, *when, number)) break;
     if (schedule.end() && Clock::now() > *schedule.end()) recorder.record_after_deadline();
-    if (progress) progress->add(recorder.failed() == failed_before);
+    if (progress) progress->add(recorder.failed() == failed_before, Clock::now(), *when, recorder);
   }
 }
 

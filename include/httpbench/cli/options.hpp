@@ -20,6 +20,13 @@
 
 namespace httpbench {
 
+// What stderr shows while a run goes on, when it is a terminal (--progress).
+enum class ProgressStyle {
+  live,   // the live panel: progress bar, rates, latency percentiles, statuses
+  plain,  // one progress line (--no-live)
+  none,   // nothing
+};
+
 struct Options {
   Target target;
   // Request method, upper case: GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS.
@@ -125,6 +132,8 @@ struct Options {
   std::vector<std::string> command_line;
   // Show a live progress line on stderr (only set when stderr is a terminal).
   bool progress = false;
+  // --progress / --no-live: how `progress` is shown.
+  ProgressStyle progress_style = ProgressStyle::live;
 
   // Throws UsageError on a value no run can use. The --check expressions are parsed, and so
   // checked, by make_plan (plan.hpp).
