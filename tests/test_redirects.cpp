@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/json/parse.hpp>
 
 #include "closed_first.hpp"
 #include "hostile_server.hpp"
@@ -327,6 +328,9 @@ TEST_P(CrossOrigin, HttpsOriginIsVerifiedWithTheCaGiven) {
       handshakes.at("full_handshakes").as_int64() + handshakes.at("resumed_handshakes").as_int64(),
       6);
   EXPECT_EQ(b.requests_received(), 6u);
+  // The target is http: a hop's handshake is not what the target negotiated.
+  const auto manifest = boost::json::parse(o.out).as_object().at("manifest").as_object();
+  EXPECT_TRUE(manifest.at("tls_version").is_null()) << manifest.at("tls_version");
 
   // Without the CA, the certificate is not trusted: a tls failure per request.
   Outcome untrusted = run(redirect_url(*a, b.url() + "secure"),

@@ -35,9 +35,13 @@ void Exchange::connected(Clock::time_point connect_start) {
 }
 
 void Exchange::handshake_done(ssl_st* ssl, Clock::time_point handshake_start) {
+  hop_handshake_done(ssl, handshake_start);
+  offer_first_contact(config_.first_contact.get(), ssl);
+}
+
+void Exchange::hop_handshake_done(ssl_st* ssl, Clock::time_point handshake_start) {
   recorder_.record_handshake(SSL_session_reused(ssl) == 1,
                              elapsed_ns(handshake_start, Clock::now()));
-  offer_first_contact(config_.first_contact.get(), ssl);
 }
 
 Clock::time_point Exchange::write_on(bool reused) {

@@ -36,7 +36,8 @@ std::optional<RedirectHop> RedirectPolicy::follow(unsigned status, std::string_v
                                                   const RequestSpec& original,
                                                   bool* other_origin_refused) const {
   if (limit_ == 0 || !is_redirect_status(status) || location.empty()) return std::nullopt;
-  const Target& origin = current.target;
+  // Relative to the origin that redirected; the target's as the run spells it when it is that one.
+  const Target& origin = same_origin(current.target, target_) ? target_ : current.target;
   // The original request's headers and credentials, with the method and body the chain has now.
   RequestSpec next = original;
   next.method = current.method;

@@ -316,7 +316,7 @@ Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin, E
     auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
     t.ec = conn.outcome(hs_ec);
     if (t.ec) co_return t;
-    x.handshake_done(conn.tls->native_handle(), handshake_start);
+    x.hop_handshake_done(conn.tls->native_handle(), handshake_start);
   }
   conn.watchdog.arm(deadline);
   const auto write_start = Clock::now();

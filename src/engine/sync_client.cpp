@@ -249,7 +249,7 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
     const auto handshake_start = Clock::now();
     if (!t.ec) tls.handshake(ssl::stream_base::client, t.ec);
     if (t.ec) return t;
-    x.handshake_done(tls.native_handle(), handshake_start);
+    x.hop_handshake_done(tls.native_handle(), handshake_start);
     stream.arm(deadline, stop);
     t = transfer(tls, buffer, codec, x.request(), Clock::now());
     close_without_notify(tls.native_handle());

@@ -38,9 +38,12 @@ class Exchange {
   Clock::time_point connect_deadline() const;
 
   // Establishing a connection: it was set up (TCP, and the proxy's tunnel) in the time since
-  // `connect_start`; a TLS handshake started at `handshake_start` completed on `ssl`.
+  // `connect_start`; a TLS handshake started at `handshake_start` completed on `ssl`, to the
+  // target (whose TLS version and ALPN the run's first contact keeps) or, for a hop, to another
+  // origin.
   void connected(Clock::time_point connect_start);
   void handshake_done(ssl_st* ssl, Clock::time_point handshake_start);
+  void hop_handshake_done(ssl_st* ssl, Clock::time_point handshake_start);
 
   // The request goes out on the target's connection, `reused` when it was open already. Returns
   // when its first byte is written: the start itself when only bookkeeping came between (a

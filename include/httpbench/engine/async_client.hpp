@@ -9,7 +9,7 @@
 namespace httpbench {
 
 class Recorder;
-struct Progress;
+class Progress;
 struct RunTiming;
 
 // Runs `plan.workers` connection coroutines on one io_context until the plan's requests are done

@@ -16,7 +16,7 @@
 
 namespace httpbench {
 
-struct Progress;
+class Progress;
 
 // One mode's run as the runner executes it: the workers and phases decided before the run (the
 // cli layer's plan fills it), and the facts the result records about what was asked for.

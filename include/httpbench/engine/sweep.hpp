@@ -15,7 +15,7 @@
 
 namespace httpbench {
 
-struct Progress;
+class Progress;
 
 // A sweep as the runner executes it: the async mode once per level, in increasing concurrency.
 struct SweepRun {
