@@ -3,6 +3,8 @@
 # the library packages, found by dpkg-shlibdeps), its files, and that the binary it holds runs.
 #   tests/install/check_deb.sh BUILD_DIR
 set -euo pipefail
+# No `grep -q` at the end of a pipeline: it exits at its first match, the writer may then die of
+# SIGPIPE, and pipefail fails the check (seen under load). grep ... >/dev/null reads everything.
 build=$1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -18,7 +20,7 @@ info=$(dpkg-deb -I "$deb")
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = httpbench ] || fail "Package: $(field Package)"
 [ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture: $(field Architecture)"
-field Version | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+' || fail "Version: $(field Version)"
+field Version | grep -E '^[0-9]+\.[0-9]+\.[0-9]+' >/dev/null || fail "Version: $(field Version)"
 depends=$(field Depends)
 echo "Depends: $depends"
 # The package names of Depends, one a line, without versions or alternatives' bars.
@@ -48,7 +50,7 @@ unexpected=$(grep -vE '/$|^./usr/bin/httpbench$|^./usr/share/(man|bash-completio
 
 # The packaged binary runs (unpacked, not installed: the test changes nothing on the machine).
 dpkg-deb -x "$deb" "$out/root"
-"$out/root/usr/bin/httpbench" --version | grep -q '^httpbench ' || fail "the packaged binary does not run"
+"$out/root/usr/bin/httpbench" --version | grep '^httpbench ' >/dev/null || fail "the packaged binary does not run"
 # Every shared library the binary links is in a package that Depends names (dpkg -S over ldd).
 for lib in $(ldd "$out/root/usr/bin/httpbench" | awk '/=> \// {print $3}'); do
   real=$(readlink -f "$lib")
@@ -58,7 +60,7 @@ for lib in $(ldd "$out/root/usr/bin/httpbench" | awk '/=> \// {print $3}'); do
   depends_on "$package" || fail "Depends lacks $package (for $lib)"
 done
 # Stripped (CPACK_STRIP_FILES): no debug sections.
-if readelf -S "$out/root/usr/bin/httpbench" | grep -q '\.debug_info'; then
+if readelf -S "$out/root/usr/bin/httpbench" | grep '\.debug_info' >/dev/null; then
   fail "the packaged binary is not stripped"
 fi
 echo "$(basename "$deb"): $(dpkg-deb -c "$deb" | grep -vc '/$') files"

@@ -4,6 +4,8 @@
 # (loaded by each shell and asked to complete).
 #   tests/install/check_install.sh BUILD_DIR
 set -euo pipefail
+# No `grep -q` at the end of a pipeline: it exits at its first match, the writer may then die of
+# SIGPIPE, and pipefail fails the check (seen under load). grep ... >/dev/null reads everything.
 build=$1
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
@@ -18,7 +20,7 @@ fish_completion=$prefix/share/fish/vendor_completions.d/httpbench.fish
 for f in "$bin" "$page" "$bash_completion" "$zsh_completion" "$fish_completion"; do
   [ -s "$f" ] || fail "not installed: ${f#"$prefix"/}"
 done
-"$bin" --version | grep -q '^httpbench ' || fail "the installed binary does not run"
+"$bin" --version | grep '^httpbench ' >/dev/null || fail "the installed binary does not run"
 
 # Every option spelling of the help, of the program and of each command.
 options=$( { "$bin" --help; for c in serve demo merge completions man; do "$bin" help $c; done; } |
@@ -49,18 +51,18 @@ bash_complete() {
 [ "$(bash_complete httpbench --req)" = "--requests" ] || fail "bash: --req does not complete"
 [ "$(bash_complete httpbench --mode '' | sort | tr '\n' ' ')" = "async compare sync threads " ] ||
   fail "bash: --mode does not offer the modes"
-bash_complete httpbench se | grep -qx serve || fail "bash: se does not complete to serve"
-bash_complete httpbench serve --max | grep -qx -- --max-concurrent ||
+bash_complete httpbench se | grep -x serve >/dev/null || fail "bash: se does not complete to serve"
+bash_complete httpbench serve --max | grep -x -- --max-concurrent >/dev/null ||
   fail "bash: serve --max does not complete"
-bash_complete httpbench completions '' | grep -qx zsh || fail "bash: completions offers no shells"
+bash_complete httpbench completions '' | grep -x zsh >/dev/null || fail "bash: completions offers no shells"
 for o in $("$bin" --help | sed '/^Examples:/,$d' | grep -oE -- '--[a-zA-Z0-9][a-zA-Z0-9.-]*' | sort -u); do
-  bash_complete httpbench "$o" | grep -qx -- "$o" || fail "bash does not complete $o"
+  bash_complete httpbench "$o" | grep -x -- "$o" >/dev/null || fail "bash does not complete $o"
 done
 
 # zsh: the script parses, declares itself for httpbench and lists every option of the help.
 if command -v zsh >/dev/null; then
   zsh -n "$zsh_completion" || fail "zsh: syntax error"
-  head -1 "$zsh_completion" | grep -qx '#compdef httpbench' || fail "zsh: no #compdef line"
+  head -1 "$zsh_completion" | grep -x '#compdef httpbench' >/dev/null || fail "zsh: no #compdef line"
   for o in $options; do
     grep -qF -- "$o" "$zsh_completion" || fail "zsh completion lacks $o"
   done
@@ -76,11 +78,11 @@ fi
 if command -v fish >/dev/null; then
   fish --no-config -n "$fish_completion" || fail "fish: syntax error"
   fish_complete() { fish --no-config -c "source '$fish_completion'; complete -C '$1'" | cut -f1; }
-  fish_complete 'httpbench --req' | grep -qx -- --requests || fail "fish: --req does not complete"
-  fish_complete 'httpbench --mode ' | grep -qx compare || fail "fish: --mode offers no modes"
-  fish_complete 'httpbench serve --max' | grep -qx -- --max-concurrent ||
+  fish_complete 'httpbench --req' | grep -x -- --requests >/dev/null || fail "fish: --req does not complete"
+  fish_complete 'httpbench --mode ' | grep -x compare >/dev/null || fail "fish: --mode offers no modes"
+  fish_complete 'httpbench serve --max' | grep -x -- --max-concurrent >/dev/null ||
     fail "fish: serve --max does not complete"
-  fish_complete 'httpbench ' | grep -qx merge || fail "fish: commands are not offered"
+  fish_complete 'httpbench ' | grep -x merge >/dev/null || fail "fish: commands are not offered"
 else
   echo "fish not installed: fish checked by text only" >&2
 fi
