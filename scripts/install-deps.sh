@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build ccache g++ pkg-config ca-certificates openssl
           libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-          libssl-dev libcli11-dev libfmt-dev googletest libgtest-dev libbenchmark-dev
+          libssl-dev libnghttp2-dev libcli11-dev libfmt-dev googletest libgtest-dev libbenchmark-dev
           python3-yaml
           chromium fonts-liberation
           tmux man-db groff-base bsdextrautils zsh fish dpkg-dev file)

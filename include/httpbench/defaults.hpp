@@ -19,6 +19,9 @@ inline constexpr std::chrono::nanoseconds kTimeout = std::chrono::seconds(30);
 inline constexpr std::chrono::nanoseconds kConnectTimeout = std::chrono::seconds(10);
 // Largest response header block accepted, bytes (--max-header-size).
 inline constexpr std::uint32_t kMaxHeaderSize = 1024 * 1024;
+// HTTP/2 streams in flight per connection (--streams with --http2), as h2load's -m is often set;
+// HTTP/1.x has one.
+inline constexpr std::uint32_t kHttp2Streams = 10;
 // Width of the timeline's intervals (--interval).
 inline constexpr std::chrono::nanoseconds kInterval = std::chrono::seconds(1);
 // Lowest TLS version accepted (--tls-min).

@@ -219,6 +219,8 @@ RunResult run_mode(const ModeRun& run, const ClientConfig& config, const std::at
       result = run_async(config, run, stop, progress);
       break;
   }
+  result.protocol = run.protocol;
+  result.streams_per_connection = run.streams;
   result.open_loop = run.rate > 0;
   result.target_rate = run.rate;
   result.concurrency_requested = run.concurrency;

@@ -20,6 +20,8 @@ std::string_view kind_name(ErrorKind kind) {
       return "status";
     case ErrorKind::redirect:
       return "redirect";
+    case ErrorKind::reset:
+      return "reset";
   }
   return "unknown";
 }

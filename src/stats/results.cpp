@@ -120,12 +120,14 @@ std::optional<Comparison> compare_runs(const std::vector<RunResult>& runs) {
   Comparison c;
   const RunResult& base = runs.front();
   c.baseline = base.mode;
+  c.baseline_protocol = base.protocol;
   for (std::size_t i = 1; i < runs.size(); ++i) {
     // Successful responses per second rather than total time, so that runs that ended different
     // numbers of requests (an interruption) still compare fairly, and quick errors (429, 503,
     // resets) do not pass for speed.
     Speedup s;
     s.mode = runs[i].mode;
+    s.protocol = runs[i].protocol;
     const double base_rate = successful_rps(base);
     const double rate = successful_rps(runs[i]);
     if (base_rate > 0 && rate > 0) {

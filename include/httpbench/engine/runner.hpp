@@ -12,6 +12,7 @@
 #include "httpbench/connection/client_config.hpp"
 #include "httpbench/engine/schedule.hpp"
 #include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/protocol.hpp"
 #include "httpbench/stats/results.hpp"
 
 namespace httpbench {
@@ -22,6 +23,11 @@ class Progress;
 // cli layer's plan fills it), and the facts the result records about what was asked for.
 struct ModeRun {
   Mode mode = Mode::async;
+  // The protocol of its requests (--http2, or `mode:h2` in --compare), and the most streams in
+  // flight on one connection (--streams; 1 for HTTP/1.x, and for sync and threads, whose blocking
+  // clients send one request at a time). async opens ceil(concurrency / streams) connections.
+  Protocol protocol = Protocol::http1;
+  std::uint32_t streams = 1;
   // The workers and phases of the whole mode (its measured schedule judges the merged recorder).
   RunPlan plan;
   // async: one part per event loop (io_context), each with its share of the connections,

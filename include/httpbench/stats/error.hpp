@@ -18,7 +18,8 @@ class UsageError : public std::runtime_error {
 };
 
 // Why a request failed. `status`: a complete response whose status the run does not accept
-// (status_rule.hpp); `redirect`: more redirects than --follow allows, or a loop.
+// (status_rule.hpp); `redirect`: more redirects than --follow allows, or a loop; `reset`: the
+// server reset the request's HTTP/2 stream (RST_STREAM), the connection staying up.
 enum class ErrorKind : std::size_t {
   connect,
   timeout,
@@ -27,12 +28,14 @@ enum class ErrorKind : std::size_t {
   protocol,
   tls,
   status,
-  redirect
+  redirect,
+  reset
 };
-inline constexpr std::size_t kErrorKindCount = 8;
+inline constexpr std::size_t kErrorKindCount = 9;
 inline constexpr std::array<ErrorKind, kErrorKindCount> kAllErrorKinds = {
-    ErrorKind::connect,  ErrorKind::timeout, ErrorKind::read,   ErrorKind::write,
-    ErrorKind::protocol, ErrorKind::tls,     ErrorKind::status, ErrorKind::redirect};
+    ErrorKind::connect, ErrorKind::timeout,  ErrorKind::read,
+    ErrorKind::write,   ErrorKind::protocol, ErrorKind::tls,
+    ErrorKind::status,  ErrorKind::redirect, ErrorKind::reset};
 
 std::string_view kind_name(ErrorKind kind);
 

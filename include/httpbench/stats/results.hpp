@@ -14,6 +14,7 @@
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/histogram.hpp"
 #include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/protocol.hpp"
 #include "httpbench/stats/run_timing.hpp"
 #include "httpbench/stats/timeline.hpp"
 
@@ -54,6 +55,10 @@ void summarize_url(UrlResult& line, double elapsed_s);
 
 struct RunResult {
   Mode mode = Mode::async;
+  // The protocol its requests went over, and the most streams in flight per connection it
+  // asked for (1 for HTTP/1.x).
+  Protocol protocol = Protocol::http1;
+  std::uint32_t streams_per_connection = 1;
   // Requests that ended: succeeded + failed.
   std::uint64_t requests = 0;
   // Requests with a complete response whose status the run accepts (--ok-status).
@@ -171,6 +176,7 @@ void set_rates(RunResult& r);
 // One mode measured against the baseline.
 struct Speedup {
   Mode mode = Mode::async;
+  Protocol protocol = Protocol::http1;
   // baseline wall time per request / this mode's: 3.69 means 3.69x faster.
   double factor = 0;
   // Share of the baseline's wall time saved, percent: 72.9 means 72.9% less time.
@@ -179,6 +185,7 @@ struct Speedup {
 
 struct Comparison {
   Mode baseline = Mode::sync;
+  Protocol baseline_protocol = Protocol::http1;
   std::vector<Speedup> speedups;
 };
 
