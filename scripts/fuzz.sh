@@ -15,8 +15,8 @@ if ! command -v clang++ >/dev/null || ! installed libclang-rt-14-dev; then
 fi
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DHTTPBENCH_FUZZ=ON -DHTTPBENCH_BUILD_TESTS=OFF \
   -DHTTPBENCH_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build-fuzz --target fuzz_response fuzz_cli
-for target in response cli; do
+cmake --build build-fuzz --target fuzz_response fuzz_cli fuzz_http2
+for target in response cli http2; do
   work=$(mktemp -d)
   cp tests/fuzz/corpus/$target/* "$work/"
   echo "fuzzing $target for ${seconds}s"

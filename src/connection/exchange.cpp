@@ -6,6 +6,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "httpbench/codec/http2_error.hpp"
 #include "httpbench/connection/failure.hpp"
 #include "httpbench/connection/route.hpp"
 #include "httpbench/connection/tls_session.hpp"
@@ -56,6 +57,13 @@ bool Exchange::retry(const Transfer& t) {
   if (!reused_ || !first_attempt_ || t.got_response_bytes || !is_dropped_connection(t.ec)) {
     return false;
   }
+  first_attempt_ = false;
+  recorder_.record_reconnect();
+  return true;
+}
+
+bool Exchange::retry_refused(const Transfer& t) {
+  if (t.ec != Http2Error::refused_stream || !first_attempt_) return false;
   first_attempt_ = false;
   recorder_.record_reconnect();
   return true;

@@ -6,6 +6,8 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "httpbench/codec/http2_error.hpp"
+
 namespace httpbench {
 
 ErrorKind classify(const boost::system::error_code& ec, Phase phase) {
@@ -22,6 +24,19 @@ ErrorKind classify(const boost::system::error_code& ec, Phase phase) {
   if (ec.category() == boost::asio::error::get_ssl_category() ||
       ec.category() == boost::asio::ssl::error::get_stream_category()) {
     return ErrorKind::tls;
+  }
+  if (ec.category() == http2_category()) {
+    // A stream the server reset (or refused, again, after the one retry) while the connection
+    // stayed up; a stream that died with its connection is a read failure, like HTTP/1.1's.
+    switch (static_cast<Http2Error>(ec.value())) {
+      case Http2Error::stream_reset:
+      case Http2Error::refused_stream:
+        return ErrorKind::reset;
+      case Http2Error::connection_closed:
+        return ErrorKind::read;
+      default:
+        return ErrorKind::protocol;
+    }
   }
   if (ec.category() == http::make_error_code(http::error::end_of_stream).category()) {
     // A peer that closes before or during a response dropped the connection; anything else the

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <deque>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -34,6 +35,8 @@
 #include "httpbench/connection/route.hpp"
 #include "httpbench/connection/server_close.hpp"
 #include "httpbench/connection/tls_session.hpp"
+#include "httpbench/engine/async_http2.hpp"
+#include "httpbench/engine/async_transport.hpp"
 #include "httpbench/engine/progress.hpp"
 #include "httpbench/stats/clock.hpp"
 #include "httpbench/stats/recorder.hpp"
@@ -50,9 +53,7 @@ using boost::system::error_code;
 
 namespace {
 
-template <class T>
-using Task = net::awaitable<T, AsyncExecutor>;
-constexpr auto use_tuple = net::as_tuple(net::use_awaitable_t<AsyncExecutor>{});
+using namespace async;
 
 // State shared by the connections of one run; touched only from the io_context's thread.
 struct AsyncRun {
@@ -89,169 +90,13 @@ struct AsyncRun {
   AsyncTimer stop_timer;
   // The event-loop lag probe's timer.
   AsyncTimer probe_timer;
+  // HTTP/2: the lanes' connection groups, `streams` lanes to a group (a deque: groups do not
+  // move).
+  std::deque<Http2Group> groups;
   Clock::time_point start{};
   Clock::time_point finished_at{};
   std::chrono::nanoseconds cpu_start{0};
 };
-
-// One connection's reusable parts: the socket, the TLS layer over it (https, rebuilt for every
-// new connection, since an SSL object cannot be reused), the read buffer, the saved TLS session
-// for resumption, the deadline of its pending operations, and the timer for open-loop waits.
-//
-// The socket is a generic stream socket, opened as TCP or as a Unix domain socket
-// (--unix-socket) by the endpoint it connects to. One type for both (rather than a template over
-// the protocol or a variant) keeps a single connect, proxy and transfer path and one
-// instantiation of the coroutines; the protocol is a runtime value in the socket, so it costs
-// nothing per request.
-struct Connection {
-  Connection(const AsyncExecutor& ex, const ResponseSettings& response)
-      : socket(ex), watchdog(socket), timer(ex), codec(response) {}
-  bool is_open() const { return socket.is_open(); }
-  void close() { close_connection(socket, tls, buffer); }
-  // An operation's error, or the timeout when the deadline cancelled it (or passed while its
-  // completion was already queued).
-  error_code outcome(error_code ec) const {
-    return watchdog.expired() ? error_code(beast::error::timeout) : ec;
-  }
-
-  AsyncSocket socket;
-  DeadlineWatchdog watchdog;
-  std::optional<ssl::stream<AsyncSocket&>> tls;
-  TlsSession session;
-  beast::flat_buffer buffer;
-  AsyncTimer timer;
-  Http1Codec codec;
-};
-
-// Sends what it can of `request` at once, without waiting: a request fits the socket's send
-// buffer almost always, and then the coroutine is not suspended and no operation is queued.
-// Returns the bytes sent (0 when the socket's buffer is full).
-std::size_t send_now(AsyncSocket& socket, std::string_view request, error_code& ec) {
-  for (;;) {
-    const ssize_t n =
-        ::send(socket.native_handle(), request.data(), request.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n >= 0) return static_cast<std::size_t>(n);
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK)
-      ec = error_code(errno, net::error::get_system_category());
-    return 0;
-  }
-}
-
-// Writes all of `request`: the part send_now() could not, through the event loop.
-template <class Stream>
-Task<error_code> write_request(Connection& conn, Stream& stream, std::string_view request) {
-  if constexpr (std::is_same_v<Stream, AsyncSocket>) {
-    error_code ec;
-    const std::size_t sent = send_now(stream, request, ec);
-    if (ec) co_return ec;
-    request.remove_prefix(sent);
-    if (request.empty()) co_return error_code{};
-  }
-  auto [ec, written] = co_await net::async_write(stream, net::buffer(request), use_tuple);
-  co_return conn.outcome(ec);
-}
-
-// Reads one response on `stream` into `t`, through the connection's codec: the loop of Beast's
-// http::async_read without its composed operations, one read and one parse per step, and no
-// allocation.
-template <class Stream>
-Task<error_code> read_response(Connection& conn, Stream& stream, Transfer& t) {
-  for (;;) {
-    const error_code parsed = conn.codec.on_read(conn.buffer, t);
-    if (parsed != http::error::need_more) co_return parsed;
-    const std::size_t room = beast::read_size(conn.buffer, kLargeReadBuffer);
-    if (room == 0) co_return http::error::buffer_overflow;
-    auto [ec, n] = co_await stream.async_read_some(conn.buffer.prepare(room), use_tuple);
-    if (conn.watchdog.expired()) ec = beast::error::timeout;
-    if (ec == net::error::eof) co_return conn.codec.on_end_of_stream(t);
-    if (ec) {
-      conn.codec.on_read_error(t);
-      co_return ec;
-    }
-    conn.buffer.commit(n);
-  }
-}
-
-// https through a proxy: sends the CONNECT request and reads the proxy's answer on the fresh
-// connection (its deadline still armed). Sets `status` to the answer's status.
-Task<error_code> open_tunnel(Connection& conn, const ClientConfig& cfg, unsigned& status) {
-  if (error_code ec = co_await write_request(conn, conn.socket, cfg.tunnel_request)) co_return ec;
-  conn.codec.begin_connect_answer();
-  Transfer answer;
-  const error_code read_ec = co_await read_response(conn, conn.socket, answer);
-  status = answer.status;
-  if (read_ec) co_return read_ec;
-  co_return tunnel_answer_error(status, conn.buffer.size());
-}
-
-// Connects `conn` to the first of `endpoints` that accepts, before `deadline`, with Nagle off
-// for TCP. The socket's writability is awaited on the event loop (see connect_start.hpp).
-Task<error_code> connect_socket(Connection& conn, const std::vector<ConnectEndpoint>& endpoints,
-                                Clock::time_point deadline) {
-  conn.watchdog.arm(deadline);
-  error_code ec = net::error::host_not_found;
-  for (const ConnectEndpoint& endpoint : endpoints) {
-    ec = start_connect(conn.socket, endpoint);
-    if (ec == net::error::in_progress) {
-      auto [wait_ec] = co_await conn.socket.async_wait(net::socket_base::wait_write, use_tuple);
-      ec = wait_ec ? wait_ec : connect_result(conn.socket.native_handle());
-    }
-    if (conn.watchdog.expired()) co_return conn.outcome(ec);
-    if (!ec) {
-      if (endpoint.protocol().family() != AF_UNIX) {
-        error_code ignored;
-        conn.socket.set_option(tcp::no_delay(true), ignored);
-      }
-      co_return error_code{};
-    }
-    if (ec == net::error::operation_aborted) break;
-  }
-  co_return ec;
-}
-
-// Establishes the connection (TCP or Unix socket; through a proxy, the CONNECT tunnel for https)
-// and, for https, TLS on `conn`, by the exchange's connect deadline. The exchange records the
-// connection and handshake, or the failure (then this returns false).
-Task<bool> open_connection(Connection& conn, const ClientConfig& cfg, Exchange& x) {
-  const auto connect_start = Clock::now();
-  if (error_code ec = co_await connect_socket(conn, cfg.endpoints, x.connect_deadline())) {
-    x.fail(ec, Phase::connect);
-    conn.close();
-    co_return false;
-  }
-  if (!cfg.tunnel_request.empty()) {
-    // The tunnel is part of establishing the connection: its round trip counts as connect time.
-    unsigned status = 0;
-    if (error_code tunnel_ec = co_await open_tunnel(conn, cfg, status)) {
-      x.fail(tunnel_ec, Phase::connect);
-      conn.close();
-      co_return false;
-    }
-    if (!tunnel_opened(status)) {
-      x.fail_tunnel(status);
-      conn.close();
-      co_return false;
-    }
-  }
-  x.connected(connect_start);
-  if (!cfg.tls) co_return true;
-
-  conn.tls.emplace(conn.socket, *cfg.tls);
-  error_code ec = prepare_tls(conn.tls->native_handle(), cfg, conn.session);
-  const auto handshake_start = Clock::now();
-  if (!ec) {
-    auto [hs_ec] = co_await conn.tls->async_handshake(ssl::stream_base::client, use_tuple);
-    ec = conn.outcome(hs_ec);
-  }
-  if (ec) {
-    x.fail(ec, Phase::handshake);
-    conn.close();
-    co_return false;
-  }
-  x.handshake_done(conn.tls->native_handle(), handshake_start);
-  co_return true;
-}
 
 // Writes the request and reads the response on `stream` (the socket or the TLS layer over it);
 // the deadline is already armed.
@@ -333,12 +178,6 @@ Task<Transfer> cross_origin_hop(const ClientConfig& cfg, const Target& origin, E
   co_return t;
 }
 
-// How an exchange ended: with a final response (`ok`) or a failure, and when.
-struct ExchangeEnd {
-  bool ok = false;
-  Clock::time_point at;
-};
-
 // Request number `number` on `conn`, starting at `start` (the caller's clock reading), connecting
 // first when needed, and resending once on a new connection when a reused one turns out closed by
 // the server. On the keep-alive path the clock is read once more, when the response is complete.
@@ -386,9 +225,31 @@ Task<ExchangeEnd> exchange(Connection& conn, const ClientConfig& cfg, Recorder& 
   }
 }
 
+// An HTTP/1.1 request slot: a connection of its own, one request at a time.
+struct Http1Lane {
+  Http1Lane(const AsyncExecutor& executor, const ClientConfig& cfg)
+      : conn(executor, cfg.response), config(cfg), timer(conn.timer) {}
+  Task<ExchangeEnd> exchange(Recorder& recorder, Clock::time_point intended, std::uint64_t number,
+                             Clock::time_point start) {
+    return httpbench::exchange(conn, config, recorder, intended, number, start);
+  }
+
+  Connection conn;
+  const ClientConfig& config;
+  AsyncTimer& timer;
+};
+
+Http1Lane make_lane(const AsyncExecutor& executor, AsyncRun& run, std::uint64_t, Http1Lane*) {
+  return Http1Lane(executor, run.config);
+}
+Http2Lane make_lane(const AsyncExecutor& executor, AsyncRun& run, std::uint64_t index, Http2Lane*) {
+  return Http2Lane(executor, run.groups[index / run.groups.front().streams]);
+}
+
 // Warm-up requests, the gate, then measured requests until the schedule has none left.
+template <class Lane>
 Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
-  Connection conn(co_await net::this_coro::executor, run.config.response);
+  Lane lane = make_lane(co_await net::this_coro::executor, run, index, static_cast<Lane*>(nullptr));
 
   Schedule warmup = run.plan.warmup_for(index);
   warmup.begin(Clock::now());
@@ -396,7 +257,7 @@ Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
     const auto now = Clock::now();
     const auto when = warmup.intended(k, now);
     if (!when || run.stop.load(std::memory_order_relaxed)) break;
-    co_await exchange(conn, run.config, run.warmup_recorder, *when, k, now);
+    co_await lane.exchange(run.warmup_recorder, *when, k, now);
   }
   if (++run.at_gate == run.spawned) {
     run.start = Clock::now();
@@ -420,17 +281,20 @@ Task<void> run_connection(AsyncRun& run, std::uint64_t index) {
     }
     auto start = now;
     if (*when > now) {
-      conn.timer.expires_at(*when);
-      co_await conn.timer.async_wait(use_tuple);
+      lane.timer.expires_at(*when);
+      co_await lane.timer.async_wait(use_tuple);
       start = Clock::now();
     }
-    const ExchangeEnd end = co_await exchange(conn, run.config, run.recorder, *when, number, start);
+    const ExchangeEnd end = co_await lane.exchange(run.recorder, *when, number, start);
     if (run.schedule.end() && end.at > *run.schedule.end()) run.recorder.record_after_deadline();
     if (run.progress) run.progress->add(end.ok, end.at, *when, run.recorder);
   }
 
   if (--run.active == 0) {
     run.finished_at = Clock::now();
+    // HTTP/2 connections outlive their lanes (a reader waits on each): closed now.
+    for (Http2Group& group : run.groups)
+      group.close();
     run.stop_timer.cancel();
     run.probe_timer.cancel();
   }
@@ -463,8 +327,9 @@ Task<void> probe_loop_lag(AsyncRun& run) {
 
 }  // namespace
 
-void run_async_connections(const ClientConfig& config, const RunPlan& plan, Recorder& recorder,
-                           RunTiming& timing, const std::atomic<bool>& stop, Progress* progress) {
+void run_async_connections(const ClientConfig& config, const RunPlan& plan, Protocol protocol,
+                           std::uint32_t streams, Recorder& recorder, RunTiming& timing,
+                           const std::atomic<bool>& stop, Progress* progress) {
   // An interruption leaves coroutine frames behind; they are destroyed, never resumed, with the
   // io_context, so their reference to `run` is not used after `run` is gone. Their destructors do
   // touch the recorders (a request in flight ends), so both recorders outlive the io_context.
@@ -476,10 +341,20 @@ void run_async_connections(const ClientConfig& config, const RunPlan& plan, Reco
   std::optional<AsyncRun> run;
   run.emplace(ioc, config, plan, recorder, warmup_recorder, stop, progress);
   run->gate.expires_at(Clock::time_point::max());
+  if (protocol == Protocol::http2) {
+    // -c lanes, `streams` to a connection: ceil(c / streams) connections.
+    streams = std::max<std::uint32_t>(1, streams);
+    for (std::uint64_t i = 0; i < plan.workers; i += streams)
+      run->groups.emplace_back(config, streams);
+  }
   for (std::uint64_t i = 0; i < plan.workers; ++i) {
     ++run->spawned;
     ++run->active;
-    net::co_spawn(ioc.get_executor(), run_connection(*run, i), net::detached);
+    if (protocol == Protocol::http2) {
+      net::co_spawn(ioc.get_executor(), run_connection<Http2Lane>(*run, i), net::detached);
+    } else {
+      net::co_spawn(ioc.get_executor(), run_connection<Http1Lane>(*run, i), net::detached);
+    }
   }
   net::co_spawn(ioc.get_executor(), watch_stop(ioc, *run), net::detached);
   net::co_spawn(ioc.get_executor(), probe_loop_lag(*run), net::detached);

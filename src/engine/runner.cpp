@@ -90,10 +90,10 @@ void warm_up(SyncClient& client, Schedule warmup, const std::atomic<bool>& stop)
   blocking_phase(client, discarded, next, warmup, stop, nullptr);
 }
 
-RunResult run_sync(const ClientConfig& config, RunPlan plan, const std::atomic<bool>& stop,
-                   Progress* progress) {
+RunResult run_sync(const ClientConfig& config, RunPlan plan, Protocol protocol,
+                   const std::atomic<bool>& stop, Progress* progress) {
   Recorder recorder = measuring_recorder(config, plan);
-  SyncClient client(config);
+  SyncClient client(config, protocol);
   warm_up(client, plan.warmup_for(0), stop);
   std::atomic<std::uint64_t> next{0};
   const auto cpu_start = thread_cpu_time();
@@ -109,8 +109,8 @@ RunResult run_sync(const ClientConfig& config, RunPlan plan, const std::atomic<b
 
 // The run_in_executor pattern: a pool of OS threads, each with its own blocking client and
 // Recorder, taking request numbers from a shared counter. Recorders are merged after the join.
-RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomic<bool>& stop,
-                      Progress* progress) {
+RunResult run_threads(const ClientConfig& config, RunPlan plan, Protocol protocol,
+                      const std::atomic<bool>& stop, Progress* progress) {
   const std::uint64_t n_threads = plan.workers;
   std::vector<Recorder> recorders(n_threads, measuring_recorder(config, plan));
   std::vector<nanoseconds> cpu(n_threads, nanoseconds{0});
@@ -132,7 +132,7 @@ RunResult run_threads(const ClientConfig& config, RunPlan plan, const std::atomi
     for (std::uint64_t t = 0; t < n_threads && !start_failed; ++t) {
       try {
         workers.emplace_back([&, t] {
-          SyncClient client(config);
+          SyncClient client(config, protocol);
           warm_up(client, plan.warmup_for(t), stop);
           phase_gate.arrive_and_wait();
           if (start_failed) return;
@@ -176,7 +176,8 @@ RunResult run_async(const ClientConfig& config, const ModeRun& run, const std::a
   std::vector<Recorder> recorders(n, measuring_recorder(config, run.plan));
   std::vector<RunTiming> timings(n);
   auto run_part = [&](std::uint64_t i) {
-    run_async_connections(config, run.loops[i], recorders[i], timings[i], stop, progress);
+    run_async_connections(config, run.loops[i], run.protocol, run.streams, recorders[i], timings[i],
+                          stop, progress);
   };
   if (n == 1) {
     run_part(0);
@@ -210,10 +211,10 @@ RunResult run_mode(const ModeRun& run, const ClientConfig& config, const std::at
   RunResult result;
   switch (run.mode) {
     case Mode::sync:
-      result = run_sync(config, run.plan, stop, progress);
+      result = run_sync(config, run.plan, run.protocol, stop, progress);
       break;
     case Mode::threads:
-      result = run_threads(config, run.plan, stop, progress);
+      result = run_threads(config, run.plan, run.protocol, stop, progress);
       break;
     case Mode::async:
       result = run_async(config, run, stop, progress);

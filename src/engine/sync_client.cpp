@@ -18,6 +18,8 @@
 #include <boost/beast/http/error.hpp>
 
 #include "httpbench/codec/http1_codec.hpp"
+#include "httpbench/codec/http2_codec.hpp"
+#include "httpbench/codec/http2_error.hpp"
 #include "httpbench/codec/read_buffer.hpp"
 #include "httpbench/codec/transfer.hpp"
 #include "httpbench/connection/connect_start.hpp"
@@ -261,8 +263,14 @@ Transfer cross_origin_hop(net::io_context& ioc, const ClientConfig& cfg, const T
 }  // namespace
 
 struct SyncClient::State {
-  explicit State(const ClientConfig& c)
-      : config(c), socket(ioc), closing(ioc), stream(socket), codec(c.response) {}
+  State(const ClientConfig& c, Protocol p)
+      : config(c),
+        protocol(p),
+        socket(ioc),
+        closing(ioc),
+        stream(socket),
+        codec(c.response),
+        h2(c.response, 1, [](Http2Stream&) {}) {}
   ~State() {
     const std::atomic<bool> no_stop{false};
     finish_closing(no_stop);
@@ -346,10 +354,16 @@ struct SyncClient::State {
       stream.arm(connect_deadline, stop);
       tls.emplace(stream, *config.tls);
       ec = prepare_tls(tls->native_handle(), config, session);
+      if (!ec && protocol == Protocol::http2) offer_http2(tls->native_handle());
       const auto handshake_start = Clock::now();
       if (!ec) tls->handshake(ssl::stream_base::client, ec);
       if (!ec) {
         x.handshake_done(tls->native_handle(), handshake_start);
+        if (protocol == Protocol::http2 && !chose_http2(tls->native_handle())) {
+          close();
+          x.fail(Http2Error::not_http2, Phase::read);
+          return false;
+        }
         return true;
       }
     }
@@ -359,7 +373,49 @@ struct SyncClient::State {
     return false;
   }
 
+  // HTTP/2: sends the request on a stream of the connection and runs the connection (writes
+  // what the codec has, reads and feeds it) until the stream ends, by the armed deadline.
+  template <class Stream>
+  error_code run_stream(Stream& st, const PreparedRequest& request, Clock::time_point write_start) {
+    if (const error_code ec = h2.submit(request, h2_stream, write_start)) {
+      h2_stream.transfer.ec = ec;
+      return {};
+    }
+    while (h2_stream.open) {
+      const std::string_view out = h2.output();
+      error_code ec;
+      if (!out.empty()) {
+        net::write(st, net::buffer(out), ec);
+        h2.consumed(out.size());
+        if (ec) h2.fail_all(ec);
+        continue;
+      }
+      const std::size_t n = st.read_some(net::buffer(h2_in), ec);
+      // The stream's own deadline, or a stop: the stream is left open, the connection kept.
+      if (ec == net::error::timed_out || ec == net::error::operation_aborted) return ec;
+      if (ec == net::error::eof) ec = Http2Error::connection_closed;
+      if (!ec) ec = h2.on_read(h2_in.data(), n);
+      if (!ec && h2_stream.open && h2.finished()) ec = Http2Error::connection_closed;
+      if (ec) h2.fail_all(ec);
+    }
+    return {};
+  }
+
+  // After a stream's own deadline: its RST_STREAM(CANCEL) is written (briefly: the deadline
+  // has passed) and the connection kept.
+  template <class Stream>
+  void cancel_stream(Stream& st, const std::atomic<bool>& stop) {
+    h2.cancel(h2_stream);
+    stream.arm(Clock::now() + kServerCloseGrace, stop);
+    const std::string_view out = h2.output();
+    error_code ec;
+    net::write(st, net::buffer(out), ec);
+    h2.consumed(out.size());
+    if (ec) close();
+  }
+
   const ClientConfig& config;
+  const Protocol protocol;
   // For ssl::stream, which needs an executor although nothing runs on it, and the resolver.
   net::io_context ioc{1};
   PollSocket socket;
@@ -372,9 +428,14 @@ struct SyncClient::State {
   // Reused across requests on this connection; it holds bytes read past a response.
   beast::flat_buffer buffer;
   Http1Codec codec;
+  // HTTP/2: the codec of the connection, one stream at a time, and its read buffer.
+  Http2Codec h2;
+  Http2Stream h2_stream;
+  std::vector<std::uint8_t> h2_in = std::vector<std::uint8_t>(kLargeReadBuffer);
 };
 
-SyncClient::SyncClient(const ClientConfig& config) : state_(std::make_unique<State>(config)) {}
+SyncClient::SyncClient(const ClientConfig& config, Protocol protocol)
+    : state_(std::make_unique<State>(config, protocol)) {}
 SyncClient::~SyncClient() = default;
 
 bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
@@ -386,6 +447,7 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
   auto stopped = [&](const error_code& ec) {
     return ec == net::error::operation_aborted && stop.load(std::memory_order_relaxed);
   };
+  if (s.protocol == Protocol::http2) return run_http2(x, stop);
   for (;;) {
     Transfer t;
     if (const Target* away = x.away()) {
@@ -421,6 +483,55 @@ bool SyncClient::run_one(Recorder& recorder, const std::atomic<bool>& stop,
       }
     }
     if (const std::optional<bool> ok = x.settle(t)) return true;
+  }
+}
+
+bool SyncClient::run_http2(Exchange& x, const std::atomic<bool>& stop) {
+  State& s = *state_;
+  for (;;) {
+    if (x.away()) {
+      // Refused on the command line: a hop to another origin needs its own connection.
+      x.fail(net::error::operation_not_supported, Phase::connect);
+      return true;
+    }
+    // A connection the server is closing (GOAWAY) takes no new stream.
+    const bool reused = s.socket.is_open() && !s.h2.closing();
+    if (!reused) {
+      bool stopped_while_connecting = false;
+      if (!s.open_connection(x, stop, stopped_while_connecting)) return !stopped_while_connecting;
+      s.h2.start();
+    }
+    const auto write_start = x.write_on(reused);
+    s.stream.arm(x.deadline(), stop);
+    error_code waited;
+    if (s.tls) {
+      waited = s.run_stream(*s.tls, x.request(), write_start);
+    } else {
+      waited = s.run_stream(s.stream, x.request(), write_start);
+    }
+    if (waited == net::error::operation_aborted && stop.load(std::memory_order_relaxed)) {
+      s.close();
+      return false;
+    }
+    if (waited) {
+      // Its own deadline: only the stream is reset.
+      if (s.tls) {
+        s.cancel_stream(*s.tls, stop);
+      } else {
+        s.cancel_stream(s.stream, stop);
+      }
+      x.fail(waited, Phase::read, Clock::now() >= x.deadline());
+      return true;
+    }
+    const Transfer& t = s.h2_stream.transfer;
+    if (t.ec) {
+      if (s.h2.closing()) s.close();
+      if (x.retry_refused(t)) continue;
+      x.fail(t.ec, t.phase);
+      return true;
+    }
+    if (s.tls) s.session.save(s.tls->native_handle());
+    if (x.settle(t)) return true;
   }
 }
 

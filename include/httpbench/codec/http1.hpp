@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include <vector>
+
+#include "httpbench/codec/http2_headers.hpp"
 #include "httpbench/codec/request_spec.hpp"
 
 namespace httpbench {
@@ -12,13 +15,16 @@ namespace httpbench {
 std::string serialize_http1(const RequestSpec& spec);
 
 // A request ready to send, prepared once before the run (and once per redirect hop): what it is,
-// and its bytes for HTTP/1.x.
+// its bytes for HTTP/1.x and its header list for HTTP/2 (both cheap next to a run, so both are
+// made whatever the protocol).
 struct PreparedRequest {
   PreparedRequest() = default;
-  explicit PreparedRequest(RequestSpec s) : spec(std::move(s)), http1(serialize_http1(spec)) {}
+  explicit PreparedRequest(RequestSpec s)
+      : spec(std::move(s)), http1(serialize_http1(spec)), http2(http2_headers(spec)) {}
 
   RequestSpec spec;
   std::string http1;
+  std::vector<Header> http2;
 };
 
 }  // namespace httpbench

@@ -53,6 +53,10 @@ class Exchange {
   // server had closed (an idle keep-alive connection it dropped): true when the request is to be
   // sent again on a new connection, once.
   bool retry(const Transfer& t);
+  // An HTTP/2 stream the server refused (REFUSED_STREAM, or above its GOAWAY's last stream id) was
+  // not processed: true when it is to be sent again on a new connection (once), counted as a
+  // reconnect rather than a failure.
+  bool retry_refused(const Transfer& t);
 
   // The request failed: in step `phase` with `ec`; `deadline_hit` when the driver's own
   // --timeout deadline ended it (the message then names --timeout). Its message is built for the

@@ -74,6 +74,18 @@ inline std::string_view negotiated_protocol(SSL* ssl) {
   return {reinterpret_cast<const char*>(protocol), length};
 }
 
+// HTTP/2 over TLS: offers h2 and http/1.1 by ALPN on a new SSL object (the server's choice of
+// http/1.1 is then a clear failure rather than a handshake alert), replacing the context's
+// http/1.1 alone.
+inline void offer_http2(SSL* ssl) {
+  static const unsigned char alpn[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  SSL_set_alpn_protos(ssl, alpn, sizeof alpn);
+}
+// The handshake on `ssl` chose h2.
+inline bool chose_http2(SSL* ssl) {
+  return negotiated_protocol(ssl) == "h2";
+}
+
 // Offers what the handshake on `ssl` negotiated to the run's first-contact report (null: none).
 inline void offer_first_contact(FirstContact* first, SSL* ssl) {
   if (first != nullptr && first->wants_tls()) {
