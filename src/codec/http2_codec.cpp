@@ -20,6 +20,8 @@ namespace {
 constexpr std::int32_t kLargestWindow = (1 << 30) - 1;
 // Output gathered per output() call before the driver writes it.
 constexpr std::size_t kOutputBatch = 64 * 1024;
+// Every frame starts with a 9-byte header (RFC 9113, 4.1).
+constexpr std::uint64_t kFrameHeaderSize = 9;
 
 std::string_view view(const std::uint8_t* p, std::size_t n) {
   return {reinterpret_cast<const char*>(p), n};
@@ -65,7 +67,7 @@ struct Http2Callbacks {
         hd->type == NGHTTP2_DATA) {
       if (Http2Stream* s = stream_of(session, hd->stream_id)) {
         // Frame header and payload: the stream's share of the bytes on the wire.
-        s->transfer.bytes += NGHTTP2_FRAME_HDLEN + hd->length;
+        s->transfer.bytes += kFrameHeaderSize + hd->length;
         s->transfer.got_response_bytes = true;
       }
     }
