@@ -327,6 +327,8 @@ class Servers:
         if os.geteuid() == 0:
             user = f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(os.getegid()).gr_name};\n"
         port = self._free_port()
+        # The same files over h2c (HTTP/2 with prior knowledge) on a port of their own.
+        h2_port = self._free_port()
         conf = d / "nginx.conf"
         conf.write_text(f"""\
 worker_processes 1;
@@ -344,6 +346,12 @@ http {{
     listen {LOOPBACK}:{port} backlog=4096;
     root {www};
   }}
+  server {{
+    listen {LOOPBACK}:{h2_port} http2 backlog=4096;
+    # As many streams as the largest scenario keeps in flight on one connection.
+    http2_max_concurrent_streams 256;
+    root {www};
+  }}
 }}
 """)
         argv = [*self.pin, nginx, "-p", f"{d}/", "-c", str(conf)]
@@ -354,6 +362,7 @@ http {{
                                  stdin=subprocess.DEVNULL, env=CHILD_ENV, cwd=d)
         self._track(p)
         self._wait_listening(p, port, "nginx", d / "error.log")
+        self.nginx_h2_base = f"http://{LOOPBACK}:{h2_port}"
         return p.pid, f"http://{LOOPBACK}:{port}"
 
     def start_httpbench(self, binary: Path, *flags: str) -> tuple[int, str]:
@@ -1030,6 +1039,36 @@ class Scenarios:
         rl, summary = ratio_table(results, [(t2.name, t1.name)], "-t 2 / -t 1")
         return lines + rl, {"results": results, "ratios": summary}
 
+    def s8_http2(self):
+        """HTTP/2 against h2load, the HTTP/2 load generator people use: same connections x streams,
+        same request (h2load is given httpbench's user-agent, the one header that differs)."""
+        pid, _ = self.nginx()
+        url = f"{self.servers.nginx_h2_base}/100b.txt"
+        d = self.d
+        if not self.tools.get("h2load"):
+            return [self.skipped("h2load")], {}
+        ua = subprocess.run([str(self.hb), "--version"], capture_output=True, text=True).stdout.split()
+        agent = f"httpbench/{ua[1]}" if len(ua) > 1 else "httpbench"
+        lines, summary = [], {}
+        for conns, streams in ((5, 8), (50, 1)):
+            c = conns * streams
+            hb = httpbench_client(f"httpbench async h2 {conns}x{streams}", self.hb, "--mode", "async",
+                                  "--http2", "-c", str(c), "--streams", str(streams))
+            h2 = Client(f"h2load {conns}x{streams}",
+                        lambda u, n, _, conns=conns, streams=streams: [
+                            "h2load", "-t1", f"-c{conns}", f"-m{streams}", "-D", str(d),
+                            "-H", f"user-agent: {agent}", u],
+                        parse_h2load, False)
+            results = self.bench.compare_paired([(hb, h2)], url, pid)
+            lines += [f"nginx (1 worker) over h2c serving `/100b.txt`; {conns} connections x {streams} "
+                      f"streams (httpbench `-c {c} --streams {streams}`, h2load `-c {conns} -m {streams}`), "
+                      f"~{d} s per run.", ""]
+            lines += tool_table(results, self.bench.client_pin) + [""]
+            rl, ratios = ratio_table(results, [(hb.name, h2.name)], "httpbench / h2load")
+            lines += rl + [""]
+            summary[f"{conns}x{streams}"] = {"results": results, "ratios": ratios}
+        return lines, summary
+
 
 SCENARIOS = [
     ("1", "1. Throughput: keep-alive, 100-byte file, 50 connections", "s1_throughput", ["nginx"]),
@@ -1040,6 +1079,7 @@ SCENARIOS = [
     ("5", "5. Seed benchmark: sync vs threads vs async, 200 requests × 50 ms", "s5_seed", []),
     ("6", "6. Built-in target: httpbench serve vs nginx under wrk", "s6_builtin_target", ["nginx"]),
     ("7", "7. Event loops: async -t 1 vs -t 2", "s7_thread_scaling", ["nginx"]),
+    ("8", "8. HTTP/2: httpbench vs h2load on nginx h2c, 5 x 8 and 50 x 1", "s8_http2", ["nginx"]),
 ]
 
 
