@@ -80,7 +80,7 @@ bool is_dropped_connection(const boost::system::error_code& ec) {
   namespace http = boost::beast::http;
   return ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
          ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe ||
-         ec == boost::asio::error::connection_aborted;
+         ec == boost::asio::error::connection_aborted || ec == Http2Error::connection_closed;
 }
 
 }  // namespace httpbench

@@ -118,11 +118,13 @@ Task<void> write_loop(std::shared_ptr<Http2Connection> c, Http2Group& group) {
   }
 }
 
-// Writes the codec's output at once over plain TCP when the writer is idle: a request's frames
-// fit the socket's buffer almost always, so the lane's request costs no switch to the writer.
-void write_now(Http2Connection& c) {
+// Sends a lane's request. With one stream to a connection it is written at once over plain TCP
+// when the writer is idle (its frames fit the socket's buffer almost always), so it costs no
+// switch to the writer. With several, the writer is woken instead: the lanes that one read woke
+// all submit before it runs, and their requests go out in one write rather than one each.
+void send_request(Http2Connection& c, std::uint32_t streams) {
   if (!c.writer_idle) return;
-  if (!c.transport.tls) {
+  if (streams == 1 && !c.transport.tls) {
     const std::string_view out = c.codec.output();
     if (out.empty()) return;
     error_code ec;
@@ -242,7 +244,7 @@ Task<ExchangeEnd> Http2Lane::exchange(Recorder& recorder, Clock::time_point inte
       x.fail(ec, Phase::write);
       co_return ExchangeEnd{false, Clock::now()};
     }
-    write_now(*c);
+    send_request(*c, group.streams);
     while (stream.open) {
       if (!co_await wait_until(x.deadline()) && stream.open) {
         // Only this stream is late: it is reset (CANCEL) and the connection carries on.
@@ -254,7 +256,8 @@ Task<ExchangeEnd> Http2Lane::exchange(Recorder& recorder, Clock::time_point inte
     }
     const Transfer& t = stream.transfer;
     if (t.ec) {
-      if (x.retry_refused(t)) continue;
+      // Refused, or the server closed the reused connection before answering: sent again once.
+      if (x.retry_refused(t) || x.retry(t)) continue;
       x.fail(t.ec, t.phase);
       co_return ExchangeEnd{false, Clock::now()};
     }

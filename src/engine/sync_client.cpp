@@ -526,7 +526,7 @@ bool SyncClient::run_http2(Exchange& x, const std::atomic<bool>& stop) {
     const Transfer& t = s.h2_stream.transfer;
     if (t.ec) {
       if (s.h2.closing()) s.close();
-      if (x.retry_refused(t)) continue;
+      if (x.retry_refused(t) || x.retry(t)) continue;
       x.fail(t.ec, t.phase);
       return true;
     }
