@@ -52,6 +52,14 @@ void validate_http2(const Options& o) {
     return;
   }
   const std::string h2 = http2_source(o);
+  const std::vector<RunKind> kinds = o.run_kinds();
+  if (o.streams &&
+      std::find(kinds.begin(), kinds.end(), RunKind{Mode::async, Protocol::http2}) == kinds.end()) {
+    throw UsageError(
+        "--streams sets the streams per connection of the async mode over HTTP/2, and no async "
+        "run is HTTP/2 (sync and threads send one stream at a time): drop --streams, or add "
+        "async");
+  }
   if (o.http10) throw UsageError(fmt::format("{} and --http1.0 exclude each other", h2));
   if (!o.keep_alive) {
     throw UsageError(fmt::format(
