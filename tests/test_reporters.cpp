@@ -9,6 +9,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "httpbench/report/report_html.hpp"
+
 using namespace httpbench;
 using namespace std::chrono_literals;
 namespace json = boost::json;
@@ -278,4 +280,19 @@ TEST(JsonReporter, Http2RunsAndOptions) {
   EXPECT_EQ(doc.at("options").at("streams").to_number<int>(), 8);
   EXPECT_EQ(doc.at("comparison").at("baseline").as_string(), "async:h1");
   EXPECT_DOUBLE_EQ(doc.at("comparison").at("speedup").at("async:h2").to_number<double>(), 2.0);
+}
+
+TEST(HtmlReporter, Http2RunsAreLabelledWithTheirProtocol) {
+  const std::string html = format_html(http2_comparison());
+  EXPECT_NE(html.find("data-series=\"async:h1\""), std::string::npos);
+  EXPECT_NE(html.find("data-series=\"async:h2\""), std::string::npos);
+  EXPECT_NE(html.find("data-mode=\"async:h2\""), std::string::npos);
+  EXPECT_NE(html.find("<tr><th>modes</th><td>async:h1, async:h2</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><th>HTTP/2 streams per connection</th><td>8</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(html.find("--compare async,async:h2"), std::string::npos);
+  // HTTP/1.x runs alone keep their plain labels.
+  const std::string h1 = format_html(report_of(full_description()));
+  EXPECT_NE(h1.find("data-series=\"async\""), std::string::npos);
+  EXPECT_EQ(h1.find("async:h1"), std::string::npos);
 }

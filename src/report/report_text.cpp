@@ -285,6 +285,17 @@ void write_checks(Out out, const std::vector<CheckOutcome>& checks) {
   }
 }
 
+// "HTTP/1.1", "HTTP/1.0", "HTTP/2", or "HTTP/1.1 and HTTP/2" when runs of both are compared.
+std::string request_version(const RunDescription& d) {
+  bool h1 = false;
+  bool h2 = false;
+  for (std::size_t i = 0; i < d.modes.size(); ++i)
+    (d.protocol_of(i) == Protocol::http2 ? h2 : h1) = true;
+  const std::string version = fmt::format("HTTP/{}", d.http_version.value_or("1.1"));
+  if (!h2) return version;
+  return h1 ? version + " and HTTP/2" : "HTTP/2";
+}
+
 // The request line and every header sent, credentials redacted; only when it is not the plain GET
 // every run sent before methods, headers and bodies existed, so that output stays as it was.
 void write_request(Out out, const RunDescription& d) {
@@ -294,7 +305,7 @@ void write_request(Out out, const RunDescription& d) {
       !d.basic_auth && !http10) {
     return;
   }
-  fmt::format_to(out, "request    {} {} HTTP/{}", method, d.request_target, http10 ? "1.0" : "1.1");
+  fmt::format_to(out, "request    {} {} {}", method, d.request_target, request_version(d));
   if (d.body_bytes) fmt::format_to(out, " with a {} body", format_bytes(*d.body_bytes));
   fmt::format_to(out, "\n");
   if (d.headers) {
