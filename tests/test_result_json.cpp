@@ -505,12 +505,16 @@ TEST(ResultJson, OptionsRecordTheProtocolsAndStreams) {
   ASSERT_TRUE(o.at("protocols").is_array());
   EXPECT_EQ(o.at("protocols").as_array(), (json::array{"h2", "h1"}));
   EXPECT_EQ(o.at("streams").to_number<std::uint64_t>(), 9u);
-  // No HTTP/2 run: streams is null.
+  // No HTTP/2 run: the options read as before HTTP/2, and back as HTTP/1.x.
   d.protocols = {Protocol::http1, Protocol::http1};
   d.streams.reset();
   o = options_json(d);
-  EXPECT_TRUE(o.at("streams").is_null());
-  EXPECT_EQ(o.at("protocols").as_array(), (json::array{"h1", "h1"}));
+  EXPECT_FALSE(o.contains("streams"));
+  EXPECT_FALSE(o.contains("protocols"));
+  const RunDescription back = description_from_json(d.url, o);
+  EXPECT_EQ(back.protocol_of(0), Protocol::http1);
+  EXPECT_EQ(back.protocol_of(1), Protocol::http1);
+  EXPECT_FALSE(back.streams);
 }
 
 TEST(ResultJson, TheComparisonIsKeyedByLabelsWhenARunIsHttp2) {

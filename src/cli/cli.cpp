@@ -279,9 +279,9 @@ void add_request_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("--basic-auth", o.basic_auth, "user:password for Authorization: Basic");
   app.add_flag("--http1.0", o.http10, "send HTTP/1.0 requests");
   app.add_flag("--http2", o.http2,
-               "HTTP/2 for every request: https negotiates h2 by ALPN, http uses h2c with prior "
-               "knowledge; a server that does not speak it fails every request (never a fallback "
-               "to HTTP/1.1)");
+               "HTTP/2 for every request (https negotiates h2 by ALPN, http uses h2c with prior "
+               "knowledge); a server that does not speak it fails every request, never a fallback "
+               "to HTTP/1.1");
 }
 
 void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
@@ -305,11 +305,13 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  fmt::format("requests in flight for threads and async (default {}; not with "
                              "--mode sync)",
                              defaults::kConcurrency));
+  // No ':' in the wrapped text: --help's sections are told apart by lines that end in one.
   app.add_option("--streams", raw.streams,
-                 fmt::format("HTTP/2: most streams in flight per connection (default {}; HTTP/1.x "
-                             "has 1); -c stays the requests in flight, so async opens -c / M "
-                             "connections: -c 40 --streams 8 is 5 connections, as h2load -c 5 -m 8 "
-                             "and oha -c 5 -p 8; sync and threads send one stream at a time",
+                 fmt::format("most HTTP/2 streams in flight per connection (default {}, HTTP/1.x "
+                             "has 1); -c stays the requests in flight and async opens -c / M "
+                             "connections, so -c 40 --streams 8 is 5 connections x 8 streams, as "
+                             "h2load -c 5 -m 8 and oha -c 5 -p 8; sync and threads send one stream "
+                             "at a time",
                              defaults::kHttp2Streams));
   app.add_flag("--keep-alive,!--no-keep-alive", o.keep_alive,
                "reuse connections (default) or open a new one per request");

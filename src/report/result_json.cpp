@@ -1,5 +1,6 @@
 #include "httpbench/report/result_json.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -199,15 +200,18 @@ json::object options_json(const RunDescription& d) {
     modes.emplace_back(mode_name(m));
   o["modes"] = std::move(modes);
   o["compare"] = d.compare;
-  // One per entry of "modes"; absent in files written before HTTP/2 (all "h1").
-  if (!d.protocols.empty()) {
+  // Only when some run is HTTP/2, so that the options of HTTP/1.x runs read as they always have
+  // (absent: every mode "h1"): the protocol of each entry of "modes", and the HTTP/2 streams per
+  // connection asked for.
+  const bool http2 = std::any_of(d.protocols.begin(), d.protocols.end(),
+                                 [](Protocol p) { return p == Protocol::http2; });
+  if (http2) {
     json::array protocols;
     for (Protocol p : d.protocols)
       protocols.emplace_back(protocol_name(p));
     o["protocols"] = std::move(protocols);
+    o["streams"] = or_null(d.streams);
   }
-  // HTTP/2 streams per connection asked for; null when no run is HTTP/2.
-  o["streams"] = or_null(d.streams);
   // null: bounded by the duration only.
   o["requests"] = or_null(d.requests);
   o["duration_s"] = seconds_or_null(d.duration);

@@ -153,6 +153,17 @@ std::string streams_text(const json::object& options) {
 class OptionTable {
  public:
   void add(const std::string& path, const json::object& options) {
+    for (std::string_view key : kRefusedOptions) {
+      const std::string value = option_text(options, key);
+      if (paths_.empty()) continue;
+      const std::string& first = values_.at(std::string(key)).front();
+      if (value != first) {
+        throw UsageError(fmt::format(
+            "'{}' has {} {} but '{}' has {}: only results of the same request and modes can be "
+            "merged",
+            path, key, value, paths_.front(), first));
+      }
+    }
     // The protocol decides what is measured, like the HTTP version: refused when it differs.
     // (Not among kRefusedOptions: files older than HTTP/2 have no key, and are HTTP/1.x.)
     for (const auto& [key, text] :
@@ -164,17 +175,6 @@ class OptionTable {
         throw UsageError(fmt::format(
             "'{}' has {} {} but '{}' has {}: only results of the same protocol can be merged", path,
             key, value, paths_.front(), protocol_values_[key]));
-      }
-    }
-    for (std::string_view key : kRefusedOptions) {
-      const std::string value = option_text(options, key);
-      if (paths_.empty()) continue;
-      const std::string& first = values_.at(std::string(key)).front();
-      if (value != first) {
-        throw UsageError(fmt::format(
-            "'{}' has {} {} but '{}' has {}: only results of the same request and modes can be "
-            "merged",
-            path, key, value, paths_.front(), first));
       }
     }
     paths_.push_back(path);
