@@ -87,7 +87,8 @@ TEST(Baseline, WithoutIntervalsANoiseBandDecides) {
   EXPECT_EQ(change_of(c, BaselineFigure::p50).verdict, Verdict::within_noise);  // +3%
   EXPECT_EQ(change_of(c, BaselineFigure::p99).verdict, Verdict::slower);        // +25%
   ASSERT_EQ(c.missing.size(), 1u);
-  EXPECT_EQ(c.missing[0], Mode::threads);
+  EXPECT_EQ(c.missing[0].mode, Mode::threads);
+  EXPECT_EQ(c.missing[0].protocol, Protocol::http1);
   ASSERT_EQ(regressions(c, 10).size(), 1u);
   EXPECT_EQ(regressions(c, 10)[0].figure, BaselineFigure::p99);
 }
@@ -207,4 +208,72 @@ TEST(Baseline, AnUnrecordedOptionIsADifference) {
   saved.shape.modes = {Mode::sync};
   now.modes = {Mode::sync};
   EXPECT_TRUE(baseline_differences(saved, now).empty());
+}
+
+// The protocol and HTTP/2 streams decide what a figure means, like the HTTP version.
+TEST(Baseline, TheProtocolAndStreamsMustMatch) {
+  Baseline saved;
+  saved.shape.url = "http://127.0.0.1:1/";
+  saved.shape.method = "GET";
+  saved.shape.modes = {Mode::async};
+  saved.shape.concurrency = 8;
+  saved.shape.rate = 0;
+  saved.shape.http_version = "1.1";
+  saved.shape.keep_alive = true;
+  // A file written before HTTP/2 records no protocol: its runs were HTTP/1.x.
+  RunShape now;
+  now.url = "http://127.0.0.1:1/";
+  now.modes = {Mode::async};
+  now.concurrency = 8;
+  now.protocols = {Protocol::http1};
+  EXPECT_TRUE(baseline_differences(saved, now).empty());
+  now.protocols = {Protocol::http2};
+  now.streams = 10;
+  auto d = baseline_differences(saved, now);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0], "protocol async:h1 vs async:h2");
+  EXPECT_EQ(d[1], "streams (not recorded) vs 10");
+  saved.shape.protocols = {Protocol::http2};
+  saved.shape.streams = 8;
+  d = baseline_differences(saved, now);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0], "streams 8 vs 10");
+  saved.shape.streams = 10;
+  EXPECT_TRUE(baseline_differences(saved, now).empty());
+  try {
+    saved.shape.protocols = {Protocol::http1};
+    require_like_baseline(saved, now);
+    ADD_FAILURE() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("protocol async:h1 vs async:h2"), std::string::npos)
+        << e.what();
+  }
+}
+
+// async over HTTP/1.1 and over HTTP/2 in one run are compared each with its own saved figures.
+TEST(Baseline, RunsOfOneModeOverTwoProtocolsPairWithTheirOwn) {
+  Baseline saved;
+  BaselineMode h1 = mode_figures(Mode::async, {1000, {}}, {10, {}}, {20, {}});
+  BaselineMode h2 = mode_figures(Mode::async, {2000, {}}, {5, {}}, {10, {}});
+  h2.protocol = Protocol::http2;
+  saved.modes = {h1, h2};
+  BaselineMode now_h2 = mode_figures(Mode::async, {1000, {}}, {5, {}}, {10, {}});
+  now_h2.protocol = Protocol::http2;
+  const BaselineComparison c = compare_with_baseline(saved, {h1, now_h2});
+  EXPECT_TRUE(c.labels_protocol);
+  EXPECT_TRUE(c.missing.empty());
+  ASSERT_EQ(c.changes.size(), 6u);
+  // The HTTP/2 run's rps halved against its own saved figure, not the HTTP/1.1 one's.
+  EXPECT_EQ(c.changes[3].protocol, Protocol::http2);
+  EXPECT_EQ(c.changes[3].figure, BaselineFigure::rps);
+  EXPECT_DOUBLE_EQ(c.changes[3].change_pct, -50);
+  EXPECT_EQ(c.changes[0].protocol, Protocol::http1);
+  EXPECT_DOUBLE_EQ(c.changes[0].change_pct, 0);
+  EXPECT_EQ(describe_change(c.changes[3]).rfind("async:h2 rps 1000.00 req/s", 0), 0u)
+      << describe_change(c.changes[3]);
+  // An HTTP/2 run with no saved HTTP/2 figures is missing from the baseline.
+  saved.modes = {h1};
+  const BaselineComparison m = compare_with_baseline(saved, {h1, now_h2});
+  ASSERT_EQ(m.missing.size(), 1u);
+  EXPECT_EQ(m.missing[0], (RunKind{Mode::async, Protocol::http2}));
 }

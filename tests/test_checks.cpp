@@ -220,3 +220,81 @@ TEST(Checks, FailedRequestsFailTheErrorRate) {
   EXPECT_DOUBLE_EQ(doc.at("checks").as_array().at(0).at("values").at("sync").to_number<double>(),
                    100.0);
 }
+
+// A scope names a run like a --compare entry: MODE or MODE:PROTOCOL.
+TEST(Checks, ScopesNameAProtocol) {
+  Check c = parse_check("async:h2:p99<20ms");
+  EXPECT_EQ(c.mode, Mode::async);
+  EXPECT_EQ(c.protocol, Protocol::http2);
+  EXPECT_EQ(c.figure, CheckFigure::p99);
+  EXPECT_DOUBLE_EQ(c.threshold, 20);
+  c = parse_check(" async : h1 : errors < 5 ");
+  EXPECT_EQ(c.mode, Mode::async);
+  EXPECT_EQ(c.protocol, Protocol::http1);
+  EXPECT_EQ(c.figure, CheckFigure::errors);
+  // Without a protocol the scope is open until parse_checks gives it the run's.
+  c = parse_check("async:p99<20ms");
+  EXPECT_EQ(c.mode, Mode::async);
+  EXPECT_FALSE(c.protocol);
+  EXPECT_THROW(parse_check("async:h3:p99<20ms"), UsageError);
+  EXPECT_THROW(parse_check("h2:p99<20ms"), UsageError);
+}
+
+TEST(Checks, EvaluatedPerProtocolWhenARunIsHttp2) {
+  Report report;
+  for (Protocol p : {Protocol::http1, Protocol::http2}) {
+    RunResult r;
+    r.mode = Mode::async;
+    r.protocol = p;
+    r.requests = 100;
+    r.succeeded = p == Protocol::http1 ? 100 : 96;
+    r.failed = r.requests - r.succeeded;
+    r.rps = p == Protocol::http1 ? 50 : 100;
+    r.latency.p99 = p == Protocol::http1 ? 40 : 10;
+    report.runs.push_back(r);
+  }
+  const std::vector<RunKind> runs{{Mode::async, Protocol::http1}, {Mode::async, Protocol::http2}};
+  const std::vector<Check> checks =
+      parse_checks({"p99<60ms", "async:h2:p99<20ms", "async:p99<20ms", "async:h2:errors<5"}, runs,
+                   true, Protocol::http1);
+  const std::vector<CheckOutcome> outcomes = evaluate_checks(checks, report);
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_TRUE(outcomes[0].passed);
+  EXPECT_EQ(outcomes[0].detail, "async:h1 40.00ms, async:h2 10.00ms");
+  ASSERT_EQ(outcomes[0].values.size(), 2u);
+  EXPECT_EQ(outcomes[0].values[1].first, "async:h2");
+  EXPECT_TRUE(outcomes[1].passed);
+  EXPECT_EQ(outcomes[1].detail, "async:h2 10.00ms");
+  // "async" is the async run of the run's protocol, HTTP/1.1 here.
+  EXPECT_FALSE(outcomes[2].passed);
+  EXPECT_EQ(outcomes[2].detail, "async:h1 40.00ms");
+  EXPECT_TRUE(outcomes[3].passed);
+  // The errors budget covers the HTTP/2 run only.
+  EXPECT_EQ(error_budget_runs(checks, runs),
+            (std::vector<RunKind>{{Mode::async, Protocol::http2}}));
+  report.error_budget_runs = error_budget_runs(checks, runs);
+  EXPECT_FALSE(report.any_failed_beyond_budget());
+  report.runs[0].failed = 1;
+  EXPECT_TRUE(report.any_failed_beyond_budget());
+}
+
+TEST(Checks, SpeedupOfAnHttp2RunOverTheHttp1One) {
+  Report report;
+  for (Protocol p : {Protocol::http1, Protocol::http2}) {
+    RunResult r;
+    r.mode = Mode::async;
+    r.protocol = p;
+    r.requests = r.succeeded = 100;
+    r.elapsed_s = p == Protocol::http1 ? 2 : 1;
+    set_rates(r);
+    report.runs.push_back(r);
+  }
+  report.comparison = compare_runs(report.runs);
+  const std::vector<RunKind> runs{{Mode::async, Protocol::http1}, {Mode::async, Protocol::http2}};
+  const std::vector<CheckOutcome> outcomes = evaluate_checks(
+      parse_checks({"async:h2:speedup>1.5", "speedup<1.5"}, runs, true, Protocol::http1), report);
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_TRUE(outcomes[0].passed) << outcomes[0].detail;
+  EXPECT_EQ(outcomes[0].detail, "async:h2 2.00x");
+  EXPECT_FALSE(outcomes[1].passed);
+}

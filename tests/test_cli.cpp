@@ -355,3 +355,149 @@ TEST(Cli, HelpSubcommandPrintsTheHelp) {
   // Values are named in the help: "--requests N", not "TEXT".
   EXPECT_NE(dashes.out.find("--requests N"), std::string::npos) << dashes.out;
 }
+
+// ---- HTTP/2: --http2, --streams and mode:protocol entries ----
+
+INSTANTIATE_TEST_SUITE_P(
+    Http2, RejectsBadInput,
+    ::testing::Values(
+        BadArgs{{"--streams", "8", kUrl}, "--streams sets the HTTP/2 streams per connection"},
+        BadArgs{{"--compare", "sync,async", "--streams", "8", kUrl},
+                "no run is HTTP/2: add --http2"},
+        BadArgs{{"--http2", "--streams", "0", kUrl}, "--streams must be at least 1"},
+        BadArgs{{"--http2", "--mode", "sync", "--streams", "4", kUrl},
+                "no async run is HTTP/2 (sync and threads send one stream at a time)"},
+        BadArgs{{"--compare", "sync:h2,async", "--streams", "4", kUrl}, "no async run is HTTP/2"},
+        BadArgs{{"--http2", "--streams", "-3", kUrl}, "--streams must be at least 1"},
+        BadArgs{{"--http2", "--streams", "x", kUrl}, "--streams: invalid number 'x'"},
+        BadArgs{{"--http2", "--http1.0", kUrl}, "--http2 and --http1.0 exclude each other"},
+        BadArgs{{"--compare", "async,async:h2", "--http1.0", kUrl},
+                "--compare entry 'async:h2' and --http1.0 exclude each other"},
+        BadArgs{{"--http2", "--no-keep-alive", kUrl},
+                "--http2 and --no-keep-alive exclude each other"},
+        BadArgs{{"--http2", "--follow", "2", "--follow-cross-origin", kUrl},
+                "--http2 and --follow-cross-origin exclude each other"},
+        BadArgs{{"--http2", "--proxy", "http://127.0.0.1:3128", kUrl},
+                "h2c (HTTP/2 over http://) cannot go through a proxy (--proxy)"},
+        BadArgs{{"--compare", "sync,async:h2", "--proxy", "127.0.0.1:3128", kUrl},
+                "--compare entry 'async:h2': h2c (HTTP/2 over http://) cannot go through a proxy"},
+        BadArgs{{"--http2", "-H", "Connection: close", kUrl},
+                "--header 'Connection': a connection-specific header"},
+        BadArgs{{"--http2", "-H", "Upgrade: h2c", kUrl}, "--header 'Upgrade'"},
+        BadArgs{{"--http2", "-H", "TE: gzip", kUrl}, "--header 'TE'"},
+        BadArgs{{"--http2", "-c", "8", "--streams", "8", "-t", "2", kUrl},
+                "-t 2 needs 2 HTTP/2 connections or more"},
+        BadArgs{{"--compare", "async,async:h3", kUrl}, "--compare: unknown protocol 'h3'"},
+        BadArgs{{"--compare", "async:h2,async:h2", kUrl}, "mode 'async:h2' is listed twice"},
+        BadArgs{{"--http2", "--compare", "async,async:h2", kUrl},
+                "mode 'async:h2' is listed twice"},
+        BadArgs{{"--compare", "async,async:h1", kUrl}, "mode 'async' is listed twice"},
+        BadArgs{{"--mode", "async:h2", kUrl}, "unknown mode 'async:h2'"},
+        BadArgs{{"--http2", "--check", "sync:p99<1s", kUrl}, "mode 'sync:h2' is not run"},
+        BadArgs{{"--compare", "sync,async", "--check", "async:h2:p99<1s", kUrl},
+                "mode 'async:h2' is not run"},
+        BadArgs{{"--compare", "async,async:h2", "--check", "async:h1:speedup>2", kUrl},
+                "'async:h1' is the baseline of the comparison"},
+        BadArgs{{"--check", "async:h9:p99<1s", kUrl}, "unknown protocol 'h9'"}));
+
+TEST(Cli, Http2IsOffUnlessAsked) {
+  const Options o = parse_command_line({kUrl}).options;
+  EXPECT_FALSE(o.http2);
+  EXPECT_FALSE(o.streams);
+  EXPECT_FALSE(o.any_http2());
+  EXPECT_EQ(o.protocol_of(0), Protocol::http1);
+  EXPECT_EQ(o.streams_per_connection(RunKind{Mode::async, Protocol::http1}), 1u);
+}
+
+TEST(Cli, Http2AndStreams) {
+  Options o = parse_command_line({"--http2", "-c", "40", "--streams", "8", kUrl}).options;
+  EXPECT_TRUE(o.http2);
+  EXPECT_EQ(o.streams, 8u);
+  EXPECT_EQ(o.modes, std::vector<Mode>{Mode::async});
+  EXPECT_EQ(o.protocol_of(0), Protocol::http2);
+  EXPECT_EQ(o.streams_per_connection(RunKind{Mode::async, Protocol::http2}), 8u);
+  // The blocking clients send one request at a time on a connection, whatever --streams says.
+  EXPECT_EQ(o.streams_per_connection(RunKind{Mode::sync, Protocol::http2}), 1u);
+  EXPECT_EQ(o.streams_per_connection(RunKind{Mode::threads, Protocol::http2}), 1u);
+  EXPECT_EQ(o.streams_per_connection(RunKind{Mode::async, Protocol::http1}), 1u);
+  // Without --streams: the default.
+  o = parse_command_line({"--http2", kUrl}).options;
+  EXPECT_FALSE(o.streams);
+  EXPECT_EQ(o.streams_per_connection(RunKind{Mode::async, Protocol::http2}),
+            defaults::kHttp2Streams);
+}
+
+TEST(Cli, CompareEntriesNameTheirProtocol) {
+  Options o = parse_command_line({"--compare", "async,async:h2", kUrl}).options;
+  EXPECT_EQ(o.modes, (std::vector<Mode>{Mode::async, Mode::async}));
+  EXPECT_EQ(o.protocols, (std::vector<Protocol>{Protocol::http1, Protocol::http2}));
+  EXPECT_FALSE(o.http2);
+  EXPECT_TRUE(o.any_http2());
+  // An entry without a protocol takes the run's: h2 with --http2.
+  o = parse_command_line({"--http2", "--compare", "sync,async", kUrl}).options;
+  EXPECT_EQ(o.protocols, (std::vector<Protocol>{Protocol::http2, Protocol::http2}));
+  o = parse_command_line({"--http2", "--compare", "async:h1, async", kUrl}).options;
+  EXPECT_EQ(o.protocols, (std::vector<Protocol>{Protocol::http1, Protocol::http2}));
+  o = parse_command_line({"--compare", "sync:h2,async:h2", "--streams", "4", kUrl}).options;
+  EXPECT_EQ(o.modes, (std::vector<Mode>{Mode::sync, Mode::async}));
+  EXPECT_EQ(o.protocols, (std::vector<Protocol>{Protocol::http2, Protocol::http2}));
+  EXPECT_EQ(o.streams, 4u);
+  // Plain lists still read as before, over HTTP/1.x.
+  o = parse_command_line({"--compare", "threads,async,sync", kUrl}).options;
+  EXPECT_EQ(o.modes, (std::vector<Mode>{Mode::threads, Mode::async, Mode::sync}));
+  EXPECT_FALSE(o.any_http2());
+}
+
+TEST(Cli, Http2CombinationsThatAreFine) {
+  const std::string https = "https://127.0.0.1:9/";
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--http2", "-r", "100", "-d", "1s", "--warmup", "10", "--timeout", "2s", kUrl},
+           {"--http2", "--trials", "3", "--compare", "sync,async", kUrl},
+           {"--http2", "--sweep", "1,2,4", kUrl},
+           {"--http2", "--check", "p99<1s", "--check", "async:errors<5", kUrl},
+           {"--compare", "async,async:h2", "--check", "async:h2:p99<1s", "--check",
+            "async:h2:speedup>1", kUrl},
+           {"--http2", "--shard", "0/2", "-c", "4", kUrl},
+           {"--http2", "--unix-socket", "/tmp/x.sock", kUrl},
+           {"--http2", "--resolve", "example.test:80:127.0.0.1", "http://example.test/"},
+           {"--http2", "-X", "PUT", "--body", "abc", "-H", "X-A: 1", "-H", "TE: trailers", kUrl},
+           {"--http2", "--max-header-size", "64k", kUrl},
+           {"--http2", "--proxy", "127.0.0.1:3128", https},  // h2 inside a CONNECT tunnel
+           {"--http2", "--mode", "sync", kUrl},
+           {"--http2", "--mode", "threads", "-c", "4", kUrl},
+           {"--http2", "-c", "40", "--streams", "8", "-t", "5", kUrl},
+           {"--compare", "sync,async:h2", "--streams", "1", kUrl}}) {
+    std::vector<std::string> with_url = args;
+    EXPECT_NO_THROW(parse_command_line(with_url)) << with_url.front() << " " << with_url[1];
+  }
+}
+
+TEST(Cli, Http2WithAProxyFromTheEnvironmentThatApplies) {
+  const auto env = [](const char* name) -> const char* {
+    return std::string_view(name) == "http_proxy" ? "http://127.0.0.1:3128" : nullptr;
+  };
+  EXPECT_THROW(parse_command_line({"--http2", "--proxy-from-env", kUrl}, env), UsageError);
+  // no_proxy exempts the target: no proxy applies, so h2c is fine.
+  const auto exempt = [](const char* name) -> const char* {
+    if (std::string_view(name) == "http_proxy") return "http://127.0.0.1:3128";
+    if (std::string_view(name) == "no_proxy") return "127.0.0.1";
+    return nullptr;
+  };
+  EXPECT_NO_THROW(parse_command_line({"--http2", "--proxy-from-env", kUrl}, exempt));
+}
+
+TEST(Cli, TheDemoComparesAsyncOverHttp1WithAsyncOverHttp2) {
+  const CommandLine cl = parse_command_line({"demo"});
+  ASSERT_EQ(cl.command, Command::demo);
+  const std::vector<RunKind> kinds = cl.options.run_kinds();
+  ASSERT_EQ(kinds.size(), 4u);
+  EXPECT_EQ(kinds[0], (RunKind{Mode::sync, Protocol::http1}));
+  EXPECT_EQ(kinds[1], (RunKind{Mode::threads, Protocol::http1}));
+  EXPECT_EQ(kinds[2], (RunKind{Mode::async, Protocol::http1}));
+  EXPECT_EQ(kinds[3], (RunKind{Mode::async, Protocol::http2}));
+  EXPECT_TRUE(cl.options.compare);
+  // Its options hold up once the server's URL is in (as run_demo validates them).
+  Options o = cl.options;
+  o.target = parse_target("http://127.0.0.1:9/");
+  EXPECT_NO_THROW(o.validate());
+}

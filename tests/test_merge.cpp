@@ -244,11 +244,15 @@ TEST(Csv, HeaderThenOneRowPerModeAndTrialInRunOrder) {
   ASSERT_EQ(lines.size(), 5u) << o.out;
   EXPECT_EQ(lines[0],
             "mode,trial,requests,succeeded,failed,elapsed_s,rps,p50_ms,p90_ms,p99_ms,mean_ms,"
-            "min_ms,max_ms,bytes_received,connections,cpu_s,started_at,ended_at,total_rps,dropped");
+            "min_ms,max_ms,bytes_received,connections,cpu_s,started_at,ended_at,total_rps,dropped,"
+            "protocol,streams_per_connection");
   const char* expected[][2] = {{"sync", "1"}, {"async", "1"}, {"sync", "2"}, {"async", "2"}};
   for (std::size_t i = 1; i < lines.size(); ++i) {
     const auto cells = split(lines[i], ',');
-    ASSERT_EQ(cells.size(), 20u) << lines[i];
+    // The protocol columns are appended: the 20 before keep their positions.
+    ASSERT_EQ(cells.size(), 22u) << lines[i];
+    EXPECT_EQ(cells[20], "h1");
+    EXPECT_EQ(cells[21], "1");
     EXPECT_EQ(cells[0], expected[i - 1][0]);
     EXPECT_EQ(cells[1], expected[i - 1][1]);
     EXPECT_EQ(cells[2], "15");
@@ -290,4 +294,56 @@ TEST(Trials, CompareRunsAlternateAndReportEveryTrial) {
   EXPECT_LE(speedup.at("low").to_number<double>(), speedup.at("median").to_number<double>());
   EXPECT_GE(speedup.at("high").to_number<double>(), speedup.at("median").to_number<double>());
   EXPECT_EQ(server->requests_received(), 60u);
+}
+
+// Results of another protocol (or other HTTP/2 streams) are refused like another HTTP version;
+// files written before HTTP/2 are HTTP/1.x and merge with HTTP/1.x files.
+TEST(Merge, RefusesAnotherProtocolAndReadsOldFilesAsHttp1) {
+  auto server = start_server(0ms);
+  const std::string h1 = private_temp_path("merge_h1.json");
+  ASSERT_EQ(run_inprocess({"-n", "5", "-c", "2", "-q", "-o", h1, server->url()}).code, kExitOk);
+  const auto as_http2 = [](boost::json::object doc, int streams) {
+    doc["options"].as_object()["protocols"] = boost::json::array{"h2"};
+    doc["options"].as_object()["streams"] = streams;
+    for (auto& run : doc["runs"].as_array()) {
+      run.as_object()["protocol"] = "h2";
+      run.as_object()["streams_per_connection"] = streams;
+    }
+    return doc;
+  };
+  const boost::json::object doc = load_result_document(h1);
+  const std::string h2 = private_temp_path("merge_h2.json");
+  write_text(h2, boost::json::serialize(as_http2(doc, 8)));
+  const std::string h2_more = private_temp_path("merge_h2_more.json");
+  write_text(h2_more, boost::json::serialize(as_http2(doc, 16)));
+  expect_usage_error({"merge", h1, h2}, "'" + h2 + "' has protocols h2 but '" + h1 +
+                                            "' has h1: only results of the same protocol");
+  expect_usage_error({"merge", h2, h2_more}, "'" + h2_more + "' has streams 16 but '" + h2 +
+                                                 "' has 8: only results of the same protocol");
+  // Two HTTP/2 files merge, labelled with their protocol.
+  Outcome both = run_inprocess({"merge", h2, h2, "--json"});
+  ASSERT_EQ(both.code, kExitOk) << both.err;
+  const boost::json::value merged = boost::json::parse(both.out);
+  EXPECT_EQ(merged.at("runs").at(0).at("protocol").as_string(), "h2");
+  EXPECT_EQ(merged.at("runs").at(0).at("streams_per_connection").to_number<int>(), 8);
+  EXPECT_EQ(merged.at("runs").at(0).at("requests").to_number<int>(), 10);
+  EXPECT_EQ(merged.at("options").at("protocols"), (boost::json::array{"h2"}));
+  EXPECT_TRUE(merged.at("merge").at("modes").as_object().contains("async:h2"));
+  Outcome text = run_inprocess({"merge", h2, h2});
+  EXPECT_NE(text.out.find("[async:h2] 10 requests"), std::string::npos) << text.out;
+  // A file of before HTTP/2 (no protocol keys) merges with an HTTP/1.x one.
+  boost::json::object old = doc;
+  old["options"].as_object().erase("protocols");
+  old["options"].as_object().erase("streams");
+  for (auto& run : old["runs"].as_array()) {
+    run.as_object().erase("protocol");
+    run.as_object().erase("streams_per_connection");
+  }
+  const std::string before = private_temp_path("merge_before_h2.json");
+  write_text(before, boost::json::serialize(old));
+  Outcome mixed = run_inprocess({"merge", h1, before});
+  EXPECT_EQ(mixed.code, kExitOk) << mixed.err;
+  EXPECT_NE(mixed.out.find("[async] 10 requests"), std::string::npos) << mixed.out;
+  for (const std::string& f : {h1, h2, h2_more, before})
+    std::remove(f.c_str());
 }

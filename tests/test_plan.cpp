@@ -179,3 +179,102 @@ TEST(Plan, RunShapeIsWhatABaselineIsComparedWith) {
   EXPECT_EQ(shape.http_version, "1.0");
   EXPECT_FALSE(shape.keep_alive);
 }
+
+// ---- HTTP/2: each ModeRun carries its protocol and streams per connection ----
+
+TEST(Plan, Http1RunsHaveOneStreamPerConnection) {
+  const BenchmarkPlan plan = plan_of({"--compare", "sync,threads,async", "-c", "5"});
+  for (const ModeRun& run : plan.modes) {
+    EXPECT_EQ(run.protocol, Protocol::http1);
+    EXPECT_EQ(run.streams, 1u);
+  }
+}
+
+TEST(Plan, Http2RunsCarryTheirStreams) {
+  BenchmarkPlan plan = plan_of({"--http2", "-c", "40", "--streams", "8", "-n", "100"});
+  ASSERT_EQ(plan.modes.size(), 1u);
+  EXPECT_EQ(plan.modes[0].mode, Mode::async);
+  EXPECT_EQ(plan.modes[0].protocol, Protocol::http2);
+  EXPECT_EQ(plan.modes[0].streams, 8u);
+  // -c stays the requests in flight.
+  EXPECT_EQ(plan.modes[0].concurrency, 40u);
+  EXPECT_EQ(plan.modes[0].plan.workers, 40u);
+  // The default streams; sync and threads send one at a time.
+  plan = plan_of({"--http2", "--compare", "sync,threads,async", "-c", "20"});
+  ASSERT_EQ(plan.modes.size(), 3u);
+  for (const ModeRun& run : plan.modes)
+    EXPECT_EQ(run.protocol, Protocol::http2);
+  EXPECT_EQ(plan.modes[0].streams, 1u);
+  EXPECT_EQ(plan.modes[1].streams, 1u);
+  EXPECT_EQ(plan.modes[2].streams, defaults::kHttp2Streams);
+}
+
+TEST(Plan, CompareEntriesKeepTheirProtocolInOrder) {
+  const BenchmarkPlan plan = plan_of({"--compare", "async,async:h2", "--streams", "4", "-c", "8"});
+  ASSERT_EQ(plan.modes.size(), 2u);
+  EXPECT_EQ(plan.modes[0].mode, Mode::async);
+  EXPECT_EQ(plan.modes[0].protocol, Protocol::http1);
+  EXPECT_EQ(plan.modes[0].streams, 1u);
+  EXPECT_EQ(plan.modes[1].mode, Mode::async);
+  EXPECT_EQ(plan.modes[1].protocol, Protocol::http2);
+  EXPECT_EQ(plan.modes[1].streams, 4u);
+}
+
+// Over HTTP/2 each event loop gets whole connections: -c 40 --streams 8 is 5 connections, 3 on
+// the first loop (24 streams) and 2 on the second (16).
+TEST(Plan, Http2EventLoopsGetWholeConnections) {
+  BenchmarkPlan plan = plan_of({"--http2", "-c", "40", "--streams", "8", "-t", "2", "-n", "100"});
+  const std::vector<RunPlan>& loops = plan.modes[0].loops;
+  ASSERT_EQ(loops.size(), 2u);
+  EXPECT_EQ(loops[0].workers, 24u);
+  EXPECT_EQ(loops[1].workers, 16u);
+  // 42 in flight: 6 connections, the last with 2 streams.
+  plan = plan_of({"--http2", "-c", "42", "--streams", "8", "-t", "2", "-n", "100"});
+  ASSERT_EQ(plan.modes[0].loops.size(), 2u);
+  EXPECT_EQ(plan.modes[0].loops[0].workers, 24u);
+  EXPECT_EQ(plan.modes[0].loops[1].workers, 18u);
+  // Never more loops than connections: -n 10 leaves 10 in flight, 2 connections.
+  plan = plan_of({"--http2", "-c", "40", "--streams", "8", "-t", "5", "-n", "10"});
+  ASSERT_EQ(plan.modes[0].loops.size(), 2u);
+  EXPECT_EQ(plan.modes[0].loops[0].workers, 8u);
+  EXPECT_EQ(plan.modes[0].loops[1].workers, 2u);
+}
+
+TEST(Plan, AnHttp2SweepRunsAsyncOverHttp2AtEachLevel) {
+  const BenchmarkPlan plan = plan_of({"--http2", "--streams", "2", "--sweep", "1,2,4", "-t", "2"});
+  ASSERT_EQ(plan.sweep.levels.size(), 3u);
+  const std::size_t loops[] = {1, 1, 2};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(plan.sweep.levels[i].protocol, Protocol::http2);
+    EXPECT_EQ(plan.sweep.levels[i].streams, 2u);
+    EXPECT_EQ(plan.sweep.levels[i].loops.size(), loops[i]) << i;
+  }
+}
+
+TEST(Plan, ChecksScopedByModeAndProtocol) {
+  BenchmarkPlan plan = plan_of({"--compare", "async,async:h2", "--check", "async:h2:p99<20ms",
+                                "--check", "async:errors<5", "--check", "p50<1s"});
+  ASSERT_EQ(plan.checks.size(), 3u);
+  EXPECT_EQ(plan.checks[0].mode, Mode::async);
+  EXPECT_EQ(plan.checks[0].protocol, Protocol::http2);
+  EXPECT_EQ(plan.checks[0].figure, CheckFigure::p99);
+  // A scope without a protocol takes the run's: HTTP/1.x here.
+  EXPECT_EQ(plan.checks[1].protocol, Protocol::http1);
+  EXPECT_FALSE(plan.checks[2].mode);
+  EXPECT_FALSE(plan.checks[2].protocol);
+  // ... and HTTP/2 with --http2.
+  plan = plan_of({"--http2", "--check", "async:p99<20ms"});
+  EXPECT_EQ(plan.checks[0].protocol, Protocol::http2);
+}
+
+TEST(Plan, RunShapeRecordsTheProtocolsAndStreams) {
+  RunShape shape = run_shape(parse_command_line({kUrl}).options);
+  EXPECT_EQ(shape.protocols, std::vector<Protocol>{Protocol::http1});
+  EXPECT_FALSE(shape.streams);
+  shape = run_shape(
+      parse_command_line({"--compare", "async,async:h2", "--streams", "6", kUrl}).options);
+  EXPECT_EQ(shape.protocols, (std::vector<Protocol>{Protocol::http1, Protocol::http2}));
+  EXPECT_EQ(shape.streams, 6u);
+  shape = run_shape(parse_command_line({"--http2", kUrl}).options);
+  EXPECT_EQ(shape.streams, defaults::kHttp2Streams);
+}

@@ -9,6 +9,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "httpbench/report/report_html.hpp"
+
 using namespace httpbench;
 using namespace std::chrono_literals;
 namespace json = boost::json;
@@ -178,7 +180,119 @@ TEST(CsvReporter, AHeaderAndARowPerRun) {
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0],
             "mode,trial,requests,succeeded,failed,elapsed_s,rps,p50_ms,p90_ms,p99_ms,mean_ms,"
-            "min_ms,max_ms,bytes_received,connections,cpu_s,started_at,ended_at,total_rps,dropped");
+            "min_ms,max_ms,bytes_received,connections,cpu_s,started_at,ended_at,total_rps,dropped,"
+            "protocol,streams_per_connection");
   EXPECT_EQ(lines[1].rfind("async,1,40,40,0,2.000000,20.000,", 0), 0u) << lines[1];
   EXPECT_NE(lines[1].find(",4000,4,"), std::string::npos) << lines[1];
+  // The protocol columns come last, so the others keep their positions.
+  EXPECT_TRUE(lines[1].ends_with(",h1,1")) << lines[1];
+}
+
+// ---- HTTP/2 labels ----
+
+namespace {
+
+// async over HTTP/1.1 against async over HTTP/2 (8 streams on each of 5 connections), compared.
+Report http2_comparison() {
+  Report report = report_of(full_description());
+  RunResult h1 = one_run();
+  h1.concurrency_requested = 40;
+  RunResult h2 = one_run();
+  h2.protocol = Protocol::http2;
+  h2.streams_per_connection = 8;
+  h2.concurrency_requested = 40;
+  h2.connections = 5;
+  h2.elapsed_s = 1;
+  set_rates(h2);
+  report.runs = {h1, h2};
+  report.description.modes = {Mode::async, Mode::async};
+  report.description.protocols = {Protocol::http1, Protocol::http2};
+  report.description.streams = 8;
+  report.description.compare = true;
+  report.comparison = compare_runs(report.runs);
+  return report;
+}
+
+}  // namespace
+
+TEST(TextReporter, Http2RunsAreLabelledWithTheirProtocolAndShape) {
+  const std::string text = format_text(http2_comparison());
+  EXPECT_NE(text.find("[async:h1] 40 requests in"), std::string::npos) << text;
+  EXPECT_NE(text.find("[async:h2] 40 requests in"), std::string::npos) << text;
+  EXPECT_NE(text.find("  protocol   HTTP/2, 5 connections x 8 streams\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  protocol   HTTP/1.1, one request at a time per connection\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Comparison (baseline: async:h1)"), std::string::npos) << text;
+  EXPECT_NE(text.find("  async:h1    "), std::string::npos) << text;
+  EXPECT_NE(text.find("  async:h2    "), std::string::npos) << text;
+  EXPECT_NE(text.find("2.00x faster"), std::string::npos) << text;
+}
+
+TEST(TextReporter, Http1RunsAloneReadAsBefore) {
+  Report report = http2_comparison();
+  report.runs[1].protocol = Protocol::http1;
+  report.runs[1].streams_per_connection = 1;
+  report.runs[0].mode = Mode::sync;
+  report.comparison = compare_runs(report.runs);
+  const std::string text = format_text(report);
+  EXPECT_EQ(text.find("h1"), std::string::npos) << text;
+  EXPECT_EQ(text.find("h2"), std::string::npos) << text;
+  EXPECT_EQ(text.find("protocol"), std::string::npos) << text;
+  EXPECT_NE(text.find("[sync] 40 requests"), std::string::npos) << text;
+  EXPECT_NE(text.find("Comparison (baseline: sync)\n  mode     "), std::string::npos) << text;
+}
+
+TEST(TextReporter, TheResetCategoryShowsLikeTheOthers) {
+  Report report = report_of(full_description());
+  RunResult& r = report.runs[0];
+  r.protocol = Protocol::http2;
+  r.failed = 3;
+  r.succeeded -= 3;
+  r.errors[static_cast<std::size_t>(ErrorKind::reset)] = 3;
+  r.error_examples[static_cast<std::size_t>(ErrorKind::reset)] = "stream reset: REFUSED_STREAM";
+  const std::string text = format_text(report);
+  EXPECT_NE(text.find("failed     3 (reset 3)"), std::string::npos) << text;
+  EXPECT_NE(text.find("    reset: stream reset: REFUSED_STREAM"), std::string::npos) << text;
+  const json::value doc = json::parse(format_json(report));
+  EXPECT_EQ(doc.at("runs").at(0).at("errors").at("reset").to_number<int>(), 3);
+  EXPECT_EQ(doc.at("runs").at(0).at("error_examples").at("reset").as_string(),
+            "stream reset: REFUSED_STREAM");
+}
+
+TEST(CsvReporter, Http2RowsSayTheirProtocolAndStreams) {
+  const auto lines = lines_of(format_csv(http2_comparison()));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_TRUE(lines[1].starts_with("async,1,")) << lines[1];
+  EXPECT_TRUE(lines[1].ends_with(",h1,1")) << lines[1];
+  EXPECT_TRUE(lines[2].starts_with("async,1,")) << lines[2];
+  EXPECT_TRUE(lines[2].ends_with(",h2,8")) << lines[2];
+}
+
+TEST(JsonReporter, Http2RunsAndOptions) {
+  const json::value doc = json::parse(format_json(http2_comparison()));
+  EXPECT_EQ(doc.at("runs").at(0).at("protocol").as_string(), "h1");
+  EXPECT_EQ(doc.at("runs").at(1).at("protocol").as_string(), "h2");
+  EXPECT_EQ(doc.at("runs").at(1).at("streams_per_connection").to_number<int>(), 8);
+  EXPECT_EQ(doc.at("runs").at(1).at("connections").to_number<int>(), 5);
+  EXPECT_EQ(doc.at("options").at("protocols"), (json::array{"h1", "h2"}));
+  EXPECT_EQ(doc.at("options").at("streams").to_number<int>(), 8);
+  EXPECT_EQ(doc.at("comparison").at("baseline").as_string(), "async:h1");
+  EXPECT_DOUBLE_EQ(doc.at("comparison").at("speedup").at("async:h2").to_number<double>(), 2.0);
+}
+
+TEST(HtmlReporter, Http2RunsAreLabelledWithTheirProtocol) {
+  const std::string html = format_html(http2_comparison());
+  EXPECT_NE(html.find("data-series=\"async:h1\""), std::string::npos);
+  EXPECT_NE(html.find("data-series=\"async:h2\""), std::string::npos);
+  EXPECT_NE(html.find("data-mode=\"async:h2\""), std::string::npos);
+  EXPECT_NE(html.find("<tr><th>modes</th><td>async:h1, async:h2</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><th>HTTP/2 streams per connection</th><td>8</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(html.find("--compare async,async:h2"), std::string::npos);
+  // HTTP/1.x runs alone keep their plain labels.
+  const std::string h1 = format_html(report_of(full_description()));
+  EXPECT_NE(h1.find("data-series=\"async\""), std::string::npos);
+  EXPECT_EQ(h1.find("async:h1"), std::string::npos);
 }

@@ -94,6 +94,8 @@ Timeline distinct_timeline() {
 RunResult distinct_run() {
   RunResult r;
   r.mode = Mode::threads;
+  r.protocol = Protocol::http2;
+  r.streams_per_connection = 7;
   r.succeeded = 1001;
   r.failed = 17;
   r.requests = r.succeeded + r.failed;
@@ -153,6 +155,8 @@ RunResult distinct_run() {
 
 void expect_run_eq(const RunResult& a, const RunResult& b) {
   EXPECT_EQ(a.mode, b.mode);
+  EXPECT_EQ(a.protocol, b.protocol);
+  EXPECT_EQ(a.streams_per_connection, b.streams_per_connection);
   EXPECT_EQ(a.requests, b.requests);
   EXPECT_EQ(a.succeeded, b.succeeded);
   EXPECT_EQ(a.failed, b.failed);
@@ -224,6 +228,8 @@ RunDescription distinct_description() {
   d.url = "http://example.test:8081/p?q=1";
   d.modes = {Mode::threads, Mode::sync};
   d.compare = true;
+  d.protocols = {Protocol::http2, Protocol::http1};
+  d.streams = 9;
   d.requests = 777;
   d.duration = 2500ms;
   d.rate = 123.5;
@@ -290,6 +296,8 @@ TEST(ResultJson, TheDescriptionsRecordedFieldsRoundTrip) {
   EXPECT_EQ(back.url, d.url);
   EXPECT_EQ(back.modes, d.modes);
   EXPECT_EQ(back.compare, d.compare);
+  EXPECT_EQ(back.protocols, d.protocols);
+  EXPECT_EQ(back.streams, d.streams);
   EXPECT_EQ(back.requests, d.requests);
   EXPECT_EQ(back.duration, d.duration);
   EXPECT_EQ(back.rate, d.rate);
@@ -422,4 +430,117 @@ TEST(ResultJson, MergeNamesTheFileAndTheMistypedKey) {
   EXPECT_EQ(o.code, kExitUsage);
   EXPECT_EQ(o.err, fmt::format("httpbench: '{}': key 'interrupted' is not true or false\n", path));
   std::remove(path.c_str());
+}
+
+// ---- HTTP/2 ----
+
+TEST(ResultJson, ARunSaysItsProtocolAndStreams) {
+  RunResult r = distinct_run();
+  r.mode = Mode::async;
+  r.protocol = Protocol::http2;
+  r.streams_per_connection = 8;
+  r.connections = 5;
+  const json::object run = document_of(r, distinct_description()).at("runs").at(0).as_object();
+  EXPECT_EQ(run.at("protocol").as_string(), "h2");
+  EXPECT_EQ(run.at("streams_per_connection").to_number<std::uint64_t>(), 8u);
+  EXPECT_EQ(run.at("connections").to_number<std::uint64_t>(), 5u);
+  const RunResult back = run_from_json(run);
+  EXPECT_EQ(back.protocol, Protocol::http2);
+  EXPECT_EQ(back.streams_per_connection, 8u);
+  EXPECT_EQ(back.connections, 5u);
+  // An HTTP/1.x run says so too.
+  r.protocol = Protocol::http1;
+  r.streams_per_connection = 1;
+  const json::object h1 = document_of(r, distinct_description()).at("runs").at(0).as_object();
+  EXPECT_EQ(h1.at("protocol").as_string(), "h1");
+  EXPECT_EQ(h1.at("streams_per_connection").to_number<std::uint64_t>(), 1u);
+}
+
+TEST(ResultJson, FilesWrittenBeforeHttp2ReadAsHttp1) {
+  json::object run =
+      document_of(distinct_run(), distinct_description()).at("runs").at(0).as_object();
+  run.erase("protocol");
+  run.erase("streams_per_connection");
+  const RunResult back = run_from_json(run);
+  EXPECT_EQ(back.protocol, Protocol::http1);
+  EXPECT_EQ(back.streams_per_connection, 1u);
+  json::object options = options_json(distinct_description());
+  options.erase("protocols");
+  options.erase("streams");
+  const RunDescription d = description_from_json("http://x/", options);
+  EXPECT_TRUE(d.protocols.empty());
+  EXPECT_EQ(d.protocol_of(0), Protocol::http1);
+  EXPECT_EQ(d.protocol_of(1), Protocol::http1);
+  EXPECT_FALSE(d.streams);
+}
+
+TEST(ResultJson, AWrongProtocolIsAnErrorNamingTheKey) {
+  json::object run =
+      document_of(distinct_run(), distinct_description()).at("runs").at(0).as_object();
+  const auto error_of = [](const json::object& o) -> std::string {
+    try {
+      run_from_json(o);
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  run["protocol"] = "h3";
+  EXPECT_EQ(error_of(run), "key 'protocol' is not h1 or h2");
+  run["protocol"] = 2;
+  EXPECT_EQ(error_of(run), "key 'protocol' is not a string");
+  run["protocol"] = "h2";
+  run["streams_per_connection"] = 0;
+  EXPECT_EQ(error_of(run), "key 'streams_per_connection' is out of range");
+  json::object options = options_json(distinct_description());
+  options["protocols"] = json::array{"h2"};  // two modes
+  EXPECT_THROW(description_from_json("http://x/", options), UsageError);
+  options["protocols"] = json::array{"h2", "spdy"};
+  EXPECT_THROW(description_from_json("http://x/", options), UsageError);
+}
+
+TEST(ResultJson, OptionsRecordTheProtocolsAndStreams) {
+  RunDescription d = distinct_description();
+  json::object o = options_json(d);
+  ASSERT_TRUE(o.at("protocols").is_array());
+  EXPECT_EQ(o.at("protocols").as_array(), (json::array{"h2", "h1"}));
+  EXPECT_EQ(o.at("streams").to_number<std::uint64_t>(), 9u);
+  // No HTTP/2 run: the options read as before HTTP/2, and back as HTTP/1.x.
+  d.protocols = {Protocol::http1, Protocol::http1};
+  d.streams.reset();
+  o = options_json(d);
+  EXPECT_FALSE(o.contains("streams"));
+  EXPECT_FALSE(o.contains("protocols"));
+  const RunDescription back = description_from_json(d.url, o);
+  EXPECT_EQ(back.protocol_of(0), Protocol::http1);
+  EXPECT_EQ(back.protocol_of(1), Protocol::http1);
+  EXPECT_FALSE(back.streams);
+}
+
+TEST(ResultJson, TheComparisonIsKeyedByLabelsWhenARunIsHttp2) {
+  RunResult h1 = distinct_run();
+  h1.mode = Mode::async;
+  RunResult h2 = h1;
+  h1.protocol = Protocol::http1;
+  h2.protocol = Protocol::http2;
+  h2.streams_per_connection = 8;
+  Report report;
+  report.version = "9.9.9";
+  report.description = distinct_description();
+  report.runs = {h1, h2};
+  report.comparison = compare_runs(report.runs);
+  json::object doc = json::parse(format_json(report)).as_object();
+  const json::object& c = doc.at("comparison").as_object();
+  EXPECT_EQ(c.at("baseline").as_string(), "async:h1");
+  EXPECT_EQ(c.at("baseline_protocol").as_string(), "h1");
+  EXPECT_TRUE(c.at("speedup").as_object().contains("async:h2"));
+  EXPECT_TRUE(c.at("time_saved_pct").as_object().contains("async:h2"));
+  // HTTP/1.x runs alone keep the plain mode names.
+  h2.protocol = Protocol::http1;
+  h2.mode = Mode::sync;
+  report.runs = {h2, h1};
+  report.comparison = compare_runs(report.runs);
+  doc = json::parse(format_json(report)).as_object();
+  EXPECT_EQ(doc.at("comparison").at("baseline").as_string(), "sync");
+  EXPECT_TRUE(doc.at("comparison").at("speedup").as_object().contains("async"));
 }

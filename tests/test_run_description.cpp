@@ -10,6 +10,7 @@
 
 #include "httpbench/cli/cli.hpp"
 #include "httpbench/defaults.hpp"
+#include "httpbench/report/equivalent_command.hpp"
 #include "httpbench/scale/shard.hpp"
 #include "httpbench/version.hpp"
 
@@ -187,4 +188,52 @@ TEST(RunDescription, UnlimitedRequestsAreNone) {
   const RunDescription d = describe({"-d", "2s", "http://127.0.0.1:9/"});
   EXPECT_FALSE(d.requests);
   EXPECT_EQ(d.duration, std::chrono::nanoseconds(2s));
+}
+
+// ---- HTTP/2 ----
+
+TEST(RunDescription, TheProtocolOfEachModeAndTheStreams) {
+  RunDescription d = describe({"http://example.test/"});
+  EXPECT_EQ(d.protocols, std::vector<Protocol>{Protocol::http1});
+  EXPECT_FALSE(d.streams);
+  d = describe({"--http2", "-c", "40", "--streams", "8", "http://example.test/"});
+  EXPECT_EQ(d.protocols, std::vector<Protocol>{Protocol::http2});
+  EXPECT_EQ(d.streams, 8u);
+  d = describe({"--compare", "sync,async,async:h2", "http://example.test/"});
+  EXPECT_EQ(d.modes, (std::vector<Mode>{Mode::sync, Mode::async, Mode::async}));
+  EXPECT_EQ(d.protocols,
+            (std::vector<Protocol>{Protocol::http1, Protocol::http1, Protocol::http2}));
+  EXPECT_EQ(d.streams, defaults::kHttp2Streams);
+}
+
+// The report's equivalent command asks for the same protocols and streams.
+TEST(RunDescription, TheEquivalentCommandKeepsTheProtocols) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--http2", "-c", "40", "--streams", "8", "http://example.test/"},
+           {"--http2", "--compare", "sync,async", "http://example.test/"},
+           {"--compare", "async,async:h2", "--streams", "4", "http://example.test/"},
+           {"--compare", "sync:h2,async", "http://example.test/"},
+           {"--http2", "--sweep", "1,2,4", "http://example.test/"},
+           {"--compare", "sync,async", "http://example.test/"}}) {
+    const Options o = parse_command_line(args).options;
+    const std::string command = equivalent_command(describe_run(o));
+    SCOPED_TRACE(command);
+    std::vector<std::string> words;
+    for (std::size_t pos = 0; pos < command.size();) {
+      const std::size_t end = std::min(command.find(' ', pos), command.size());
+      words.push_back(command.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    ASSERT_EQ(words.front(), "httpbench");
+    const Options back =
+        parse_command_line(std::vector<std::string>(words.begin() + 1, words.end())).options;
+    EXPECT_EQ(back.run_kinds(), o.run_kinds());
+    EXPECT_EQ(back.streams_per_connection(RunKind{Mode::async, Protocol::http2}),
+              o.streams_per_connection(RunKind{Mode::async, Protocol::http2}));
+    EXPECT_EQ(back.compare, o.compare);
+  }
+  EXPECT_EQ(
+      equivalent_command(describe_run(
+          parse_command_line({"--compare", "async,async:h2", "http://example.test/"}).options)),
+      "httpbench --compare async,async:h2 -n 200 -c 100 http://example.test/");
 }

@@ -30,6 +30,7 @@
 #include "httpbench/report/manifest.hpp"
 #include "httpbench/report/report.hpp"
 #include "httpbench/report/report_html.hpp"
+#include "httpbench/report/run_label.hpp"
 #include "httpbench/scale/merge.hpp"
 #include "httpbench/serve/serve.hpp"
 #include "httpbench/stats/clock.hpp"
@@ -94,10 +95,11 @@ int terminal_width() {
 
 std::string failure_summary(const Report& report) {
   std::string line;
+  const bool with_protocol = labels_protocol(report.runs);
   for (const RunResult& r : report.runs) {
     if (r.failed == 0) continue;
     line += fmt::format("{}{}: {} of {} requests failed (", line.empty() ? "" : "; ",
-                        mode_name(r.mode), r.failed, r.requests);
+                        run_label(r, with_protocol), r.failed, r.requests);
     const char* sep = "";
     for (ErrorKind k : kAllErrorKinds) {
       if (r.error_count(k) == 0) continue;
@@ -193,7 +195,7 @@ int run_demo(CommandLine cl, std::ostream& out, std::ostream& err, const std::at
   if (!cl.options.json) {
     out << fmt::format(
         "demo: built-in target at {} answering after {}ms; comparing {} requests "
-        "in each mode\n\n",
+        "in each mode, and async over HTTP/1.1 against async over HTTP/2 (h2c)\n\n",
         server.url(), std::chrono::duration<double, std::milli>(serve.delay).count(),
         cl.options.requests);
     out.flush();
@@ -208,15 +210,19 @@ int run_demo(CommandLine cl, std::ostream& out, std::ostream& err, const std::at
 
 // Refuses a concurrency (this process's part) that would run out of file descriptors half-way
 // through the run.
-void check_open_file_limit(const std::vector<Mode>& modes, std::uint64_t concurrency) {
+void check_open_file_limit(const Options& options, std::uint64_t concurrency) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
   // A blocking client holds a second descriptor while its last connection waits for the
   // server's FIN (sync_client.cpp, close_after_server).
   std::uint64_t connections = 2;
-  for (Mode m : modes) {
-    if (m == Mode::async) connections = std::max(connections, concurrency);
-    if (m == Mode::threads) connections = std::max(connections, 2 * concurrency);
+  for (const RunKind& kind : options.run_kinds()) {
+    // Over HTTP/2 the async mode opens one connection per --streams requests in flight.
+    const std::uint64_t streams = options.streams_per_connection(kind);
+    if (kind.mode == Mode::async) {
+      connections = std::max(connections, (concurrency + streams - 1) / streams);
+    }
+    if (kind.mode == Mode::threads) connections = std::max(connections, 2 * concurrency);
   }
   // Headroom for the standard streams, the output file, the resolver and the event loop.
   constexpr std::uint64_t kReserved = 32;
@@ -251,7 +257,7 @@ int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out,
                   const std::atomic<bool>& stop) {
   // Read once, before any request: every request sends these bytes from memory.
   if (options.body_file) options.body = read_body_file(*options.body_file);
-  check_open_file_limit(options.modes, plan.part.concurrency);
+  check_open_file_limit(options, plan.part.concurrency);
   std::optional<AtomicFile> output_file;
   if (options.output_file) output_file.emplace(*options.output_file);
   std::optional<AtomicFile> baseline_out;
@@ -281,7 +287,7 @@ int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out,
     // --sweep: the async mode once per level; each level's run goes into report.runs.
     report.sweep = run_sweep(plan.sweep, config, stop, printer ? &progress : nullptr, report.runs,
                              [&](std::uint64_t) {
-                               if (printer) printer->begin(Mode::async);
+                               if (printer) printer->begin(Mode::async, options.protocol_of(0));
                              });
     if (printer) printer->finish();
     report.interrupted = stop.load();
@@ -293,7 +299,7 @@ int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out,
   report.trials.assign(options.modes.size(), {});
   for (std::uint64_t t = 0; t < options.trials; ++t) {
     for (std::size_t m = 0; m < plan.modes.size() && !stop.load(); ++m) {
-      if (printer) printer->begin(plan.modes[m].mode);
+      if (printer) printer->begin(plan.modes[m].mode, plan.modes[m].protocol);
       report.trials[m].push_back(
           run_mode(plan.modes[m], config, stop, printer ? &progress : nullptr));
       if (printer) printer->finish();
@@ -309,7 +315,7 @@ int run_benchmark(Options options, const BenchmarkPlan& plan, std::ostream& out,
   if (report.comparison) use_trial_speedups(*report.comparison, *report.trial_stats);
   if (plan.baseline) report.baseline = compare_with_baseline(*plan.baseline, figures_of(report));
   report.checks = evaluate_checks(plan.checks, report);
-  report.error_budget_modes = error_budget_modes(plan.checks, options.modes);
+  report.error_budget_runs = error_budget_runs(plan.checks, options.run_kinds());
   return finish_report(report, options, output_file, baseline_out, out, err, &html_out);
 }
 

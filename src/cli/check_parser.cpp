@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "httpbench/report/run_label.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/units.hpp"
 
@@ -104,9 +105,16 @@ Check parse_check(std::string_view text) {
   check.text = std::string(text);
   // Blanks around each part are allowed: 'p99 < 50ms', 'async: p50 <= 20ms'.
   std::string_view rest = text;
-  if (const auto colon = rest.find(':'); colon != std::string_view::npos) {
+  // The scope is what comes before the last ':' ahead of the comparison: MODE or MODE:PROTOCOL.
+  if (const auto colon = rest.substr(0, rest.find_first_of("<>")).rfind(':');
+      colon != std::string_view::npos) {
+    const std::string_view scope = rest.substr(0, colon);
+    const auto protocol_colon = scope.find(':');
     try {
-      check.mode = parse_mode(trim(rest.substr(0, colon)));
+      check.mode = parse_mode(trim(scope.substr(0, protocol_colon)));
+      if (protocol_colon != std::string_view::npos) {
+        check.protocol = parse_protocol(trim(scope.substr(protocol_colon + 1)));
+      }
     } catch (const UsageError& e) {
       malformed(text, e.what());
     }
@@ -135,23 +143,41 @@ Check parse_check(std::string_view text) {
 }
 
 std::vector<Check> parse_checks(const std::vector<std::string>& texts,
-                                const std::vector<Mode>& modes, bool compare) {
+                                const std::vector<RunKind>& runs, bool compare,
+                                Protocol run_protocol) {
+  const bool with_protocol = std::any_of(
+      runs.begin(), runs.end(), [](const RunKind& k) { return k.protocol == Protocol::http2; });
   std::vector<Check> checks;
   for (const std::string& text : texts) {
     Check check = parse_check(text);
-    if (check.mode && std::find(modes.begin(), modes.end(), *check.mode) == modes.end()) {
-      malformed(text, fmt::format("mode '{}' is not run", mode_name(*check.mode)));
+    // A scope spells a run as a --compare entry does: without a protocol, the run's.
+    if (check.mode && !check.protocol) check.protocol = run_protocol;
+    const auto scoped = [&](const RunKind& k) { return check_applies(check, k); };
+    if (check.mode && std::none_of(runs.begin(), runs.end(), scoped)) {
+      const RunKind kind{*check.mode, *check.protocol};
+      malformed(text,
+                fmt::format("mode '{}' is not run",
+                            run_label(kind, with_protocol || kind.protocol == Protocol::http2)));
     }
     if (check.figure == CheckFigure::speedup) {
       if (!compare) malformed(text, "speedup needs --mode compare");
-      if (check.mode && *check.mode == modes.front()) {
-        malformed(text,
-                  fmt::format("'{}' is the baseline of the comparison", mode_name(*check.mode)));
+      if (check.mode && !runs.empty() && scoped(runs.front()) &&
+          std::none_of(runs.begin() + 1, runs.end(), scoped)) {
+        malformed(text, fmt::format("'{}' is the baseline of the comparison",
+                                    run_label(runs.front(), with_protocol)));
       }
     }
     checks.push_back(std::move(check));
   }
   return checks;
+}
+
+std::vector<Check> parse_checks(const std::vector<std::string>& texts,
+                                const std::vector<Mode>& modes, bool compare) {
+  std::vector<RunKind> runs;
+  for (Mode m : modes)
+    runs.push_back(RunKind{m, Protocol::http1});
+  return parse_checks(texts, runs, compare, Protocol::http1);
 }
 
 }  // namespace httpbench

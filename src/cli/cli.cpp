@@ -41,6 +41,7 @@ struct RawOptions {
   std::optional<std::string> timeout;
   std::optional<std::string> connect_timeout;
   std::optional<std::string> max_header_size;
+  std::optional<std::string> streams;
   std::string port = "8080";
   std::string delay = "0";
   std::string jitter = "0";
@@ -67,11 +68,17 @@ struct RawOptions {
   std::string ok_status;
 };
 
-std::vector<Mode> parse_mode_list(const std::string& text) {
-  std::vector<Mode> modes;
-  for (const std::string& item : split_list(text))
-    modes.push_back(parse_mode(item));
-  return modes;
+// --compare LIST: MODE[:PROTOCOL] entries ("async,async:h2") onto the modes and protocols; an
+// entry without a protocol takes the run's (h2 with --http2).
+void apply_compare_list(const std::string& text, Options& o) {
+  o.modes.clear();
+  o.protocols.clear();
+  const Protocol run_protocol = o.http2 ? Protocol::http2 : Protocol::http1;
+  for (const std::string& item : split_list(text)) {
+    const RunKind kind = parse_run_kind(item, run_protocol);
+    o.modes.push_back(kind.mode);
+    o.protocols.push_back(kind.protocol);
+  }
 }
 
 // "10%" or "10": a percentage >= 0.
@@ -271,13 +278,18 @@ void add_request_options(CLI::App& app, RawOptions& raw, Options& o) {
                  "Content-Type of the body (default application/octet-stream)");
   app.add_option("--basic-auth", o.basic_auth, "user:password for Authorization: Basic");
   app.add_flag("--http1.0", o.http10, "send HTTP/1.0 requests");
+  app.add_flag("--http2", o.http2,
+               "HTTP/2 for every request (https negotiates h2 by ALPN, http uses h2c with prior "
+               "knowledge); a server that does not speak it fails every request, never a fallback "
+               "to HTTP/1.1");
 }
 
 void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
   app.add_option("-m,--mode", raw.mode, "sync, threads, async or compare (default async)");
   app.add_option("--compare", raw.compare,
                  fmt::format("modes to compare, first is the baseline (default {}); implies "
-                             "--mode compare",
+                             "--mode compare; an entry MODE:h1 or MODE:h2 also names the protocol "
+                             "(async,async:h2 compares HTTP/1.1 with HTTP/2)",
                              defaults::kCompareModes));
   app.add_option("-n,--requests", raw.requests,
                  fmt::format("requests per mode (default {}, or unlimited with --duration)",
@@ -293,6 +305,14 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  fmt::format("requests in flight for threads and async (default {}; not with "
                              "--mode sync)",
                              defaults::kConcurrency));
+  // No ':' in the wrapped text: --help's sections are told apart by lines that end in one.
+  app.add_option("--streams", raw.streams,
+                 fmt::format("most HTTP/2 streams in flight per connection (default {}, HTTP/1.x "
+                             "has 1); -c stays the requests in flight and async opens -c / M "
+                             "connections, so -c 40 --streams 8 is 5 connections x 8 streams, as "
+                             "h2load -c 5 -m 8 and oha -c 5 -p 8; sync and threads send one stream "
+                             "at a time",
+                             defaults::kHttp2Streams));
   app.add_flag("--keep-alive,!--no-keep-alive", o.keep_alive,
                "reuse connections (default) or open a new one per request");
   app.add_option("--timeout", raw.timeout,
@@ -407,6 +427,7 @@ void name_values(CLI::App& app) {
       {"rate", "R"},
       {"warmup", "N|D"},
       {"concurrency", "N"},
+      {"streams", "M"},
       {"timeout", "D"},
       {"connect-timeout", "D"},
       {"threads", "N"},
@@ -538,6 +559,9 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
     o.concurrency = count_option("--concurrency", *raw.concurrency, 1, 1'000'000);
   }
   if (raw.threads) o.io_threads = count_option("--threads", *raw.threads, 1, 1024);
+  if (raw.streams) {
+    o.streams = static_cast<std::uint32_t>(count_option("--streams", *raw.streams, 1, 1'000'000));
+  }
   if (raw.follow) {
     o.follow_redirects = static_cast<unsigned>(count_option("--follow", *raw.follow, 0, 1000));
   }
@@ -583,9 +607,9 @@ void finish_benchmark_options(RawOptions& raw, Options& o, const EnvironmentLook
           "(it implies --mode compare)");
     }
     o.compare = true;
-    o.modes = with_option_name(
-        "--compare", raw.compare.empty() ? std::string(defaults::kCompareModes) : raw.compare,
-        parse_mode_list);
+    with_option_name("--compare",
+                     raw.compare.empty() ? std::string(defaults::kCompareModes) : raw.compare,
+                     [&](const std::string& text) { apply_compare_list(text, o); });
   } else {
     o.modes = {with_option_name("--mode", raw.mode, parse_mode)};
   }
@@ -640,7 +664,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
                     "listen on this Unix domain socket instead of TCP (replaced if stale)");
 
   CLI::App* demo =
-      app.add_subcommand("demo", "reproduce the sync vs threads vs async benchmark offline");
+      app.add_subcommand("demo",
+                         "reproduce the sync vs threads vs async benchmark offline, and async over "
+                         "HTTP/1.1 vs HTTP/2");
   demo->add_option("-n,--requests", raw.requests,
                    fmt::format("requests per mode (default {})", defaults::kRequests));
   demo->add_option("--delay", raw.demo_delay, "server delay per request (default 50ms)");
@@ -711,7 +737,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
     cl.command = Command::demo;
     cl.demo_delay = with_option_name("--delay", raw.demo_delay, parse_duration);
     if (!raw.requests.empty()) cl.options.requests = count_option("--requests", raw.requests, 1);
-    cl.options.modes = {Mode::sync, Mode::threads, Mode::async};
+    // sync, threads and async over HTTP/1.1, then async over HTTP/2 (h2c, prior knowledge: the
+    // built-in server tells the two apart by the connection preface) on the same server.
+    cl.options.modes = {Mode::sync, Mode::threads, Mode::async, Mode::async};
+    cl.options.protocols = {Protocol::http1, Protocol::http1, Protocol::http1, Protocol::http2};
     cl.options.compare = true;
     return cl;
   }

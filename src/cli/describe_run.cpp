@@ -48,6 +48,8 @@ RunDescription describe_run(const Options& o, const WorkPart& part_of_run,
   for (const Header& h : request_headers(request))
     sent.push_back(display_header(h));
   d.headers = std::move(sent);
+  // HTTP/2 has no HTTP/1.x version: the field stays what the HTTP/1.x runs send ("1.1"; --http1.0
+  // is refused with HTTP/2), and `protocols` says which runs are HTTP/2.
   d.http_version = o.http10 ? "1.0" : "1.1";
   for (const Header& h : o.headers)
     d.headers_given.push_back(display_header(h));
@@ -57,6 +59,9 @@ RunDescription describe_run(const Options& o, const WorkPart& part_of_run,
   d.basic_auth = o.basic_auth.has_value();
   d.modes = o.modes;
   d.compare = o.compare;
+  for (std::size_t i = 0; i < o.modes.size(); ++i)
+    d.protocols.push_back(o.protocol_of(i));
+  if (o.any_http2()) d.streams = o.streams.value_or(defaults::kHttp2Streams);
   d.requests = request_count(o.requests);
   d.duration = o.duration;
   d.rate = o.rate;

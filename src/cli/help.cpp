@@ -21,11 +21,11 @@ struct SectionTable {
 const std::array<SectionTable, 8>& section_table() {
   static const std::array<SectionTable, 8> kTable{{
       {"Load",
-       {"mode", "compare", "requests", "duration", "rate", "concurrency", "threads", "warmup",
-        "trials", "sweep", "urls"}},
+       {"mode", "compare", "requests", "duration", "rate", "concurrency", "streams", "threads",
+        "warmup", "trials", "sweep", "urls"}},
       {"Request",
-       {"method", "header", "body", "body-file", "content-type", "basic-auth", "http1.0", "follow",
-        "follow-cross-origin", "ok-status"}},
+       {"method", "header", "body", "body-file", "content-type", "basic-auth", "http1.0", "http2",
+        "follow", "follow-cross-origin", "ok-status"}},
       {"Connection",
        {"keep-alive", "timeout", "connect-timeout", "resolve", "unix-socket", "proxy", "proxy-user",
         "proxy-from-env", "max-header-size"}},

@@ -10,6 +10,7 @@
 #include <deque>
 
 #include "httpbench/engine/schedule.hpp"
+#include "httpbench/stats/run_kind.hpp"
 
 namespace httpbench {
 
@@ -250,12 +251,13 @@ ProgressPrinter::~ProgressPrinter() {
   finish();
 }
 
-void ProgressPrinter::begin(Mode mode) {
+void ProgressPrinter::begin(Mode mode, Protocol protocol) {
   finish();
   const std::size_t per_round = run_.sweep.empty() ? run_.modes.size() : run_.sweep.size();
   const std::size_t rounds = run_.sweep.empty() ? run_.trials : 1;
   ++begun_;
-  label_ = std::string(mode_name(mode));
+  run_label_ = run_label(RunKind{mode, protocol}, run_.any_http2());
+  label_ = run_label_;
   if (!run_.sweep.empty()) {
     label_ += fmt::format(" -c {}", run_.sweep[std::min(begun_, run_.sweep.size()) - 1]);
   }
@@ -291,7 +293,7 @@ void ProgressPrinter::loop(Mode mode, std::stop_token st) {
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     if (!live_) {
-      plain_line(mode, secs);
+      plain_line(secs);
       continue;
     }
     const std::uint64_t done = progress_.done();
@@ -328,12 +330,12 @@ void ProgressPrinter::loop(Mode mode, std::stop_token st) {
   }
 }
 
-void ProgressPrinter::plain_line(Mode mode, double secs) {
+void ProgressPrinter::plain_line(double secs) {
   const std::uint64_t done = progress_.done();
   const std::uint64_t failed = progress_.failed();
   const std::string total =
       part_.requests == Schedule::kUnlimited ? std::string("-") : std::to_string(part_.requests);
-  err_ << fmt::format("\r\033[K[{}] {}/{}  {:.1f}s  {:.0f} req/s  errors {}", mode_name(mode), done,
+  err_ << fmt::format("\r\033[K[{}] {}/{}  {:.1f}s  {:.0f} req/s  errors {}", run_label_, done,
                       total, secs, secs > 0 ? static_cast<double>(done) / secs : 0.0, failed)
        << std::flush;
 }

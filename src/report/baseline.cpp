@@ -7,6 +7,7 @@
 
 #include "httpbench/report/report_model.hpp"
 #include "httpbench/report/result_json.hpp"
+#include "httpbench/report/run_label.hpp"
 #include "httpbench/stats/error.hpp"
 
 namespace httpbench {
@@ -16,12 +17,13 @@ namespace json = boost::json;
 namespace {
 
 // The saved interval of one figure ("trials" -> "modes" -> MODE -> KEY), when it has one.
-std::optional<Interval> saved_interval(const json::object& doc, Mode mode, std::string_view key) {
+std::optional<Interval> saved_interval(const json::object& doc, const std::string& label,
+                                       std::string_view key) {
   const json::value* trials = doc.if_contains("trials");
   if (!trials || !trials->is_object()) return std::nullopt;
   const json::value* modes = trials->get_object().if_contains("modes");
   const json::value* m =
-      modes && modes->is_object() ? modes->get_object().if_contains(mode_name(mode)) : nullptr;
+      modes && modes->is_object() ? modes->get_object().if_contains(label) : nullptr;
   const json::value* f = m && m->is_object() ? m->get_object().if_contains(key) : nullptr;
   if (!f || !f->is_object()) return std::nullopt;
   const json::object& o = f->get_object();
@@ -61,7 +63,13 @@ SavedRunShape shape_of(const json::object& doc) {
   if (const json::value* runs = doc.if_contains("runs"); runs && runs->is_array()) {
     for (const json::value& r : runs->get_array()) {
       const json::value* m = r.is_object() ? r.get_object().if_contains("mode") : nullptr;
-      if (m && m->is_string()) shape.modes.push_back(parse_mode(m->get_string()));
+      if (m && m->is_string()) {
+        shape.modes.push_back(parse_mode(m->get_string()));
+        // Files written before HTTP/2 have no "protocol": their runs were HTTP/1.x.
+        const json::value* p = r.get_object().if_contains("protocol");
+        shape.protocols.push_back(p && p->is_string() && p->get_string() == "h2" ? Protocol::http2
+                                                                                 : Protocol::http1);
+      }
     }
   }
   const json::value* o = doc.if_contains("options");
@@ -90,6 +98,12 @@ SavedRunShape shape_of(const json::object& doc) {
   if (const json::value* v = options.if_contains("keep_alive"); v && v->is_bool()) {
     shape.keep_alive = v->get_bool();
   }
+  if (const json::value* v = options.if_contains("streams")) {
+    if (v->is_uint64()) shape.streams = static_cast<std::uint32_t>(v->get_uint64());
+    if (v->is_int64() && v->get_int64() > 0) {
+      shape.streams = static_cast<std::uint32_t>(v->get_int64());
+    }
+  }
   return shape;
 }
 
@@ -104,6 +118,27 @@ std::string modes_text(const std::vector<Mode>& modes) {
   for (Mode m : modes)
     out += fmt::format("{}{}", out.empty() ? "" : ",", mode_name(m));
   return out.empty() ? "(not recorded)" : out;
+}
+
+// Each mode with its protocol; an entry past the end of `protocols` is h1.
+std::vector<RunKind> kinds_of(const std::vector<Mode>& modes,
+                              const std::vector<Protocol>& protocols) {
+  std::vector<RunKind> kinds;
+  for (std::size_t i = 0; i < modes.size(); ++i)
+    kinds.push_back(RunKind{modes[i], i < protocols.size() ? protocols[i] : Protocol::http1});
+  return kinds;
+}
+
+std::string protocols_text(const std::vector<RunKind>& kinds) {
+  std::string out;
+  for (const RunKind& k : kinds)
+    out += fmt::format("{}{}", out.empty() ? "" : ",", run_label(k, true));
+  return out.empty() ? "(not recorded)" : out;
+}
+
+bool any_http2(const std::vector<RunKind>& kinds) {
+  return std::any_of(kinds.begin(), kinds.end(),
+                     [](const RunKind& k) { return k.protocol == Protocol::http2; });
 }
 
 std::string rate_text(const std::optional<double>& rate) {
@@ -165,13 +200,20 @@ Baseline load_baseline(const std::string& path) {
     for (const json::value& v : doc.at("runs").get_array()) {
       if (!v.is_object()) throw UsageError("key 'runs' holds an entry that is not an object");
       const RunResult run = run_from_json(v.get_object());
+      runs.push_back(run);
+    }
+    // The trials' figures are keyed by the runs' labels ("async", or "async:h2" when some run is
+    // HTTP/2).
+    const bool with_protocol = labels_protocol(runs);
+    for (const RunResult& run : runs) {
+      const std::string label = run_label(run, with_protocol);
       BaselineMode m;
       m.mode = run.mode;
-      m.rps = figure_value(run.rps, saved_interval(doc, run.mode, "rps"));
-      m.p50 = figure_value(run.latency.p50, saved_interval(doc, run.mode, "p50_ms"));
-      m.p99 = figure_value(run.latency.p99, saved_interval(doc, run.mode, "p99_ms"));
+      m.protocol = run.protocol;
+      m.rps = figure_value(run.rps, saved_interval(doc, label, "rps"));
+      m.p50 = figure_value(run.latency.p50, saved_interval(doc, label, "p50_ms"));
+      m.p99 = figure_value(run.latency.p99, saved_interval(doc, label, "p99_ms"));
       b.modes.push_back(m);
-      runs.push_back(run);
     }
     b.runs = std::make_shared<const std::vector<RunResult>>(std::move(runs));
     b.shape = shape_of(doc);
@@ -195,6 +237,13 @@ std::vector<std::string> baseline_differences(const Baseline& baseline, const Ru
     return std::find(saved.modes.begin(), saved.modes.end(), m) != saved.modes.end();
   });
   if (!modes_in_saved) differ("mode", modes_text(saved.modes), modes_text(current.modes));
+  // ... and over the same protocol.
+  const std::vector<RunKind> saved_kinds = kinds_of(saved.modes, saved.protocols);
+  const std::vector<RunKind> current_kinds = kinds_of(current.modes, current.protocols);
+  const bool kinds_in_saved =
+      std::all_of(current_kinds.begin(), current_kinds.end(), [&](const RunKind& k) {
+        return std::find(saved_kinds.begin(), saved_kinds.end(), k) != saved_kinds.end();
+      });
   const bool all_sync = std::all_of(current.modes.begin(), current.modes.end(),
                                     [](Mode m) { return m == Mode::sync; });
   if (!all_sync && saved.concurrency != current.concurrency) {
@@ -209,6 +258,12 @@ std::vector<std::string> baseline_differences(const Baseline& baseline, const Ru
       return k ? (*k ? "on" : "off") : "(not recorded)";
     };
     differ("keep-alive", on_off(saved.keep_alive), on_off(current.keep_alive));
+  }
+  if (modes_in_saved && !kinds_in_saved) {
+    differ("protocol", protocols_text(saved_kinds), protocols_text(current_kinds));
+  }
+  if (any_http2(current_kinds) && saved.streams != current.streams) {
+    differ("streams", shown(saved.streams), shown(current.streams));
   }
   return out;
 }
@@ -229,10 +284,11 @@ std::vector<BaselineMode> figures_of(const Report& report) {
     const RunResult& run = report.runs[i];
     BaselineMode m;
     m.mode = run.mode;
+    m.protocol = run.protocol;
     const ModeTrialStats* stats = nullptr;
     if (report.trial_stats && report.trial_stats->count >= 2) {
       for (const ModeTrialStats& s : report.trial_stats->modes) {
-        if (s.mode == run.mode) stats = &s;
+        if (s.mode == run.mode && s.protocol == run.protocol) stats = &s;
       }
     }
     if (stats) {
@@ -254,13 +310,16 @@ BaselineComparison compare_with_baseline(const Baseline& baseline,
   BaselineComparison c;
   c.path = baseline.path;
   c.runs = baseline.runs;
+  const auto http2 = [](const BaselineMode& m) { return m.protocol == Protocol::http2; };
+  c.labels_protocol = std::any_of(current.begin(), current.end(), http2) ||
+                      std::any_of(baseline.modes.begin(), baseline.modes.end(), http2);
   for (const BaselineMode& now : current) {
     const BaselineMode* before = nullptr;
     for (const BaselineMode& b : baseline.modes) {
-      if (b.mode == now.mode) before = &b;
+      if (b.mode == now.mode && b.protocol == now.protocol) before = &b;
     }
     if (!before) {
-      c.missing.push_back(now.mode);
+      c.missing.push_back(RunKind{now.mode, now.protocol});
       continue;
     }
     for (BaselineFigure f : kBaselineFigures) {
@@ -268,6 +327,7 @@ BaselineComparison compare_with_baseline(const Baseline& baseline,
       const FigureValue& n = now.figure(f);
       FigureChange change;
       change.mode = now.mode;
+      change.protocol = now.protocol;
       change.figure = f;
       change.baseline = b.value;
       change.current = n.value;
@@ -307,8 +367,13 @@ std::string describe_change(const FigureChange& c) {
   auto value = [&](double v) {
     return latency ? fmt::format("{:.2f}ms", v) : fmt::format("{:.2f} req/s", v);
   };
-  return fmt::format("{} {} {} vs baseline {} ({:+.1f}%)", mode_name(c.mode), figure_name(c.figure),
+  return fmt::format("{} {} {} vs baseline {} ({:+.1f}%)",
+                     change_label(c, c.protocol == Protocol::http2), figure_name(c.figure),
                      value(c.current), value(c.baseline), c.change_pct);
+}
+
+std::string change_label(const FigureChange& change, bool with_protocol) {
+  return run_label(RunKind{change.mode, change.protocol}, with_protocol);
 }
 
 }  // namespace httpbench

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "httpbench/report/report_model.hpp"
+#include "httpbench/report/run_label.hpp"
 #include "httpbench/report/text_format.hpp"
 #include "httpbench/stats/error.hpp"
 
@@ -79,12 +80,14 @@ std::optional<double> mode_value(const Check& check, const Report& report, std::
     case CheckFigure::speedup: {
       if (report.trial_stats) {
         for (const SpeedupTrialStats& s : report.trial_stats->speedups) {
-          if (s.mode == run.mode && s.factor.n > 0) return s.factor.median;
+          if (s.mode == run.mode && s.protocol == run.protocol && s.factor.n > 0) {
+            return s.factor.median;
+          }
         }
       }
       if (report.comparison) {
         for (const Speedup& s : report.comparison->speedups) {
-          if (s.mode == run.mode && s.factor > 0) return s.factor;
+          if (s.mode == run.mode && s.protocol == run.protocol && s.factor > 0) return s.factor;
         }
       }
       return std::nullopt;
@@ -127,27 +130,33 @@ bool is_latency_figure(CheckFigure f) {
          f != CheckFigure::speedup;
 }
 
+bool check_applies(const Check& check, RunKind kind) {
+  if (check.mode && *check.mode != kind.mode) return false;
+  return !check.protocol || *check.protocol == kind.protocol;
+}
+
 std::vector<CheckOutcome> evaluate_checks(const std::vector<Check>& checks, const Report& report) {
   std::vector<CheckOutcome> outcomes;
+  const bool with_protocol = labels_protocol(report.runs);
   for (const Check& check : checks) {
     CheckOutcome outcome;
     outcome.expression = check.text;
     bool all = true;
     for (std::size_t i = 0; i < report.runs.size(); ++i) {
-      const Mode mode = report.runs[i].mode;
-      if (check.mode && *check.mode != mode) continue;
+      const RunKind kind = kind_of(report.runs[i]);
+      if (!check_applies(check, kind)) continue;
+      const std::string mode = run_label(kind, with_protocol);
       // The baseline has no speedup over itself.
       if (check.figure == CheckFigure::speedup && i == 0) continue;
       const std::optional<double> value = mode_value(check, report, i);
       if (!value) {
         all = false;
-        outcome.detail +=
-            fmt::format("{}{} no value", outcome.detail.empty() ? "" : ", ", mode_name(mode));
+        outcome.detail += fmt::format("{}{} no value", outcome.detail.empty() ? "" : ", ", mode);
         continue;
       }
       outcome.values.emplace_back(mode, *value);
       all = all && holds(check.op, *value, check.threshold);
-      outcome.detail += fmt::format("{}{} {}", outcome.detail.empty() ? "" : ", ", mode_name(mode),
+      outcome.detail += fmt::format("{}{} {}", outcome.detail.empty() ? "" : ", ", mode,
                                     format_value(check.figure, *value));
     }
     outcome.passed = all && !outcome.values.empty();
@@ -165,6 +174,25 @@ std::vector<Mode> error_budget_modes(const std::vector<Check>& checks,
       const bool errors = c.figure == CheckFigure::errors || c.figure == CheckFigure::errors_pct;
       if (errors && (!c.mode || *c.mode == m)) {
         budgeted.push_back(m);
+        break;
+      }
+    }
+  }
+  return budgeted;
+}
+
+}  // namespace httpbench
+
+namespace httpbench {
+
+std::vector<RunKind> error_budget_runs(const std::vector<Check>& checks,
+                                       const std::vector<RunKind>& runs) {
+  std::vector<RunKind> budgeted;
+  for (const RunKind& kind : runs) {
+    for (const Check& c : checks) {
+      const bool errors = c.figure == CheckFigure::errors || c.figure == CheckFigure::errors_pct;
+      if (errors && check_applies(c, kind)) {
+        budgeted.push_back(kind);
         break;
       }
     }

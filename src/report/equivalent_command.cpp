@@ -43,14 +43,21 @@ std::string join_levels(const std::vector<std::uint64_t>& levels) {
 
 std::string equivalent_command(const RunDescription& o) {
   std::string cmd = "httpbench";
+  // Every run HTTP/2: --http2; some of them: their --compare entries say so ("async:h2").
+  bool all_http2 = !o.modes.empty();
+  for (std::size_t i = 0; i < o.modes.size(); ++i)
+    all_http2 = all_http2 && o.protocol_of(i) == Protocol::http2;
   if (!o.sweep.empty()) {
     // The sweep runs the async mode; -c only bounds an automatic sweep's levels.
     cmd += o.sweep_auto ? fmt::format(" --sweep auto -c {}", o.concurrency.value_or(0))
                         : " --sweep " + join_levels(o.sweep);
   } else if (o.compare) {
     std::string modes;
-    for (Mode m : o.modes)
-      modes += fmt::format("{}{}", modes.empty() ? "" : ",", mode_name(m));
+    for (std::size_t i = 0; i < o.modes.size(); ++i) {
+      const bool h2_entry = !all_http2 && o.protocol_of(i) == Protocol::http2;
+      modes += fmt::format("{}{}{}", modes.empty() ? "" : ",", mode_name(o.modes[i]),
+                           h2_entry ? ":h2" : "");
+    }
     cmd += " --compare " + modes;
   } else if (!o.modes.empty()) {
     cmd += fmt::format(" --mode {}", mode_name(o.modes.front()));
@@ -91,6 +98,10 @@ std::string equivalent_command(const RunDescription& o) {
   if (o.content_type) cmd += " --content-type " + shell_word(*o.content_type);
   if (o.basic_auth) cmd += " --basic-auth '***'";
   if (o.http_version == "1.0") cmd += " --http1.0";
+  if (all_http2) cmd += " --http2";
+  if (o.streams && *o.streams != defaults::kHttp2Streams) {
+    cmd += fmt::format(" --streams {}", *o.streams);
+  }
   if (o.max_header_size && *o.max_header_size != defaults::kMaxHeaderSize) {
     cmd += fmt::format(" --max-header-size {}", *o.max_header_size);
   }

@@ -5,9 +5,17 @@
 
 #include <fmt/format.h>
 
+#include "httpbench/report/run_label.hpp"
+
 namespace httpbench {
 
 namespace {
+
+// "async", or "async:h2" for a run over HTTP/2 (a note names one run, and says its protocol
+// when it is not the HTTP/1.x every note meant before).
+std::string label(const RunResult& r) {
+  return run_label(r, r.protocol == Protocol::http2);
+}
 
 double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0 : static_cast<double>(part) / static_cast<double>(whole);
@@ -36,8 +44,8 @@ void note_client_bound(const RunResult& r, unsigned cores, std::vector<std::stri
   notes.push_back(fmt::format(
       "{}: client-bound: httpbench used {:.0f}% of its {} thread{}' CPU{}: these figures measure "
       "httpbench more than the server{}",
-      mode_name(r.mode), load.cpu_utilisation * 100, r.client_threads,
-      r.client_threads == 1 ? "" : "s", lag, advice));
+      label(r), load.cpu_utilisation * 100, r.client_threads, r.client_threads == 1 ? "" : "s", lag,
+      advice));
 }
 
 void note_low_concurrency(const RunResult& r, std::vector<std::string>& notes) {
@@ -59,7 +67,7 @@ void note_low_concurrency(const RunResult& r, std::vector<std::string>& notes) {
         r.latency.p99, r.latency.p50);
   }
   notes.push_back(fmt::format("{}: {:.1f} requests in flight on average of the {} asked for: {}",
-                              mode_name(r.mode), r.concurrency_mean, r.concurrency_requested, why));
+                              label(r), r.concurrency_mean, r.concurrency_requested, why));
 }
 
 void note_server_cap(const Report& report, const RunResult& r, std::vector<std::string>& notes) {
@@ -68,8 +76,8 @@ void note_server_cap(const Report& report, const RunResult& r, std::vector<std::
   notes.push_back(fmt::format(
       "{}: the server handled at most about {:.0f} request{} at once (throughput x {} latency) "
       "while {:.0f} were in flight: the speedup is capped near {:.0f}, whatever -c",
-      mode_name(r.mode), *parallel, std::lround(*parallel) == 1 ? "" : "s",
-      mode_name(report.runs.front().mode), r.concurrency_mean, *parallel));
+      label(r), *parallel, std::lround(*parallel) == 1 ? "" : "s", label(report.runs.front()),
+      r.concurrency_mean, *parallel));
 }
 
 void note_different_work(const RunResult& base, const RunResult& r,
@@ -87,9 +95,8 @@ void note_different_work(const RunResult& base, const RunResult& r,
         "{} and {} did not do the same work: {:.0f}% of {}'s requests got a 2xx/3xx response, "
         "{:.0f}% of {}'s ({}{}); the speedup counts successful responses only, and {} may look "
         "faster only for answers that came back quickly as errors",
-        mode_name(base.mode), mode_name(r.mode), base_ok * 100, mode_name(base.mode), ok * 100,
-        mode_name(r.mode), mode_name(worse.mode), what.empty() ? "" : what.substr(1),
-        mode_name(worse.mode)));
+        label(base), label(r), base_ok * 100, label(base), ok * 100, label(r), label(worse),
+        what.empty() ? "" : what.substr(1), label(worse)));
     return;
   }
   const double base_bytes = bytes_per_response(base);
@@ -97,7 +104,7 @@ void note_different_work(const RunResult& base, const RunResult& r,
   if (base_bytes > 0 && bytes > 0 && std::abs(bytes / base_bytes - 1) > 0.10) {
     notes.push_back(fmt::format(
         "{} and {} did not get the same responses: {:.0f} bytes per response against {:.0f}",
-        mode_name(base.mode), mode_name(r.mode), base_bytes, bytes));
+        label(base), label(r), base_bytes, bytes));
   }
 }
 

@@ -17,11 +17,12 @@ void write_row(Out out, const RunResult& r, std::size_t trial) {
   const bool latency = r.succeeded != 0;
   auto ms = [&](double v) { return latency ? fmt::format("{:.3f}", v) : std::string(); };
   fmt::format_to(
-      out, "{},{},{},{},{},{:.6f},{:.3f},{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.3f},{}\n",
+      out,
+      "{},{},{},{},{},{:.6f},{:.3f},{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.3f},{},{},{}\n",
       mode_name(r.mode), trial, r.requests, r.succeeded, r.failed, r.elapsed_s, r.rps,
       ms(r.latency.p50), ms(r.latency.p90), ms(r.latency.p99), ms(r.latency.mean),
       ms(r.latency.min), ms(r.latency.max), r.bytes_received, r.connections, r.cpu_s, r.started_at,
-      r.ended_at, r.total_rps, r.dropped);
+      r.ended_at, r.total_rps, r.dropped, protocol_name(r.protocol), r.streams_per_connection);
 }
 
 }  // namespace
@@ -33,7 +34,9 @@ std::string format_csv(const Report& report) {
   fmt::format_to(
       out,
       "mode,trial,requests,succeeded,failed,elapsed_s,rps,p50_ms,p90_ms,p99_ms,mean_ms,"
-      "min_ms,max_ms,bytes_received,connections,cpu_s,started_at,ended_at,total_rps,dropped\n");
+      "min_ms,max_ms,bytes_received,connections,cpu_s,started_at,ended_at,total_rps,dropped,"
+      // Appended, so that the columns before keep their positions.
+      "protocol,streams_per_connection\n");
   if (report.trials.empty()) {
     // A merged report has no trials: one row per mode, numbered 1.
     for (const RunResult& r : report.runs)

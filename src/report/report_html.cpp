@@ -16,6 +16,7 @@
 #include "httpbench/report/chart.hpp"
 #include "httpbench/report/equivalent_command.hpp"
 #include "httpbench/report/insight.hpp"
+#include "httpbench/report/run_label.hpp"
 #include "httpbench/report/svg.hpp"
 #include "httpbench/report/text_format.hpp"
 #include "httpbench/stats/redact.hpp"
@@ -40,27 +41,31 @@ std::vector<chart::Line> lines_of(const std::vector<Series>& series) {
 
 std::vector<Series> series_of(const Report& report) {
   std::vector<Series> out;
+  // "async", or "async:h2" when some run (of the report or of the baseline) is HTTP/2.
+  const bool p =
+      labels_protocol(report.runs) || (report.baseline && report.baseline->labels_protocol);
   for (std::size_t i = 0; i < report.runs.size(); ++i) {
     const RunResult& r = report.runs[i];
     // A sweep's runs are its levels: "async c=4".
     if (report.sweep && i < report.sweep->levels.size()) {
       out.push_back(
-          {{fmt::format("{} c={}", mode_name(r.mode), report.sweep->levels[i].concurrency), {}},
-           &r});
+          {{fmt::format("{} c={}", run_label(r, p), report.sweep->levels[i].concurrency), {}}, &r});
     } else {
-      out.push_back({{std::string(mode_name(r.mode)), {}}, &r});
+      out.push_back({{run_label(r, p), {}}, &r});
     }
   }
   if (report.baseline && report.baseline->runs) {
     for (const RunResult& r : *report.baseline->runs)
-      out.push_back({{fmt::format("baseline {}", mode_name(r.mode)), {}}, &r});
+      out.push_back({{fmt::format("baseline {}", run_label(r, p)), {}}, &r});
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i].style = svg::series_style(i);
     // Several runs of one mode (a --sweep): numbered, so every label names one line.
     std::size_t same = 0;
     for (std::size_t j = 0; j < i; ++j)
-      same += out[j].run->mode == out[i].run->mode && out[j].label.rfind(out[i].label, 0) == 0;
+      same += out[j].run->mode == out[i].run->mode &&
+              out[j].run->protocol == out[i].run->protocol &&
+              out[j].label.rfind(out[i].label, 0) == 0;
     if (same != 0) out[i].label += fmt::format(" ({})", same + 1);
   }
   return out;
@@ -449,6 +454,10 @@ std::string confidence_pct(const Interval& iv) {
 
 void write_headline(Out out, const Report& report) {
   fmt::format_to(out, "<section id=\"headline\">\n<h2>Result</h2>\n");
+  const bool p = labels_protocol(report.runs);
+  const auto label = [p](Mode mode, Protocol protocol) {
+    return run_label(RunKind{mode, protocol}, p);
+  };
   const TrialStats* trials =
       report.trial_stats && report.trial_stats->count >= 2 && report.trial_stats->baseline
           ? &*report.trial_stats
@@ -458,37 +467,38 @@ void write_headline(Out out, const Report& report) {
       const Interval& f = s.factor;
       if (f.n == 0) {
         fmt::format_to(out, "<p class=\"headline\">{}: n/a (no requests ended)</p>\n",
-                       mode_name(s.mode));
+                       label(s.mode, s.protocol));
         continue;
       }
       const bool faster = f.median >= 1;
       const double mid = faster ? f.median : 1 / f.median;
       const double lo = faster ? f.low : 1 / f.high;
       const double hi = faster ? f.high : 1 / f.low;
-      fmt::format_to(out,
-                     "<p class=\"headline\" data-mode=\"{}\" data-speedup=\"{}\" data-low=\"{}\" "
-                     "data-high=\"{}\">{} {:.2f}\u00d7 {} than {} ({} CI {:.2f}\u00d7\u2013{:.2f}"
-                     "\u00d7, {} trials){}</p>\n",
-                     mode_name(s.mode), format_exact(f.median), format_exact(f.low),
-                     format_exact(f.high), mode_name(s.mode), mid, faster ? "faster" : "slower",
-                     mode_name(*trials->baseline), confidence_pct(f), lo, hi, f.n,
-                     s.significant ? "" : ": not significant (the interval includes 1.0\u00d7)");
+      fmt::format_to(
+          out,
+          "<p class=\"headline\" data-mode=\"{}\" data-speedup=\"{}\" data-low=\"{}\" "
+          "data-high=\"{}\">{} {:.2f}\u00d7 {} than {} ({} CI {:.2f}\u00d7\u2013{:.2f}"
+          "\u00d7, {} trials){}</p>\n",
+          label(s.mode, s.protocol), format_exact(f.median), format_exact(f.low),
+          format_exact(f.high), label(s.mode, s.protocol), mid, faster ? "faster" : "slower",
+          label(*trials->baseline, trials->baseline_protocol), confidence_pct(f), lo, hi, f.n,
+          s.significant ? "" : ": not significant (the interval includes 1.0\u00d7)");
     }
   } else if (report.comparison) {
     const Comparison& c = *report.comparison;
     for (const Speedup& s : c.speedups) {
       if (s.factor <= 0) {
         fmt::format_to(out, "<p class=\"headline\">{}: n/a (no requests ended)</p>\n",
-                       mode_name(s.mode));
+                       label(s.mode, s.protocol));
         continue;
       }
       const bool faster = s.factor >= 1;
       fmt::format_to(out,
                      "<p class=\"headline\" data-mode=\"{}\" data-speedup=\"{}\">{} {:.2f}\u00d7 "
                      "{} than {}</p>\n",
-                     mode_name(s.mode), format_exact(s.factor), mode_name(s.mode),
+                     label(s.mode, s.protocol), format_exact(s.factor), label(s.mode, s.protocol),
                      faster ? s.factor : 1 / s.factor, faster ? "faster" : "slower",
-                     mode_name(c.baseline));
+                     label(c.baseline, c.baseline_protocol));
     }
     fmt::format_to(out,
                    "<p class=\"note\">One trial per mode, so no interval: run with --trials 6 "
@@ -498,7 +508,7 @@ void write_headline(Out out, const Report& report) {
       fmt::format_to(out,
                      "<p class=\"headline\" data-mode=\"{}\">{}: {:.2f} requests/s, p99 {}, "
                      "{} of {} failed</p>\n",
-                     mode_name(r.mode), mode_name(r.mode), r.rps, format_ms_spaced(r.latency.p99),
+                     run_label(r, p), run_label(r, p), r.rps, format_ms_spaced(r.latency.p99),
                      r.failed, r.requests);
     }
   }
@@ -542,8 +552,8 @@ void write_baseline_changes(Out out, const BaselineComparison& b) {
     fmt::format_to(out,
                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.1f}%</td>"
                    "<td>{}</td></tr>\n",
-                   mode_name(c.mode), figure_name(c.figure), value(c.baseline), value(c.current),
-                   c.change_pct, verdict_name(c.verdict));
+                   change_label(c, b.labels_protocol), figure_name(c.figure), value(c.baseline),
+                   value(c.current), c.change_pct, verdict_name(c.verdict));
   }
   fmt::format_to(out, "</table>\n");
 }
@@ -725,9 +735,14 @@ void write_options(Out out, const Report& report) {
     fmt::format_to(out, "<tr><th>headers sent</th><td><pre>{}</pre></td></tr>\n", escape(headers));
   }
   std::string modes;
-  for (Mode m : o.modes)
-    modes += fmt::format("{}{}", modes.empty() ? "" : ", ", mode_name(m));
+  const bool p = std::any_of(o.protocols.begin(), o.protocols.end(),
+                             [](Protocol pr) { return pr == Protocol::http2; });
+  for (std::size_t i = 0; i < o.modes.size(); ++i) {
+    modes += fmt::format("{}{}", modes.empty() ? "" : ", ",
+                         run_label(RunKind{o.modes[i], o.protocol_of(i)}, p));
+  }
   option_row(out, "modes", modes);
+  if (o.streams) option_row(out, "HTTP/2 streams per connection", std::to_string(*o.streams));
   option_row(out, "requests per mode", o.requests ? std::to_string(*o.requests) : "unlimited");
   if (o.duration) option_row(out, "duration per mode", format_duration_option(*o.duration));
   option_row(out, "rate",

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "httpbench/report/insight.hpp"
+#include "httpbench/report/run_label.hpp"
 #include "httpbench/report/text_format.hpp"
 
 namespace httpbench {
@@ -79,13 +80,13 @@ std::string format_insight_text(const Report& report) {
   const bool deltas = report.comparison.has_value();
   constexpr int kLabel = 13;
   constexpr int kCell = 34;
-  fmt::format_to(
-      out, "\nWhere the time went (mean / p99 of successful requests{})\n",
-      deltas ? fmt::format("; in brackets the change of the mean against {}", mode_name(base.mode))
-             : "");
+  fmt::format_to(out, "\nWhere the time went (mean / p99 of successful requests{})\n",
+                 deltas ? fmt::format("; in brackets the change of the mean against {}",
+                                      run_label(base, labels_protocol(report.runs)))
+                        : "");
   fmt::format_to(out, "  {:<{}}", "", kLabel);
   for (const RunResult& r : report.runs)
-    fmt::format_to(out, "{:<{}}", mode_name(r.mode), kCell);
+    fmt::format_to(out, "{:<{}}", run_label(r, labels_protocol(report.runs)), kCell);
   const std::optional<std::string> no_lookup =
       report.merged_from.empty() ? report.description.no_dns_lookup : std::nullopt;
   fmt::format_to(out, "\n  {:<{}}{}\n", "dns", kLabel,
@@ -214,7 +215,7 @@ void add_report_insight_json(const Report& report, json::object& doc) {
         mode[p.name] = p.summary(report.runs[i]).mean - p.summary(base).mean;
       }
     }
-    deltas[mode_name(report.runs[i].mode)] = std::move(mode);
+    deltas[run_label(report.runs[i], labels_protocol(report.runs))] = std::move(mode);
   }
   comparison->get_object()["phase_deltas_ms"] = std::move(deltas);
 }

@@ -9,6 +9,7 @@
 #include "httpbench/report/report_sweep.hpp"
 #include "httpbench/report/report_urls.hpp"
 #include "httpbench/report/result_json.hpp"
+#include "httpbench/report/run_label.hpp"
 
 namespace httpbench {
 
@@ -23,6 +24,8 @@ json::object interval_json(const Interval& iv) {
 
 json::object trials_json(const Report& report) {
   const TrialStats& stats = *report.trial_stats;
+  // Keyed by the runs' labels: "async", or "async:h2" when some run is HTTP/2.
+  const bool p = labels_protocol(report.runs);
   json::object modes;
   for (std::size_t m = 0; m < stats.modes.size(); ++m) {
     const ModeTrialStats& s = stats.modes[m];
@@ -44,7 +47,7 @@ json::object trials_json(const Report& report) {
                                     {"ended_at", r.ended_at}});
       }
     }
-    modes[mode_name(s.mode)] =
+    modes[run_label(RunKind{s.mode, s.protocol}, p)] =
         json::object{{"rps", interval_json(s.rps)},         {"p50_ms", interval_json(s.p50_ms)},
                      {"p90_ms", interval_json(s.p90_ms)},   {"p99_ms", interval_json(s.p99_ms)},
                      {"mean_ms", interval_json(s.mean_ms)}, {"runs", std::move(runs)}};
@@ -61,9 +64,9 @@ json::object trials_json(const Report& report) {
       json::object o = interval_json(s.factor);
       o["per_trial"] = json::array(s.per_trial.begin(), s.per_trial.end());
       o["significant"] = s.significant;
-      speedup[mode_name(s.mode)] = std::move(o);
+      speedup[run_label(RunKind{s.mode, s.protocol}, p)] = std::move(o);
     }
-    doc["baseline"] = mode_name(*stats.baseline);
+    doc["baseline"] = run_label(RunKind{*stats.baseline, stats.baseline_protocol}, p);
     doc["speedup"] = std::move(speedup);
   }
   return doc;
@@ -73,8 +76,8 @@ json::array checks_json(const std::vector<CheckOutcome>& checks) {
   json::array out;
   for (const CheckOutcome& c : checks) {
     json::object values;
-    for (const auto& [mode, value] : c.values)
-      values[mode_name(mode)] = value;
+    for (const auto& [label, value] : c.values)
+      values[label] = value;
     out.push_back(json::object{{"expression", c.expression},
                                {"passed", c.passed},
                                {"values", std::move(values)},
@@ -86,7 +89,7 @@ json::array checks_json(const std::vector<CheckOutcome>& checks) {
 json::object baseline_json(const BaselineComparison& b) {
   json::array changes;
   for (const FigureChange& c : b.changes) {
-    changes.push_back(json::object{{"mode", mode_name(c.mode)},
+    changes.push_back(json::object{{"mode", change_label(c, b.labels_protocol)},
                                    {"figure", figure_name(c.figure)},
                                    {"baseline", c.baseline},
                                    {"current", c.current},
@@ -96,8 +99,8 @@ json::object baseline_json(const BaselineComparison& b) {
                                    {"by_interval", c.by_interval}});
   }
   json::array missing;
-  for (Mode m : b.missing)
-    missing.emplace_back(mode_name(m));
+  for (const RunKind& m : b.missing)
+    missing.emplace_back(run_label(m, b.labels_protocol));
   return {{"file", b.path}, {"changes", std::move(changes)}, {"missing_modes", std::move(missing)}};
 }
 
@@ -118,6 +121,7 @@ json::object merged_shards_json(const Report& report) {
     rows.push_back(json::object{{"file", r.file},
                                 {"index", r.shard_index},
                                 {"mode", mode_name(r.mode)},
+                                {"protocol", protocol_name(r.protocol)},
                                 {"requests", r.requests},
                                 {"failed", r.failed},
                                 {"rps", r.rps},
@@ -147,15 +151,20 @@ std::string format_json(const Report& report) {
                    {"dns_ms", dns_json(report)}, {"options", options_json(report.description)},
                    {"runs", std::move(runs)},    {"interrupted", report.interrupted}};
   if (report.comparison) {
+    // Keyed by the runs' labels: "async", or "async:h1"/"async:h2" when some run is HTTP/2.
+    const bool p = labels_protocol(report.runs);
+    const Comparison& c = *report.comparison;
     json::object speedup;
     json::object time_saved;
-    for (const Speedup& s : report.comparison->speedups) {
-      speedup[mode_name(s.mode)] = s.factor;
-      time_saved[mode_name(s.mode)] = s.time_saved_pct;
+    for (const Speedup& s : c.speedups) {
+      speedup[run_label(RunKind{s.mode, s.protocol}, p)] = s.factor;
+      time_saved[run_label(RunKind{s.mode, s.protocol}, p)] = s.time_saved_pct;
     }
-    doc["comparison"] = json::object{{"baseline", mode_name(report.comparison->baseline)},
-                                     {"speedup", std::move(speedup)},
-                                     {"time_saved_pct", std::move(time_saved)}};
+    doc["comparison"] =
+        json::object{{"baseline", run_label(RunKind{c.baseline, c.baseline_protocol}, p)},
+                     {"baseline_protocol", protocol_name(c.baseline_protocol)},
+                     {"speedup", std::move(speedup)},
+                     {"time_saved_pct", std::move(time_saved)}};
   }
   add_report_insight_json(report, doc);
   if (report.description.shard) doc["shard"] = shard_json(*report.description.shard);

@@ -1,10 +1,13 @@
 #include "httpbench/report/report_merge.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 
 #include <fmt/format.h>
 #include <boost/json/array.hpp>
+
+#include "httpbench/stats/run_kind.hpp"
 
 namespace httpbench {
 
@@ -57,9 +60,12 @@ std::string format_merge_text(const MergeSummary& merge) {
 }
 
 json::object merge_json(const MergeSummary& merge) {
+  // Keyed by mode, or mode:protocol ("async:h2") when some merged run is HTTP/2.
+  const bool p = std::any_of(merge.modes.begin(), merge.modes.end(),
+                             [](const MergeModeSpan& m) { return m.protocol == Protocol::http2; });
   json::object modes;
   for (const MergeModeSpan& m : merge.modes) {
-    modes[mode_name(m.mode)] = json::object{
+    modes[run_label(RunKind{m.mode, m.protocol}, p)] = json::object{
         {"runs", m.runs},
         {"busy_s", m.busy_s},
         {"overlapped_s", m.stamped ? json::value(m.overlapped_s) : json::value(nullptr)}};

@@ -13,8 +13,9 @@ bool Report::any_check_failed() const {
 
 bool Report::any_failed_beyond_budget() const {
   for (const RunResult& r : runs) {
-    if (r.failed != 0 && std::find(error_budget_modes.begin(), error_budget_modes.end(), r.mode) ==
-                             error_budget_modes.end()) {
+    const RunKind kind{r.mode, r.protocol};
+    if (r.failed != 0 && std::find(error_budget_runs.begin(), error_budget_runs.end(), kind) ==
+                             error_budget_runs.end()) {
       return true;
     }
   }

@@ -29,7 +29,13 @@ std::string format_sweep_text(const Report& report) {
   const RunDescription& o = report.description;
   const SweepSummary& s = *report.sweep;
   fmt::format_to(out, "httpbench {}: {}\n", report.version, o.url);
-  fmt::format_to(out, "concurrency sweep of the async mode: {} per level, keep-alive {}\n",
+  // Over HTTP/2 the sweep says so, and how many streams each connection carries; over HTTP/1.x
+  // the line reads as it always has.
+  const std::string over =
+      o.protocol_of(0) == Protocol::http2
+          ? fmt::format(" over HTTP/2 ({} streams per connection)", o.streams.value_or(1))
+          : std::string();
+  fmt::format_to(out, "concurrency sweep of the async mode{}: {} per level, keep-alive {}\n", over,
                  run_amount(o), o.keep_alive.value_or(true) ? "on" : "off");
   if (const auto& why = o.no_dns_lookup) {
     fmt::format_to(out, "no DNS lookup ({})\n\n", *why);

@@ -12,6 +12,7 @@
 #include "httpbench/report/report_merge.hpp"
 #include "httpbench/report/report_sweep.hpp"
 #include "httpbench/report/report_urls.hpp"
+#include "httpbench/report/run_label.hpp"
 #include "httpbench/report/text_format.hpp"
 #include "httpbench/stats/redact.hpp"
 
@@ -57,12 +58,26 @@ void write_distribution(Out out, const Histogram& h, int width) {
   }
 }
 
-void write_run(Out out, const RunResult& r, const TextStyle& style) {
+// "HTTP/2, 5 connections x 8 streams": the protocol and how the requests in flight were laid on
+// connections, as asked (the connections actually opened are on the "received" line).
+std::string protocol_line(const RunResult& r) {
+  if (r.protocol != Protocol::http2) {
+    return "HTTP/1.1, one request at a time per connection";
+  }
+  const std::uint64_t streams = std::max<std::uint32_t>(r.streams_per_connection, 1);
+  const std::uint64_t in_flight = std::max<std::uint64_t>(r.concurrency_requested, 1);
+  const std::uint64_t connections = (in_flight + streams - 1) / streams;
+  return fmt::format("HTTP/2, {} connection{} x {} stream{}", connections,
+                     connections == 1 ? "" : "s", streams, streams == 1 ? "" : "s");
+}
+
+void write_run(Out out, const RunResult& r, const TextStyle& style, bool with_protocol) {
   // The headline is what succeeded: quick errors must not pass for throughput.
-  fmt::format_to(out, "[{}] {} requests in {}, {:.2f} req/s", mode_name(r.mode), r.requests,
-                 format_seconds(r.elapsed_s), r.rps);
+  fmt::format_to(out, "[{}] {} requests in {}, {:.2f} req/s", run_label(r, with_protocol),
+                 r.requests, format_seconds(r.elapsed_s), r.rps);
   if (r.failed != 0) fmt::format_to(out, " succeeded ({:.2f} req/s in total)", r.total_rps);
   fmt::format_to(out, "{}\n", r.interrupted ? " (interrupted)" : "");
+  if (with_protocol) fmt::format_to(out, "  protocol   {}\n", protocol_line(r));
   fmt::format_to(out, "  succeeded  {}\n  failed     {}", r.succeeded, r.failed);
   if (r.failed != 0) {
     const char* sep = " (";
@@ -153,10 +168,14 @@ void write_run(Out out, const RunResult& r, const TextStyle& style) {
 
 void write_comparison(Out out, const Report& report) {
   const Comparison& c = *report.comparison;
-  fmt::format_to(out, "\nComparison (baseline: {})\n", mode_name(c.baseline));
-  fmt::format_to(out, "  {:<8} {:>10} {:>12}  {}\n", "mode", "wall time", "req/s", "speedup");
+  const bool p = labels_protocol(report.runs);
+  fmt::format_to(out, "\nComparison (baseline: {})\n",
+                 run_label(RunKind{c.baseline, c.baseline_protocol}, p));
+  // "async:h2" is wider than a mode name; HTTP/1.x-only output keeps its columns.
+  const std::size_t w = p ? 11 : 8;
+  fmt::format_to(out, "  {:<{}} {:>10} {:>12}  {}\n", "mode", w, "wall time", "req/s", "speedup");
   const RunResult& base = report.runs.front();
-  fmt::format_to(out, "  {:<8} {:>10} {:>12.2f}  baseline\n", mode_name(base.mode),
+  fmt::format_to(out, "  {:<{}} {:>10} {:>12.2f}  baseline\n", run_label(base, p), w,
                  format_seconds(base.elapsed_s), base.rps);
   for (std::size_t i = 1; i < report.runs.size(); ++i) {
     const RunResult& r = report.runs[i];
@@ -169,7 +188,7 @@ void write_comparison(Out out, const Report& report) {
     } else {
       verdict = fmt::format("{:.2f}x slower, +{:.1f}% wall time", 1 / s.factor, -s.time_saved_pct);
     }
-    fmt::format_to(out, "  {:<8} {:>10} {:>12.2f}  {}\n", mode_name(r.mode),
+    fmt::format_to(out, "  {:<{}} {:>10} {:>12.2f}  {}\n", run_label(r, p), w,
                    format_seconds(r.elapsed_s), r.rps, verdict);
   }
   if (report.trial_stats && report.trial_stats->count > 1) {
@@ -187,8 +206,8 @@ std::string confidence_pct(const Interval& iv) {
 }
 
 void write_interval(Out out, std::string_view label, std::string_view figure, const Interval& iv,
-                    std::string (*fmt_value)(double)) {
-  fmt::format_to(out, "  {:<8} {:<6} {:>10}  [{} - {}]  min {}  max {}\n", label, figure,
+                    std::string (*fmt_value)(double), std::size_t width = 8) {
+  fmt::format_to(out, "  {:<{}} {:<6} {:>10}  [{} - {}]  min {}  max {}\n", label, width, figure,
                  fmt_value(iv.median), fmt_value(iv.low), fmt_value(iv.high), fmt_value(iv.min),
                  fmt_value(iv.max));
 }
@@ -199,13 +218,15 @@ std::string format_rps(double v) {
 
 void write_trials(Out out, const Report& report) {
   const TrialStats& t = *report.trial_stats;
+  const bool p = labels_protocol(report.runs);
+  const std::size_t w = p ? 11 : 8;
   fmt::format_to(out, "\nTrials: {} per mode, modes alternating; median [interval] min max\n",
                  t.count);
   for (const ModeTrialStats& m : t.modes) {
-    write_interval(out, mode_name(m.mode), "req/s", m.rps, format_rps);
-    write_interval(out, "", "p50", m.p50_ms, format_ms);
-    write_interval(out, "", "p90", m.p90_ms, format_ms);
-    write_interval(out, "", "p99", m.p99_ms, format_ms);
+    write_interval(out, run_label(RunKind{m.mode, m.protocol}, p), "req/s", m.rps, format_rps, w);
+    write_interval(out, "", "p50", m.p50_ms, format_ms, w);
+    write_interval(out, "", "p90", m.p90_ms, format_ms, w);
+    write_interval(out, "", "p99", m.p99_ms, format_ms, w);
   }
   const Interval& any = t.modes.empty() ? Interval{} : t.modes.front().rps;
   fmt::format_to(out,
@@ -214,11 +235,13 @@ void write_trials(Out out, const Report& report) {
                  confidence_pct(any), t.count,
                  any.confidence < kTargetConfidence ? "; 6 or more trials give 95%" : "");
   if (!t.baseline || t.speedups.empty()) return;
-  fmt::format_to(out, "\nSpeedup per trial pair (baseline: {})\n", mode_name(*t.baseline));
+  const std::string base = run_label(RunKind{*t.baseline, t.baseline_protocol}, p);
+  fmt::format_to(out, "\nSpeedup per trial pair (baseline: {})\n", base);
   for (const SpeedupTrialStats& s : t.speedups) {
     const Interval& f = s.factor;
+    const std::string label = run_label(RunKind{s.mode, s.protocol}, p);
     if (f.n == 0) {
-      fmt::format_to(out, "  {}: n/a (no requests ended)\n", mode_name(s.mode));
+      fmt::format_to(out, "  {}: n/a (no requests ended)\n", label);
       continue;
     }
     const bool faster = f.median >= 1;
@@ -226,9 +249,8 @@ void write_trials(Out out, const Report& report) {
     const double mid = faster ? f.median : 1 / f.median;
     const double lo = faster ? f.low : 1 / f.high;
     const double hi = faster ? f.high : 1 / f.low;
-    fmt::format_to(out, "  {} {:.2f}x {} than {} ({} {:.2f}x-{:.2f}x)", mode_name(s.mode), mid,
-                   faster ? "faster" : "slower", mode_name(*t.baseline), confidence_pct(f) + " CI",
-                   lo, hi);
+    fmt::format_to(out, "  {} {:.2f}x {} than {} ({} {:.2f}x-{:.2f}x)", label, mid,
+                   faster ? "faster" : "slower", base, confidence_pct(f) + " CI", lo, hi);
     if (!s.significant) {
       fmt::format_to(out, ": not significant{}",
                      f.n < 2 ? " (one trial)" : " (the interval includes 1.0x)");
@@ -238,20 +260,22 @@ void write_trials(Out out, const Report& report) {
 }
 
 void write_baseline(Out out, const BaselineComparison& b) {
+  const bool p = b.labels_protocol;
+  const std::size_t w = p ? 11 : 8;
   fmt::format_to(out, "\nBaseline ({})\n", b.path);
-  fmt::format_to(out, "  {:<8} {:<6} {:>12} {:>12} {:>8}  {}\n", "mode", "figure", "baseline",
+  fmt::format_to(out, "  {:<{}} {:<6} {:>12} {:>12} {:>8}  {}\n", "mode", w, "figure", "baseline",
                  "current", "change", "verdict");
   for (const FigureChange& c : b.changes) {
     const bool latency = c.figure != BaselineFigure::rps;
     auto value = [&](double v) { return latency ? format_ms(v) : format_rps(v); };
     fmt::format_to(
-        out, "  {:<8} {:<6} {:>12} {:>12} {:>+7.1f}%  {}{}\n", mode_name(c.mode),
+        out, "  {:<{}} {:<6} {:>12} {:>12} {:>+7.1f}%  {}{}\n", change_label(c, p), w,
         figure_name(c.figure), value(c.baseline), value(c.current), c.change_pct,
         verdict_name(c.verdict),
         c.by_interval ? "" : fmt::format(" (no intervals: {:.0f}% band)", kNoiseBandPct));
   }
-  for (Mode m : b.missing)
-    fmt::format_to(out, "  {:<8} not in the baseline file\n", mode_name(m));
+  for (const RunKind& m : b.missing)
+    fmt::format_to(out, "  {:<{}} not in the baseline file\n", run_label(m, p), w);
 }
 
 void write_checks(Out out, const std::vector<CheckOutcome>& checks) {
@@ -259,6 +283,17 @@ void write_checks(Out out, const std::vector<CheckOutcome>& checks) {
   for (const CheckOutcome& c : checks) {
     fmt::format_to(out, "  {}  {}  ({})\n", c.passed ? "pass" : "FAIL", c.expression, c.detail);
   }
+}
+
+// "HTTP/1.1", "HTTP/1.0", "HTTP/2", or "HTTP/1.1 and HTTP/2" when runs of both are compared.
+std::string request_version(const RunDescription& d) {
+  bool h1 = false;
+  bool h2 = false;
+  for (std::size_t i = 0; i < d.modes.size(); ++i)
+    (d.protocol_of(i) == Protocol::http2 ? h2 : h1) = true;
+  const std::string version = fmt::format("HTTP/{}", d.http_version.value_or("1.1"));
+  if (!h2) return version;
+  return h1 ? version + " and HTTP/2" : "HTTP/2";
 }
 
 // The request line and every header sent, credentials redacted; only when it is not the plain GET
@@ -270,7 +305,7 @@ void write_request(Out out, const RunDescription& d) {
       !d.basic_auth && !http10) {
     return;
   }
-  fmt::format_to(out, "request    {} {} HTTP/{}", method, d.request_target, http10 ? "1.0" : "1.1");
+  fmt::format_to(out, "request    {} {} {}", method, d.request_target, request_version(d));
   if (d.body_bytes) fmt::format_to(out, " with a {} body", format_bytes(*d.body_bytes));
   fmt::format_to(out, "\n");
   if (d.headers) {
@@ -305,13 +340,15 @@ void write_shard_rows(Out out, const Report& report) {
   const auto n = static_cast<std::size_t>(std::count(present.begin(), present.end(), true));
   fmt::format_to(out, "\nShards: {} of {}{}\n", n, report.shard_count,
                  n == report.shard_count ? "" : " (incomplete: totals cover only these)");
-  fmt::format_to(out, "  {:>7}  {:<8} {:>10} {:>8} {:>12} {:>12}  {}\n", "shard", "mode",
+  const bool p = labels_protocol(report.runs);
+  const std::size_t w = p ? 11 : 8;
+  fmt::format_to(out, "  {:>7}  {:<{}} {:>10} {:>8} {:>12} {:>12}  {}\n", "shard", "mode", w,
                  "requests", "failed", "req/s", "start skew", "file");
   for (const ShardRow& r : report.shard_rows) {
-    fmt::format_to(out, "  {:>7}  {:<8} {:>10} {:>8} {:>12.1f} {:>12}  {}\n",
-                   fmt::format("{}/{}", r.shard_index, r.shard_count), mode_name(r.mode),
-                   r.requests, r.failed, r.rps, r.start_skew_ms ? format_ms(*r.start_skew_ms) : "-",
-                   r.file);
+    fmt::format_to(out, "  {:>7}  {:<{}} {:>10} {:>8} {:>12.1f} {:>12}  {}\n",
+                   fmt::format("{}/{}", r.shard_index, r.shard_count),
+                   run_label(RunKind{r.mode, r.protocol}, p), w, r.requests, r.failed, r.rps,
+                   r.start_skew_ms ? format_ms(*r.start_skew_ms) : "-", r.file);
   }
 }
 
@@ -329,7 +366,7 @@ std::string format_text(const Report& report, const TextStyle& style) {
                    report.merge ? format_merge_text(*report.merge) : std::string());
     for (std::size_t i = 0; i < report.runs.size(); ++i) {
       if (i) fmt::format_to(out, "\n");
-      write_run(out, report.runs[i], style);
+      write_run(out, report.runs[i], style, labels_protocol(report.runs));
     }
     if (report.shard_count != 0) write_shard_rows(out, report);
     if (report.comparison) write_comparison(out, report);
@@ -376,7 +413,7 @@ std::string format_text(const Report& report, const TextStyle& style) {
   }
   for (std::size_t i = 0; i < report.runs.size(); ++i) {
     if (i) fmt::format_to(out, "\n");
-    write_run(out, report.runs[i], style);
+    write_run(out, report.runs[i], style, labels_protocol(report.runs));
   }
   if (report.comparison) write_comparison(out, report);
   fmt::format_to(out, "{}", format_insight_text(report));

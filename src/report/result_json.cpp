@@ -1,9 +1,11 @@
 #include "httpbench/report/result_json.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
@@ -132,6 +134,8 @@ json::object run_json(const RunResult& r) {
     status_codes[std::to_string(code)] = count;
   json::array histogram = histogram_json(r.histogram);
   json::object run{{"mode", mode_name(r.mode)},
+                   {"protocol", protocol_name(r.protocol)},
+                   {"streams_per_connection", r.streams_per_connection},
                    {"requests", r.requests},
                    {"succeeded", r.succeeded},
                    {"failed", r.failed},
@@ -196,6 +200,18 @@ json::object options_json(const RunDescription& d) {
     modes.emplace_back(mode_name(m));
   o["modes"] = std::move(modes);
   o["compare"] = d.compare;
+  // Only when some run is HTTP/2, so that the options of HTTP/1.x runs read as they always have
+  // (absent: every mode "h1"): the protocol of each entry of "modes", and the HTTP/2 streams per
+  // connection asked for.
+  const bool http2 = std::any_of(d.protocols.begin(), d.protocols.end(),
+                                 [](Protocol p) { return p == Protocol::http2; });
+  if (http2) {
+    json::array protocols;
+    for (Protocol p : d.protocols)
+      protocols.emplace_back(protocol_name(p));
+    o["protocols"] = std::move(protocols);
+    o["streams"] = or_null(d.streams);
+  }
   // null: bounded by the duration only.
   o["requests"] = or_null(d.requests);
   o["duration_s"] = seconds_or_null(d.duration);
@@ -336,6 +352,19 @@ RunResult run_from_json(const json::object& o) {
   const json::value& mode = required_value(o, "mode");
   if (!mode.is_string()) bad_result_key("mode", "is not a string");
   r.mode = parse_mode(mode.get_string());
+  // Files written before HTTP/2 ran HTTP/1.x, one request at a time per connection.
+  if (auto protocol = optional_string(o, "protocol")) {
+    try {
+      r.protocol = parse_protocol(*protocol);
+    } catch (const UsageError&) {
+      bad_result_key("protocol", "is not h1 or h2");
+    }
+  }
+  const std::uint64_t streams = count_or(o, "streams_per_connection", 1);
+  if (streams == 0 || streams > std::numeric_limits<std::uint32_t>::max()) {
+    bad_result_key("streams_per_connection", "is out of range");
+  }
+  r.streams_per_connection = static_cast<std::uint32_t>(streams);
   r.requests = count(o, "requests");
   r.succeeded = count(o, "succeeded");
   r.failed = count(o, "failed");
@@ -432,6 +461,26 @@ RunDescription description_from_json(std::string url, const json::object& o) {
     }
   }
   d.compare = optional_bool(o, "compare").value_or(false);
+  if (const json::value* p = o.if_contains("protocols"); p && !p->is_null()) {
+    if (!p->is_array()) bad_result_key("protocols", "is not an array");
+    for (const json::value& e : p->get_array()) {
+      if (!e.is_string()) bad_result_key("protocols", "holds an entry that is not a string");
+      try {
+        d.protocols.push_back(parse_protocol(e.get_string()));
+      } catch (const UsageError&) {
+        bad_result_key("protocols", "holds an entry that is not h1 or h2");
+      }
+    }
+    if (d.protocols.size() != d.modes.size()) {
+      bad_result_key("protocols", "does not have one entry per mode");
+    }
+  }
+  if (const auto streams = optional_count(o, "streams")) {
+    if (*streams == 0 || *streams > std::numeric_limits<std::uint32_t>::max()) {
+      bad_result_key("streams", "is out of range");
+    }
+    d.streams = static_cast<std::uint32_t>(*streams);
+  }
   d.requests = optional_count(o, "requests");
   d.duration = optional_seconds(o, "duration_s");
   if (const json::value* r = o.if_contains("rate"); r && !r->is_null())

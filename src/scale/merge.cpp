@@ -135,6 +135,20 @@ constexpr std::string_view kShownOptions[] = {
     "warmup_requests", "warmup_s", "timeout_s", "connect_timeout_s",
     "trials",          "headers",  "proxy",     "unix_socket"};
 
+// The protocol of each mode of a file's "options" ("h1,h2"), files written before HTTP/2 reading
+// as h1; and the HTTP/2 streams per connection ("none" without an HTTP/2 run).
+std::string protocols_text(const json::object& options) {
+  const RunDescription d = description_from_json("", options);
+  std::string out;
+  for (std::size_t i = 0; i < d.modes.size(); ++i)
+    out += fmt::format("{}{}", out.empty() ? "" : ",", protocol_name(d.protocol_of(i)));
+  return out;
+}
+std::string streams_text(const json::object& options) {
+  const RunDescription d = description_from_json("", options);
+  return d.streams ? std::to_string(*d.streams) : "none";
+}
+
 // What the merged files record of each option, file by file.
 class OptionTable {
  public:
@@ -148,6 +162,19 @@ class OptionTable {
             "'{}' has {} {} but '{}' has {}: only results of the same request and modes can be "
             "merged",
             path, key, value, paths_.front(), first));
+      }
+    }
+    // The protocol decides what is measured, like the HTTP version: refused when it differs.
+    // (Not among kRefusedOptions: files older than HTTP/2 have no key, and are HTTP/1.x.)
+    for (const auto& [key, text] :
+         {std::pair{"protocols", &protocols_text}, std::pair{"streams", &streams_text}}) {
+      const std::string value = text(options);
+      if (paths_.empty()) {
+        protocol_values_[key] = value;
+      } else if (value != protocol_values_[key]) {
+        throw UsageError(fmt::format(
+            "'{}' has {} {} but '{}' has {}: only results of the same protocol can be merged", path,
+            key, value, paths_.front(), protocol_values_[key]));
       }
     }
     paths_.push_back(path);
@@ -193,6 +220,8 @@ class OptionTable {
  private:
   std::vector<std::string> paths_;
   std::map<std::string, std::vector<std::string>> values_;
+  // The first file's protocols and streams.
+  std::map<std::string, std::string> protocol_values_;
 };
 
 // The union of the runs' [started_at, ended_at] intervals: its measure, and the measure of the
@@ -257,10 +286,13 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
         RunResult run = run_from_json(v.get_object());
         if (shard) {
           report.shard_rows.push_back(ShardRow{path, shard->index, shard->count, run.mode,
-                                               run.requests, run.failed, run.rps, skew});
+                                               run.protocol, run.requests, run.failed, run.rps,
+                                               skew});
         }
-        auto slot = std::find_if(by_mode.begin(), by_mode.end(),
-                                 [&](const auto& runs) { return runs.front().mode == run.mode; });
+        // The runs of one mode over one protocol merge.
+        auto slot = std::find_if(by_mode.begin(), by_mode.end(), [&](const auto& runs) {
+          return runs.front().mode == run.mode && runs.front().protocol == run.protocol;
+        });
         if (slot == by_mode.end()) {
           by_mode.push_back({std::move(run)});
         } else {
@@ -297,10 +329,12 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
   bool all_stamped = true;
   // The modes merged, in the order the files first gave them.
   report.description.modes.clear();
+  report.description.protocols.clear();
   for (const auto& runs : by_mode) {
     RunResult merged = combine_runs(runs);
     MergeModeSpan span;
     span.mode = merged.mode;
+    span.protocol = merged.protocol;
     span.runs = runs.size();
     span.stamped = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) {
       return r.started_at > 0 && r.ended_at >= r.started_at;
@@ -341,6 +375,7 @@ Report merge_result_files(const std::vector<std::string>& paths, bool require_co
     for (UrlResult& line : merged.urls)
       summarize_url(line, merged.elapsed_s);
     report.description.modes.push_back(merged.mode);
+    report.description.protocols.push_back(merged.protocol);
     report.runs.push_back(std::move(merged));
     summary.modes.push_back(span);
   }

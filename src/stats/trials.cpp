@@ -93,17 +93,19 @@ TrialStats summarize_trials(const std::vector<std::vector<RunResult>>& trials, b
       p99.push_back(r.latency.p99);
       mean.push_back(r.latency.mean);
     }
-    stats.modes.push_back(ModeTrialStats{runs.front().mode, median_interval(rps),
-                                         median_interval(p50), median_interval(p90),
-                                         median_interval(p99), median_interval(mean)});
+    stats.modes.push_back(ModeTrialStats{
+        runs.front().mode, runs.front().protocol, median_interval(rps), median_interval(p50),
+        median_interval(p90), median_interval(p99), median_interval(mean)});
   }
   if (!compare || trials.size() < 2 || trials.front().empty()) return stats;
   const auto& base = trials.front();
   stats.baseline = base.front().mode;
+  stats.baseline_protocol = base.front().protocol;
   for (std::size_t m = 1; m < trials.size(); ++m) {
     if (trials[m].empty()) continue;
     SpeedupTrialStats s;
     s.mode = trials[m].front().mode;
+    s.protocol = trials[m].front().protocol;
     for (std::size_t t = 0; t < std::min(base.size(), trials[m].size()); ++t) {
       const double base_rate = successful_rps(base[t]);
       const double rate = successful_rps(trials[m][t]);
@@ -122,7 +124,7 @@ void use_trial_speedups(Comparison& comparison, const TrialStats& stats) {
   if (stats.count < 2) return;
   for (Speedup& s : comparison.speedups) {
     for (const SpeedupTrialStats& t : stats.speedups) {
-      if (t.mode != s.mode) continue;
+      if (t.mode != s.mode || t.protocol != s.protocol) continue;
       s.factor = t.factor.n > 0 ? t.factor.median : 0;
       s.time_saved_pct = s.factor > 0 ? (1.0 - 1.0 / s.factor) * 100.0 : 0;
     }
@@ -134,6 +136,8 @@ RunResult combine_runs(const std::vector<RunResult>& runs) {
   if (runs.size() == 1) return runs.front();
   RunResult total;
   total.mode = runs.front().mode;
+  total.protocol = runs.front().protocol;
+  total.streams_per_connection = runs.front().streams_per_connection;
   std::vector<std::pair<LatencySummary, std::uint64_t>> latency, service, connect;
   for (const RunResult& r : runs) {
     total.requests += r.requests;

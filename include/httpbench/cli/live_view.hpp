@@ -76,14 +76,15 @@ class ProgressPrinter {
   ProgressPrinter(const ProgressPrinter&) = delete;
   ProgressPrinter& operator=(const ProgressPrinter&) = delete;
 
-  // A mode (or sweep level) begins: start drawing.
-  void begin(Mode mode);
+  // A mode (or sweep level) begins: start drawing. Labelled "async", or "async:h2" when some run
+  // is HTTP/2.
+  void begin(Mode mode, Protocol protocol = Protocol::http1);
   // It ended: stop drawing and clear what was drawn.
   void finish();
 
  private:
   void loop(Mode mode, std::stop_token st);
-  void plain_line(Mode mode, double secs);
+  void plain_line(double secs);
   // Draws `lines` over the previous frame.
   void draw(const std::vector<std::string>& lines);
   void clear();
@@ -98,6 +99,8 @@ class ProgressPrinter {
   // Modes begun so far (the label counts them).
   std::size_t begun_ = 0;
   std::string label_;
+  // The run's mode (and protocol) alone, for the plain line.
+  std::string run_label_;
   std::chrono::steady_clock::time_point started_;
   std::vector<FinishedMode> finished_;
   // Lines of the frame on screen.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,8 @@
 #include "httpbench/defaults.hpp"
 #include "httpbench/scale/shard.hpp"
 #include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/protocol.hpp"
+#include "httpbench/stats/run_kind.hpp"
 #include "httpbench/stats/status_rule.hpp"
 
 namespace httpbench {
@@ -47,6 +50,12 @@ struct Options {
   std::vector<RequestLine> request_lines;
   // Send HTTP/1.0 requests instead of HTTP/1.1.
   bool http10 = false;
+  // --http2: HTTP/2 for every run (h2 by ALPN over https, h2c with prior knowledge over http);
+  // --compare entries without a protocol take it.
+  bool http2 = false;
+  // --streams as given: the most streams in flight per HTTP/2 connection of the async mode;
+  // nullopt: defaults::kHttp2Streams (see streams_per_connection).
+  std::optional<std::uint32_t> streams;
   // The statuses that make a response a success (--ok-status); others are `status` failures.
   StatusRule ok_status;
   // Redirects followed per request (--follow); 0: a 3xx is the result.
@@ -56,6 +65,9 @@ struct Options {
   bool follow_cross_origin = false;
   // The modes to run, in order; the first is the comparison baseline when there are several.
   std::vector<Mode> modes = {Mode::async};
+  // The protocol of each entry of `modes` (--compare async,async:h2), in the same order; an entry
+  // past its end takes the run's protocol (h2 with --http2). See protocol_of.
+  std::vector<Protocol> protocols;
   // True for --mode compare: print a comparison table and speedups.
   bool compare = false;
   // Requests per mode; Schedule::kUnlimited when only a duration bounds the run.
@@ -134,6 +146,17 @@ struct Options {
   bool progress = false;
   // --progress / --no-live: how `progress` is shown.
   ProgressStyle progress_style = ProgressStyle::live;
+
+  // The protocol of the `index`-th entry of `modes`.
+  Protocol protocol_of(std::size_t index) const;
+  // Each entry of `modes` with its protocol, in order.
+  std::vector<RunKind> run_kinds() const;
+  // True when some run is HTTP/2.
+  bool any_http2() const;
+  // The most streams in flight per connection of a run of `kind`: --streams (or
+  // defaults::kHttp2Streams) for async over HTTP/2; 1 for HTTP/1.x, and for sync and threads,
+  // whose blocking clients send one request at a time on a connection.
+  std::uint32_t streams_per_connection(RunKind kind) const;
 
   // Throws UsageError on a value no run can use. The --check expressions are parsed, and so
   // checked, by make_plan (plan.hpp).

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/protocol.hpp"
+#include "httpbench/stats/run_kind.hpp"
 #include "httpbench/stats/trials.hpp"
 
 namespace httpbench {
@@ -36,6 +38,7 @@ struct FigureValue {
 
 struct BaselineMode {
   Mode mode = Mode::async;
+  Protocol protocol = Protocol::http1;
   // Requests per second.
   FigureValue rps;
   // Latency, milliseconds.
@@ -57,6 +60,10 @@ struct SavedRunShape {
   // "1.1" or "1.0".
   std::optional<std::string> http_version;
   std::optional<bool> keep_alive;
+  // The protocol of each entry of `modes` (h1 for files written before HTTP/2), and the HTTP/2
+  // streams per connection asked for (nullopt without an HTTP/2 run).
+  std::vector<Protocol> protocols;
+  std::optional<std::uint32_t> streams;
 };
 
 // What the current run measures, in the terms of SavedRunShape: filled by the command line.
@@ -73,6 +80,10 @@ struct RunShape {
   // "1.1" or "1.0".
   std::string http_version = "1.1";
   bool keep_alive = true;
+  // The protocol of each entry of `modes` (an entry past its end: h1), and the HTTP/2 streams per
+  // connection asked for (nullopt without an HTTP/2 run).
+  std::vector<Protocol> protocols;
+  std::optional<std::uint32_t> streams;
 };
 
 struct Baseline {
@@ -91,8 +102,8 @@ Baseline load_baseline(const std::string& path);
 
 // The differences between the saved run and the one `current` describes, as "concurrency 2 vs 8"
 // (saved first), in a fixed order: target, method, mode, concurrency, rate, http version,
-// keep-alive. Empty when they measure the same thing. Concurrency is not compared when every mode
-// is sync (one request at a time whatever -c says).
+// keep-alive, protocol, streams. Empty when they measure the same thing. Concurrency is not
+// compared when every mode is sync (one request at a time whatever -c says).
 std::vector<std::string> baseline_differences(const Baseline& baseline, const RunShape& current);
 
 // Throws UsageError ("--baseline: saved run differs: ... (use --baseline-any to compare anyway)")
@@ -107,6 +118,7 @@ std::string_view verdict_name(Verdict verdict);
 
 struct FigureChange {
   Mode mode = Mode::async;
+  Protocol protocol = Protocol::http1;
   BaselineFigure figure = BaselineFigure::rps;
   // Baseline and current value (requests/s, or milliseconds for latency).
   double baseline = 0;
@@ -125,8 +137,10 @@ struct FigureChange {
 struct BaselineComparison {
   std::string path;
   std::vector<FigureChange> changes;
-  // Modes run now but not in the baseline file.
-  std::vector<Mode> missing;
+  // Modes (with their protocol) run now but not in the baseline file.
+  std::vector<RunKind> missing;
+  // Some run, now or saved, is HTTP/2: the modes are labelled with their protocol ("async:h2").
+  bool labels_protocol = false;
   // The baseline's saved runs, drawn beside the current ones by the HTML report; may be null.
   std::shared_ptr<const std::vector<RunResult>> runs;
 };
@@ -137,7 +151,9 @@ BaselineComparison compare_with_baseline(const Baseline& baseline,
 // The significant changes worse than the baseline by more than `max_pct` percent.
 std::vector<FigureChange> regressions(const BaselineComparison& comparison, double max_pct);
 
-// "async p99 latency 61.20ms vs baseline 50.10ms (+22.2%)".
+// "async p99 latency 61.20ms vs baseline 50.10ms (+22.2%)" ("async:h2 ..." for an HTTP/2 run).
 std::string describe_change(const FigureChange& change);
+// The mode of `change` as the reports print it ("async", "async:h2").
+std::string change_label(const FigureChange& change, bool with_protocol);
 
 }  // namespace httpbench

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/protocol.hpp"
+#include "httpbench/stats/run_kind.hpp"
 
 namespace httpbench {
 
@@ -39,6 +41,10 @@ struct Check {
   std::string text;
   // `MODE:figure...` checks one mode; otherwise every mode (every compared mode for speedup).
   std::optional<Mode> mode;
+  // `MODE:PROTOCOL:figure...` (async:h2:p99<20ms) checks the runs of that mode over that protocol;
+  // a scope without a protocol takes the run's (h2 with --http2, else h1) once parse_checks has
+  // read it; nullopt: any protocol.
+  std::optional<Protocol> protocol;
   CheckFigure figure = CheckFigure::rps;
   CheckOp op = CheckOp::less;
   // The threshold in the figure's unit (milliseconds for latency).
@@ -51,8 +57,9 @@ bool is_latency_figure(CheckFigure figure);
 struct CheckOutcome {
   std::string expression;
   bool passed = false;
-  // The value compared for each mode it applied to, in the figure's unit.
-  std::vector<std::pair<Mode, double>> values;
+  // The value compared for each run it applied to, by the run's label ("async", or "async:h2"
+  // when some run is HTTP/2), in the figure's unit.
+  std::vector<std::pair<std::string, double>> values;
   // The values as printed: "sync 50.40ms, async 51.20ms".
   std::string detail;
 };
@@ -62,8 +69,15 @@ struct CheckOutcome {
 // when it holds for every mode it applies to; with no value to compare it fails.
 std::vector<CheckOutcome> evaluate_checks(const std::vector<Check>& checks, const Report& report);
 
+// True when `check` applies to the runs of `kind` (its scope names their mode and protocol, or it
+// has none).
+bool check_applies(const Check& check, RunKind kind);
+
 // The modes of `modes` that an errors check applies to: their failures are judged by that budget.
 std::vector<Mode> error_budget_modes(const std::vector<Check>& checks,
                                      const std::vector<Mode>& modes);
+// The same for runs of several protocols: the kinds of `runs` an errors check applies to.
+std::vector<RunKind> error_budget_runs(const std::vector<Check>& checks,
+                                       const std::vector<RunKind>& runs);
 
 }  // namespace httpbench

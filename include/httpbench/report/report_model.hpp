@@ -14,6 +14,7 @@
 #include "httpbench/stats/merge_summary.hpp"
 #include "httpbench/stats/results.hpp"
 #include "httpbench/stats/run_description.hpp"
+#include "httpbench/stats/run_kind.hpp"
 #include "httpbench/stats/scalability.hpp"
 #include "httpbench/stats/trials.hpp"
 
@@ -26,6 +27,7 @@ struct ShardRow {
   std::uint64_t shard_index = 0;
   std::uint64_t shard_count = 1;
   Mode mode = Mode::async;
+  Protocol protocol = Protocol::http1;
   std::uint64_t requests = 0;
   std::uint64_t failed = 0;
   double rps = 0;
@@ -68,9 +70,9 @@ struct Report {
   std::uint64_t shard_count = 0;
   std::vector<ShardRow> shard_rows;
 
-  // Modes whose failures an errors check (--check errors<1%) judges instead of the rule that any
-  // failure fails the run.
-  std::vector<Mode> error_budget_modes;
+  // Runs (mode and protocol) whose failures an errors check (--check errors<1%) judges instead of
+  // the rule that any failure fails the run.
+  std::vector<RunKind> error_budget_runs;
 
   bool any_failed() const;
   // Some mode without an error budget had a failure.

@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/protocol.hpp"
 
 namespace httpbench {
 
 // The runs of one mode across the files.
 struct MergeModeSpan {
   Mode mode = Mode::async;
+  Protocol protocol = Protocol::http1;
   // Runs merged (one per file that ran the mode).
   std::size_t runs = 0;
   // Seconds during which at least one of the runs was running: the measure of the union of their

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/protocol.hpp"
 
 namespace httpbench {
 
@@ -54,6 +56,17 @@ struct RunDescription {
   // The modes in order (the first is the comparison's baseline), and whether they are compared.
   std::vector<Mode> modes;
   bool compare = false;
+  // The protocol of each entry of `modes`, in the same order (--http2, --compare async:h2); empty
+  // for files written before HTTP/2, whose runs were all HTTP/1.x (see protocol_of).
+  std::vector<Protocol> protocols;
+  // The most streams in flight per connection asked for the HTTP/2 runs (--streams or its
+  // default; async only, sync and threads send one at a time); nullopt when no run is HTTP/2.
+  std::optional<std::uint32_t> streams;
+
+  // The protocol of the `index`-th entry of `modes` (HTTP/1.x when not recorded).
+  Protocol protocol_of(std::size_t index) const {
+    return index < protocols.size() ? protocols[index] : Protocol::http1;
+  }
   // Requests per mode; nullopt when only the duration bounds the run.
   std::optional<std::uint64_t> requests;
   // Each mode's duration; nullopt when the request count alone bounds the run.

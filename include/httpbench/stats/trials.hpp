@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "httpbench/stats/mode.hpp"
+#include "httpbench/stats/protocol.hpp"
 
 namespace httpbench {
 
@@ -44,6 +45,7 @@ double order_statistic_coverage(std::size_t n, std::size_t j);
 // One mode's trials, figure by figure.
 struct ModeTrialStats {
   Mode mode = Mode::async;
+  Protocol protocol = Protocol::http1;
   // Requests per second.
   Interval rps;
   // Latency percentiles and mean, milliseconds.
@@ -56,6 +58,7 @@ struct ModeTrialStats {
 // A mode's speedup over the baseline, trial by trial.
 struct SpeedupTrialStats {
   Mode mode = Mode::async;
+  Protocol protocol = Protocol::http1;
   // This mode's requests/s divided by the baseline's in the same trial, in trial order.
   std::vector<double> per_trial;
   // Median and interval of `per_trial`.
@@ -70,6 +73,7 @@ struct TrialStats {
   std::vector<ModeTrialStats> modes;
   // Compare mode: the first mode, the speedups are relative to it.
   std::optional<Mode> baseline;
+  Protocol baseline_protocol = Protocol::http1;
   std::vector<SpeedupTrialStats> speedups;
 };
 
@@ -84,9 +88,10 @@ struct Comparison;
 // weigh the longest trials most): sets each of `comparison`'s speedups to its mode's median.
 void use_trial_speedups(Comparison& comparison, const TrialStats& stats);
 
-// Adds up runs of one mode: counts, status codes and histograms add exactly, min/max/mean/stdev
-// are combined exactly and percentiles come from the merged histogram. The wall time is the sum
-// of the runs' (the time spent measuring); `started_at` the earliest and `ended_at` the latest.
+// Adds up runs of one mode (and protocol, kept with its streams per connection): counts, status
+// codes and histograms add exactly, min/max/mean/stdev are combined exactly and percentiles come
+// from the merged histogram. The wall time is the sum of the runs' (the time spent measuring);
+// `started_at` the earliest and `ended_at` the latest.
 RunResult combine_runs(const std::vector<RunResult>& runs);
 
 }  // namespace httpbench
