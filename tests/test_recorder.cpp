@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 
 using namespace httpbench;
 using std::chrono::milliseconds;
@@ -103,4 +104,24 @@ TEST(Recorder, InFlightCountsARequestUntilItEnds) {
   EXPECT_EQ(r.peak_in_flight(), 2u);
   // 1 ms with one request, 1 ms with two, 2 ms with one: 5 request-milliseconds.
   EXPECT_DOUBLE_EQ(r.in_flight_area_ns(), 5e6);
+}
+
+TEST(Recorder, AnEndStampedBeforeTheLastChangeIsNotCountedTwice) {
+  // Two HTTP/2 streams that one read ended at 2 ms; the first lane starts its next request at
+  // 3 ms before either end is recorded with the read's time. The ends count from 3 ms, the last
+  // change counted, so the time-weighted mean can never exceed the peak.
+  Recorder r;
+  const auto start = Clock::now();
+  auto a = std::make_unique<Recorder::InFlight>(r, start);
+  auto b = std::make_unique<Recorder::InFlight>(r, start);
+  auto next = std::make_unique<Recorder::InFlight>(r, start + milliseconds(3));
+  a->end(start + milliseconds(2));
+  a.reset();
+  b->end(start + milliseconds(2));
+  b.reset();
+  next->end(start + milliseconds(5));
+  next.reset();
+  EXPECT_EQ(r.peak_in_flight(), 3u);
+  // 2 requests for 3 ms, then 1 for 2 ms.
+  EXPECT_DOUBLE_EQ(r.in_flight_area_ns(), 8e6);
 }

@@ -206,6 +206,10 @@ class Recorder {
 
  private:
   void account_in_flight(Clock::time_point now) {
+    // An end stamped before a change already counted (HTTP/2 streams that one read ended share
+    // that read's clock reading, and their lanes record them one after another): counted from
+    // that change, so no interval is counted twice.
+    if (now <= last_change_) return;
     if (in_flight_ != 0) {
       in_flight_area_ns_ +=
           static_cast<double>(in_flight_) * static_cast<double>(elapsed_ns(last_change_, now));
