@@ -295,7 +295,11 @@ error_code Http2Codec::on_read(const std::uint8_t* data, std::size_t size) {
   batch_now_read_ = false;
   const ssize_t n = nghttp2_session_mem_recv(session_, data, size);
   batch_now_read_ = false;
-  if (n < 0) return settings_received_ ? Http2Error::protocol_error : Http2Error::not_http2;
+  const error_code broken = settings_received_ ? Http2Error::protocol_error : Http2Error::not_http2;
+  if (n < 0) return broken;
+  // The session stopped reading without the server's GOAWAY: it found a connection error (a bad
+  // frame, a compression error) and queued its own GOAWAY, which output() still hands out.
+  if (nghttp2_session_want_read(session_) == 0 && !goaway_received_) return broken;
   return {};
 }
 

@@ -71,6 +71,12 @@ Task<void> read_loop(std::shared_ptr<Http2Connection> c, Http2Group& group) {
       break;
     }
     if (const error_code bad = c->codec.on_read(c->in.data(), n)) {
+      // The GOAWAY that tells the server why, when it can go at once (best effort).
+      if (c->writer_idle && !c->transport.tls) {
+        const std::string_view out = c->codec.output();
+        error_code ignored;
+        send_now(c->transport.socket, out, ignored);
+      }
       c->shut(bad);
       break;
     }

@@ -384,6 +384,7 @@ struct SyncClient::State {
     while (h2_stream.open) {
       const std::string_view out = h2.output();
       error_code ec;
+      error_code ignored;
       if (!out.empty()) {
         net::write(st, net::buffer(out), ec);
         h2.consumed(out.size());
@@ -394,7 +395,11 @@ struct SyncClient::State {
       // The stream's own deadline, or a stop: the stream is left open, the connection kept.
       if (ec == net::error::timed_out || ec == net::error::operation_aborted) return ec;
       if (ec == net::error::eof) ec = Http2Error::connection_closed;
-      if (!ec) ec = h2.on_read(h2_in.data(), n);
+      if (!ec) {
+        ec = h2.on_read(h2_in.data(), n);
+        // The GOAWAY that tells the server why (best effort, by the same deadline).
+        if (ec) net::write(st, net::buffer(h2.output()), ignored);
+      }
       if (!ec && h2_stream.open && h2.finished()) ec = Http2Error::connection_closed;
       if (ec) h2.fail_all(ec);
     }

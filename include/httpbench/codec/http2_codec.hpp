@@ -86,7 +86,8 @@ class Http2Codec {
   bool wants_write() const;
 
   // Feeds bytes read from the connection. Streams that end are reported before it returns. An
-  // error means the connection is unusable (call fail_all with it).
+  // error means the connection is unusable: write what output() still has (the GOAWAY that says
+  // why), then call fail_all with it.
   boost::system::error_code on_read(const std::uint8_t* data, std::size_t size);
   // The connection ended or failed with `ec`: every open stream ends with it (a GOAWAY's error, or
   // not_http2 before the server's SETTINGS, takes its place), and the session is dead.
