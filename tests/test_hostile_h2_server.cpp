@@ -270,7 +270,9 @@ TEST_F(H2Peer, MaxStreamsCountsAndRefuses) {
     EXPECT_LE(server.max_open_after_ack(), 4u);
     // nghttp sends all 12 before the SETTINGS reach it (when they do reach it first, it keeps
     // to 4): the refused ones were counted as they arrived.
-    if (server.refused() > 0) EXPECT_EQ(server.max_open(), 5u);
+    if (server.refused() > 0) {
+      EXPECT_EQ(server.max_open(), 5u);
+    }
   }
 }
 

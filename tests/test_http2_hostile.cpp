@@ -114,7 +114,9 @@ TEST_P(Http2Hostile, WellBehavedPeerAllSucceed) {
   EXPECT_EQ(server.completed(), 120u);
   EXPECT_EQ(server.violations(), 0u) << server.first_violation();
   // sync and threads: one stream at a time per connection.
-  if (!async()) EXPECT_EQ(server.max_open(), 1u);
+  if (!async()) {
+    EXPECT_EQ(server.max_open(), 1u);
+  }
 }
 
 // RST_STREAM INTERNAL_ERROR mid-body on every second stream: those count as `reset`, the others
