@@ -150,7 +150,7 @@ class H2Connection {
       put_be(settings, b_.n, 4);
     }
     put_be(settings, kInitialWindowSize, 2);
-    put_be(settings, b_.kind == Kind::window_never_opens ? 0 : kOpenWindow, 4);
+    put_be(settings, static_cast<std::uint64_t>(own_initial_window()), 4);
     put_frame(out_, kSettings, 0, 0, settings);
     if (b_.kind == Kind::goaway_at_once) {
       put_goaway(out_, 0, kNoError);
@@ -179,6 +179,8 @@ class H2Connection {
     bool answered = false;
     std::size_t sent = 0;
     std::size_t reset_at = std::string::npos;
+    // The peer's window for the client's DATA on this stream.
+    std::int64_t receive_window = kDefaultWindow;
   };
 
   bool read_preface() {
@@ -189,6 +191,10 @@ class H2Connection {
     if (std::string_view(in_).substr(0, kPreface.size()) != kPreface) return false;
     in_.erase(0, kPreface.size());
     return true;
+  }
+
+  std::int64_t own_initial_window() const {
+    return b_.kind == Kind::window_never_opens ? 0 : kOpenWindow;
   }
 
   std::chrono::milliseconds wait_time() const {
@@ -307,14 +313,16 @@ class H2Connection {
     // Flow control counts the whole payload, padding included.
     receive_window_ -= static_cast<std::int64_t>(payload.size());
     if (receive_window_ < 0) violation("DATA over the connection window");
-    if (b_.kind == Kind::window_never_opens && !payload.empty()) {
-      violation("DATA over a stream window of 0");
+    auto s = streams_.find(id);
+    if (s != streams_.end()) {
+      s->second.receive_window -= static_cast<std::int64_t>(payload.size());
+      if (s->second.receive_window < 0) violation("DATA over the stream window");
     }
     if (b_.kind != Kind::window_never_opens && !payload.empty()) {
       put_u32_frame(out_, kWindowUpdate, 0, static_cast<std::uint32_t>(payload.size()));
       receive_window_ += static_cast<std::int64_t>(payload.size());
     }
-    if ((flags & kEndStream) && streams_.count(id)) end_request(id);
+    if ((flags & kEndStream) && s != streams_.end()) end_request(id);
   }
 
   void on_headers(std::uint8_t flags, std::uint32_t id) {
@@ -343,6 +351,7 @@ class H2Connection {
     }
     Stream& s = streams_[id];
     s.window = peer_initial_window_;
+    s.receive_window = settings_acked_ ? own_initial_window() : kDefaultWindow;
     if (b_.kind == Kind::goaway_after && ++accepted_ == b_.n) {
       put_goaway(out_, id, kNoError);
       goaway_sent_ = true;
@@ -352,6 +361,12 @@ class H2Connection {
 
   void on_settings(std::uint8_t flags, std::string_view payload) {
     if (flags & kAck) {
+      // The peer's SETTINGS_INITIAL_WINDOW_SIZE holds from here (RFC 9113 §6.9.2): before, a
+      // client may send 64 KiB of a body on each stream.
+      if (!settings_acked_) {
+        for (auto& [id, s] : streams_)
+          s.receive_window += own_initial_window() - kDefaultWindow;
+      }
       settings_acked_ = true;
       return;
     }
@@ -445,11 +460,14 @@ class H2Connection {
         continue;
       }
       const std::size_t stop = std::min(s.reset_at, b_.body_size);
+      // reset_every_other: the first half in frames of its own on every stream.
+      const std::size_t half = b_.kind == Kind::reset_every_other ? b_.body_size / 2 : 0;
       while (s.sent < stop) {
         const auto room =
             std::min({connection_window_, s.window, static_cast<std::int64_t>(peer_max_frame_)});
         if (room <= 0) break;
-        const std::size_t chunk = std::min(stop - s.sent, static_cast<std::size_t>(room));
+        const std::size_t boundary = s.sent < half ? half : stop;
+        const std::size_t chunk = std::min(boundary - s.sent, static_cast<std::size_t>(room));
         const bool end = s.reset_at == std::string::npos && s.sent + chunk == b_.body_size;
         put_frame(out_, kData, end ? kEndStream : 0, it->first, std::string(chunk, 'b'));
         s.sent += chunk;

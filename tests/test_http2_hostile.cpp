@@ -178,14 +178,15 @@ TEST_P(Http2Hostile, GoawayAfterFiftyStreamsLosesNothing) {
   EXPECT_EQ(server.violations(), 0u) << server.first_violation();
 }
 
-// SETTINGS_INITIAL_WINDOW_SIZE 0 and no WINDOW_UPDATE: a POST body can never leave. Each request
-// times out at --timeout (and its stream is cancelled); the client never overruns the window.
+// SETTINGS_INITIAL_WINDOW_SIZE 0 and no WINDOW_UPDATE: a POST body over the 64 KiB a client may
+// send before the SETTINGS can never finish. Each request times out at --timeout (and its stream
+// is cancelled); the client never overruns the window.
 TEST_P(Http2Hostile, WindowThatNeverOpensTimesOutEveryPost) {
   HostileH2Server server(H2Behaviour::window_never_opens());
   const std::int64_t n = sync() ? 3 : 8;
   auto r = run(server,
                {"-n", std::to_string(n), "-c", "8", "--timeout", "1s", "-X", "POST", "--body",
-                std::string(1000, 'p')},
+                std::string(128 * 1024, 'p')},
                20s);
   ASSERT_EQ(r.code, kExitFailures) << r.err << r.out;
   EXPECT_EQ(r.get("failed"), n);
