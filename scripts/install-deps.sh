@@ -5,9 +5,11 @@ set -euo pipefail
 packages=(cmake ninja-build ccache g++ pkg-config ca-certificates openssl
           libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
           libssl-dev libnghttp2-dev libcli11-dev libfmt-dev googletest libgtest-dev libbenchmark-dev
-          python3-yaml
+          python3-yaml nghttp2-client curl
           chromium fonts-liberation
           tmux man-db groff-base bsdextrautils zsh fish dpkg-dev file)
+# nghttp (nghttp2-client) and curl are HTTP/2 clients that are not httpbench: they check the test
+# suite's hostile HTTP/2 peer (tests/test_hostile_h2_server.cpp) before httpbench is run against it.
 # chromium (with a font) renders the HTML report in the browser test (HtmlReport.ChromiumRendersIt).
 # tmux is the terminal of the live view's test (tests/check_live_view.py); man-db and groff render
 # the manual page, zsh and fish load their completions, in tests/install/check_install.sh;

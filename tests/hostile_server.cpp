@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -54,6 +55,26 @@ bool HostileConnection::read_body(std::size_t n) {
   }
   pending_.erase(0, n);
   return true;
+}
+
+bool HostileConnection::receive(std::string& into, std::chrono::milliseconds wait) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    if (stopping_.load()) return false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    pollfd p{fd_, POLLIN, 0};
+    const int rc = ::poll(&p, 1, static_cast<int>(std::clamp<long>(left.count(), 0, kSliceMs)));
+    if (rc < 0 && errno != EINTR) return false;
+    if (rc > 0) {
+      char buf[16384];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      into.append(buf, static_cast<std::size_t>(n));
+      return true;
+    }
+    if (left.count() <= 0) return true;
+  }
 }
 
 bool HostileConnection::send(std::string_view bytes) {

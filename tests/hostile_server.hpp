@@ -29,6 +29,9 @@ class HostileConnection {
   bool send(std::string_view bytes);
   // Closes with a TCP reset (SO_LINGER 0) instead of a FIN.
   void reset();
+  // Waits up to `wait` for bytes and appends what one read returns (nothing on a timeout); false
+  // when the peer closed, on an error or when the server stops. For peers that parse frames.
+  bool receive(std::string& into, std::chrono::milliseconds wait);
   // Sleeps, waking early when the server stops; false when it is stopping.
   bool pause(std::chrono::milliseconds duration);
   // This connection's number, from 0, in accept order.
@@ -55,6 +58,7 @@ class HostileServer {
   HostileServer& operator=(const HostileServer&) = delete;
 
   std::string url() const;
+  std::uint16_t port() const { return port_; }
   std::uint64_t connections() const { return accepted_.load(); }
   // Closes the listening socket: connections are refused from then on.
   void stop_listening();
