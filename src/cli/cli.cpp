@@ -305,13 +305,14 @@ void add_benchmark_options(CLI::App& app, RawOptions& raw, Options& o) {
                  fmt::format("requests in flight for threads and async (default {}; not with "
                              "--mode sync)",
                              defaults::kConcurrency));
-  // No ':' in the wrapped text: --help's sections are told apart by lines that end in one.
+  // No ':' at a line's end (--help's sections are found by such lines) and no "-p" after a blank
+  // (the install test takes every " -x" of the help for an option of httpbench).
   app.add_option("--streams", raw.streams,
                  fmt::format("most HTTP/2 streams in flight per connection (default {}, HTTP/1.x "
                              "has 1); -c stays the requests in flight and async opens -c / M "
-                             "connections, so -c 40 --streams 8 is 5 connections x 8 streams, as "
-                             "h2load -c 5 -m 8 and oha -c 5 -p 8; sync and threads send one stream "
-                             "at a time",
+                             "connections, so -c 40 --streams 8 is 5 connections x 8 streams, "
+                             "what h2load and oha call 5 clients with 8 streams each (their "
+                             "-c/-m, -c/-p); sync and threads send one stream at a time",
                              defaults::kHttp2Streams));
   app.add_flag("--keep-alive,!--no-keep-alive", o.keep_alive,
                "reuse connections (default) or open a new one per request");

@@ -64,6 +64,14 @@ std::string man_page(const CLI::App& app) {
              "--rate the load is an open loop and latency is measured from the intended send time. "
              "When stderr is a terminal a live view shows the run as it goes (see --progress).") +
          "\n";
+  out += ".PP\n" +
+         roff(
+             "With --http2 every request goes over HTTP/2: h2 by ALPN over https, h2c with prior "
+             "knowledge over http, never a fallback to HTTP/1.1. -c stays the requests in flight "
+             "and --streams M the streams in flight per connection, so httpbench -c 40 --streams "
+             "8 opens 5 connections, as h2load -c 5 -m 8 and oha -c 5 -p 8 do. --compare "
+             "async,async:h2 compares HTTP/1.1 with HTTP/2 on the same target.") +
+         "\n";
   out += ".SH OPTIONS\n.SS Arguments\n";
   for (const CLI::Option* p :
        app.get_options([](const CLI::Option* o) { return o->get_positional(); })) {
