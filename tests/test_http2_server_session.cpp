@@ -148,10 +148,16 @@ TEST(Http2ServerSession, OpensWithSettingsThatAdvertiseStreamsAndALargeWindow) {
   EXPECT_TRUE(streams);
   EXPECT_TRUE(window);
   // The connection's window grows too, and the client's SETTINGS are acknowledged.
-  EXPECT_EQ(frames[1].type, kWindowUpdate);
-  EXPECT_EQ(frames[1].stream, 0u);
-  EXPECT_EQ(frames[2].type, kSettings);
-  EXPECT_EQ(frames[2].flags, 1);
+  bool connection_window = false;
+  bool ack = false;
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    connection_window =
+        connection_window || (frames[i].type == kWindowUpdate && frames[i].stream == 0 &&
+                              u32(frames[i].payload, 0) == (1u << 30) - 1 - 65535);
+    ack = ack || (frames[i].type == kSettings && frames[i].flags == 1);
+  }
+  EXPECT_TRUE(connection_window);
+  EXPECT_TRUE(ack);
   EXPECT_TRUE(session.alive());
 }
 
