@@ -7,11 +7,14 @@ packages=(cmake ninja-build ccache g++ pkg-config ca-certificates openssl
           libssl-dev libnghttp2-dev libcli11-dev libfmt-dev googletest libgtest-dev libbenchmark-dev
           python3-yaml
           chromium fonts-liberation
-          tmux man-db groff-base bsdextrautils zsh fish dpkg-dev file)
+          tmux man-db groff-base bsdextrautils zsh fish dpkg-dev file
+          curl nghttp2-client)
 # chromium (with a font) renders the HTML report in the browser test (HtmlReport.ChromiumRendersIt).
 # tmux is the terminal of the live view's test (tests/check_live_view.py); man-db and groff render
 # the manual page, zsh and fish load their completions, in tests/install/check_install.sh;
 # dpkg-dev (dpkg-shlibdeps) and file let cpack find the .deb's Depends (tests/install/check_deb.sh).
+# curl (built with nghttp2) and nghttp2-client (h2load, nghttp) are the HTTP/2 clients the tests
+# drive the built-in server with (tests/test_serve_http2.cpp).
 # kubectl reads deploy/kubernetes/ in the tests; any kubectl will do, and Debian's conflicts with
 # other packages of it, so Debian's only when there is none.
 command -v kubectl >/dev/null || packages+=(kubernetes-client)
