@@ -8,8 +8,9 @@ packages=(cmake ninja-build ccache g++ pkg-config ca-certificates openssl
           python3-yaml nghttp2-client curl
           chromium fonts-liberation
           tmux man-db groff-base bsdextrautils zsh fish dpkg-dev file)
-# nghttp (nghttp2-client) and curl are HTTP/2 clients that are not httpbench: they check the test
-# suite's hostile HTTP/2 peer (tests/test_hostile_h2_server.cpp) before httpbench is run against it.
+# nghttp, h2load (nghttp2-client) and curl are HTTP/2 clients that are not httpbench: they check
+# the test suite's hostile HTTP/2 peer (tests/test_hostile_h2_server.cpp) before httpbench is run
+# against it, and drive the built-in server (tests/test_serve_http2.cpp).
 # chromium (with a font) renders the HTML report in the browser test (HtmlReport.ChromiumRendersIt).
 # tmux is the terminal of the live view's test (tests/check_live_view.py); man-db and groff render
 # the manual page, zsh and fish load their completions, in tests/install/check_install.sh;

@@ -663,6 +663,18 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
   serve->add_option("--tls-key", cl.serve.tls_key, "private key for --tls-cert (PEM)");
   serve->add_option("--unix-socket", cl.serve.unix_socket,
                     "listen on this Unix domain socket instead of TCP (replaced if stale)");
+  std::optional<std::string> max_streams;
+  std::optional<std::string> h2_max_requests;
+  serve
+      ->add_option("--max-streams", max_streams,
+                   "HTTP/2: streams a client may have open at once on a connection, sent as "
+                   "SETTINGS_MAX_CONCURRENT_STREAMS (default 128, as nginx)")
+      ->type_name("N");
+  serve
+      ->add_option("--h2-max-requests", h2_max_requests,
+                   "HTTP/2: send GOAWAY after N streams on a connection, like nginx's "
+                   "keepalive_requests (default 0: no limit)")
+      ->type_name("N");
 
   CLI::App* demo =
       app.add_subcommand("demo",
@@ -730,6 +742,13 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
     cl.serve.body_size = with_option_name("--body-size", raw.body_size, parse_size);
     if (!raw.max_concurrent.empty()) {
       cl.serve.max_concurrent = count_option("--max-concurrent", raw.max_concurrent, 1);
+    }
+    if (max_streams) {
+      cl.serve.max_streams =
+          static_cast<std::uint32_t>(count_option("--max-streams", *max_streams, 1, 2147483647));
+    }
+    if (h2_max_requests) {
+      cl.serve.h2_max_requests = count_option("--h2-max-requests", *h2_max_requests, 0);
     }
     cl.serve.validate();
     return cl;

@@ -17,6 +17,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -34,6 +35,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/url/parse.hpp>
 
+#include "httpbench/codec/http2_server_session.hpp"
+#include "httpbench/connection/server_alpn.hpp"
 #include "httpbench/connection/tls.hpp"
 #include "httpbench/stats/error.hpp"
 #include "httpbench/stats/units.hpp"
@@ -57,6 +60,13 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr std::uint64_t kMaxBodySize = std::uint64_t{1} << 40;
 // Bodies are written from this block repeatedly, so no body is ever built in memory.
 constexpr std::size_t kFillerSize = 64 * 1024;
+// HTTP/2 reads at most this much at once.
+constexpr std::size_t kHttp2ReadSize = 16 * 1024;
+// The first read of a connection, which tells HTTP/2 from HTTP/1.1: Beast's own first read size,
+// so that ten thousand idle HTTP/1.1 connections cost what they did.
+constexpr std::size_t kFirstReadSize = 512;
+// An HTTP/2 response's tag (Http2Response::tag) when its stream holds a --max-concurrent slot.
+constexpr std::uint64_t kHoldsSlot = 1;
 
 // What one request asks of the server.
 struct Reply {
@@ -92,7 +102,17 @@ void ServeOptions::validate() const {
 struct Server::State {
   explicit State(const ServeOptions& o) : options(o), acceptor(ioc), filler(kFillerSize, 'x') {}
 
-  Reply plan_reply(const http::request<http::empty_body>& req) {
+  // What a request for `target` gets, over either protocol; a request that cannot be understood
+  // gets a 400 with the reason as its body (in `error`).
+  Reply answer_for(std::string_view target, bool keep_alive) {
+    Reply reply = plan_reply(target, keep_alive);
+    if (!reply.error.empty()) {
+      reply = Reply{400, std::chrono::nanoseconds{0}, 0, reply.close, {}, reply.error};
+    }
+    return reply;
+  }
+
+  Reply plan_reply(std::string_view request_target, bool keep_alive) {
     Reply r;
     r.delay = options.delay;
     if (options.jitter.count() > 0) {
@@ -100,8 +120,8 @@ struct Server::State {
       r.delay += std::chrono::nanoseconds(dist(rng));
     }
     r.body_size = options.body_size;
-    r.close = !req.keep_alive();
-    auto target = boost::urls::parse_origin_form(req.target());
+    r.close = !keep_alive;
+    auto target = boost::urls::parse_origin_form(request_target);
     if (!target) {
       r.error = "malformed request target";
       return r;
@@ -141,26 +161,65 @@ struct Server::State {
 
   net::awaitable<void> session(stream_protocol::socket socket) {
     SocketStream tcp(std::move(socket));
+    // Bytes read and not yet used, handed from the protocol check to the protocol's loop.
+    beast::flat_buffer buffer;
     if (tls_context) {
       ssl::stream<SocketStream&> tls(tcp, *tls_context);
       tcp.expires_after(std::chrono::seconds(30));
       auto [ec] = co_await tls.async_handshake(ssl::stream_base::server, use_tuple);
       tcp.expires_never();
-      if (!ec) co_await serve_requests(tls, tcp);
+      if (!ec && selected_h2(tls.native_handle())) {
+        co_await serve_http2(tls, tcp, buffer);
+      } else if (!ec) {
+        co_await serve_connection(tls, tcp, buffer);
+      }
       // Closed without close_notify, like most servers; this keeps the session resumable.
       SSL_set_shutdown(tls.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     } else {
-      co_await serve_requests(tcp, tcp);
+      co_await serve_connection(tcp, tcp, buffer);
     }
     error_code ignored;
     tcp.socket().shutdown(net::socket_base::shutdown_send, ignored);
   }
 
-  // Reads requests and answers them until the peer leaves or asks to close; `stream` is `tcp` or
-  // the TLS layer over it.
+  // HTTP/2 with prior knowledge (h2c) when the client opens with the HTTP/2 preface, else
+  // HTTP/1.1; `stream` is `tcp` or the TLS layer over it.
   template <class Stream>
-  net::awaitable<void> serve_requests(Stream& stream, SocketStream& tcp) {
-    beast::flat_buffer buffer;
+  net::awaitable<void> serve_connection(Stream& stream, SocketStream& tcp,
+                                        beast::flat_buffer& buffer) {
+    // Awaited apart from the `if`: g++ 12 miscompiles a co_await in the condition.
+    const bool http2 = co_await opens_with_preface(stream, buffer);
+    if (http2) {
+      co_await serve_http2(stream, tcp, buffer);
+    } else {
+      co_await serve_requests(stream, tcp, buffer);
+    }
+  }
+
+  // Reads into `buffer` until it holds the whole HTTP/2 client preface (true) or bytes that cannot
+  // begin it (false: an HTTP/1.1 request differs in its first or second byte), or the read fails.
+  template <class Stream>
+  net::awaitable<bool> opens_with_preface(Stream& stream, beast::flat_buffer& buffer) {
+    for (;;) {
+      const std::string_view seen = bytes_of(buffer);
+      const std::size_t n = std::min(seen.size(), kHttp2ClientPreface.size());
+      if (seen.substr(0, n) != kHttp2ClientPreface.substr(0, n)) co_return false;
+      if (n == kHttp2ClientPreface.size()) co_return true;
+      auto [ec, read] = co_await stream.async_read_some(buffer.prepare(kFirstReadSize), use_tuple);
+      if (ec) co_return false;
+      buffer.commit(read);
+    }
+  }
+
+  static std::string_view bytes_of(const beast::flat_buffer& buffer) {
+    return {static_cast<const char*>(buffer.data().data()), buffer.size()};
+  }
+
+  // Reads requests and answers them until the peer leaves or asks to close; `stream` is `tcp` or
+  // the TLS layer over it, `buffer` holds what was read before.
+  template <class Stream>
+  net::awaitable<void> serve_requests(Stream& stream, SocketStream& tcp,
+                                      beast::flat_buffer& buffer) {
     fmt::memory_buffer head;
     for (;;) {
       // Request bodies are read and dropped; only the request line and headers matter here.
@@ -192,17 +251,21 @@ struct Server::State {
   // Takes a handling slot, waiting in line when --max-concurrent are taken. The server runs one
   // thread, so the count and the line need no lock; a waiter is woken by cancelling its timer.
   net::awaitable<void> acquire_slot(const net::any_io_executor& executor) {
-    if (options.max_concurrent == 0 || in_flight < options.max_concurrent) {
-      ++in_flight;
-      if (in_flight > peak_in_flight.load(std::memory_order_relaxed)) {
-        peak_in_flight.store(in_flight, std::memory_order_relaxed);
-      }
-      co_return;
-    }
+    if (try_acquire_slot()) co_return;
     net::steady_timer turn(executor, std::chrono::steady_clock::time_point::max());
     waiting.push_back(&turn);
     co_await turn.async_wait(use_tuple);
     // release_slot handed its slot over: `in_flight` still counts it, now for this request.
+  }
+
+  // Takes a handling slot when one is free.
+  bool try_acquire_slot() {
+    if (options.max_concurrent != 0 && in_flight >= options.max_concurrent) return false;
+    ++in_flight;
+    if (in_flight > peak_in_flight.load(std::memory_order_relaxed)) {
+      peak_in_flight.store(in_flight, std::memory_order_relaxed);
+    }
+    return true;
   }
 
   // Hands the slot to the request waiting longest, or frees it. Not called for requests abandoned
@@ -241,21 +304,9 @@ struct Server::State {
                                       const http::request<http::empty_body>& req,
                                       fmt::memory_buffer& head,
                                       std::optional<Reply> forced = std::nullopt) {
-    Reply reply = forced ? *forced : plan_reply(req);
-    if (!reply.error.empty()) {
-      reply = Reply{400, std::chrono::nanoseconds{0}, 0, reply.close, {}, reply.error};
-    }
-    auto ready_at = std::chrono::steady_clock::now() + reply.delay;
-    for (;;) {
-      // Re-checked after each wait: a stall that began meanwhile holds this response too.
-      const auto stalled = std::chrono::steady_clock::time_point(
-          std::chrono::nanoseconds(stalled_until.load(std::memory_order_relaxed)));
-      const auto wake = std::max(ready_at, stalled);
-      if (wake <= std::chrono::steady_clock::now()) break;
-      net::steady_timer timer(stream.get_executor());
-      timer.expires_at(wake);
-      co_await timer.async_wait(use_tuple);
-    }
+    const Reply reply = forced ? *forced : answer_for(req.target(), req.keep_alive());
+    const auto ready_at = std::chrono::steady_clock::now() + reply.delay;
+    if (!due(ready_at)) co_await wait_until_due(stream.get_executor(), ready_at);
     const bool head_only = req.method() == http::verb::head;
     const std::string_view body_text = reply.error;
     const std::uint64_t body_size = body_text.empty() ? reply.body_size : body_text.size();
@@ -292,6 +343,179 @@ struct Server::State {
     }
     tcp.expires_never();
     co_return !reply.close;
+  }
+
+  // The moment held responses go out (stall_for), or the epoch when none are held.
+  std::chrono::steady_clock::time_point stalled() const {
+    return std::chrono::steady_clock::time_point(
+        std::chrono::nanoseconds(stalled_until.load(std::memory_order_relaxed)));
+  }
+
+  // Whether a response due at `ready_at` may go out now.
+  bool due(std::chrono::steady_clock::time_point ready_at) const {
+    return std::max(ready_at, stalled()) <= std::chrono::steady_clock::now();
+  }
+
+  // Waits until `ready_at` and past a stall (stall_for), re-checked after each wait: a stall that
+  // began meanwhile holds this response too.
+  net::awaitable<void> wait_until_due(net::any_io_executor executor,
+                                      std::chrono::steady_clock::time_point ready_at) {
+    net::steady_timer timer(executor);
+    while (!due(ready_at)) {
+      timer.expires_at(std::max(ready_at, stalled()));
+      co_await timer.async_wait(use_tuple);
+    }
+  }
+
+  // One HTTP/2 connection: its session and the signal that wakes its writer. Shared with the
+  // coroutines of delayed responses, which may outlive the socket (they then find their stream
+  // gone).
+  struct Http2Connection final : Http2RequestHandler,
+                                 std::enable_shared_from_this<Http2Connection> {
+    Http2Connection(State& s, const net::any_io_executor& executor)
+        : server(s),
+          session(Http2ServerSettings{s.options.max_streams, s.options.h2_max_requests}, *this),
+          wake(executor, std::chrono::steady_clock::time_point::max()) {}
+
+    void on_request(const Http2Request& request) override {
+      server.on_http2_request(*this, request);
+    }
+
+    void on_stream_end(std::int32_t, bool answered, std::uint64_t tag) override {
+      if (answered && tag == kHoldsSlot) server.release_slot();
+    }
+
+    // Submits the response to `stream_id` and wakes the writer; false when the stream has gone.
+    bool respond(std::int32_t stream_id, const Reply& reply, bool head, bool holds_slot) {
+      const std::array<Http2Header, 3> headers{
+          {{"server", "httpbench"}, {"content-type", "text/plain"}, {"location", reply.location}}};
+      Http2Response response;
+      response.status = reply.status;
+      response.headers = std::span(headers.data(), reply.location.empty() ? 2 : 3);
+      response.body = reply.error.empty() ? Http2Body::repeated(server.filler, reply.body_size)
+                                          : Http2Body::text(reply.error);
+      response.headers_only = head;
+      response.tag = holds_slot ? kHoldsSlot : 0;
+      if (!session.submit_response(stream_id, response)) return false;
+      // ?close=1: no further streams on this connection, those open are still answered.
+      if (reply.close) session.submit_goaway();
+      wake.cancel();
+      return true;
+    }
+
+    State& server;
+    Http2ServerSession session;
+    // Cancelled when there may be bytes to write, or when reading has ended.
+    net::steady_timer wake;
+    bool reading_done = false;
+    bool writing_done = false;
+  };
+
+  // A complete HTTP/2 request: answered at once when it can be, else from a coroutine of its own
+  // so that its wait holds back no other stream.
+  void on_http2_request(Http2Connection& connection, const Http2Request& request) {
+    requests.fetch_add(1, std::memory_order_relaxed);
+    body_bytes.fetch_add(request.body_bytes, std::memory_order_relaxed);
+    const bool head = request.method == "HEAD";
+    if (options.shed && options.max_concurrent != 0 && in_flight >= options.max_concurrent) {
+      shed_count.fetch_add(1, std::memory_order_relaxed);
+      Reply busy;
+      busy.status = 503;
+      connection.respond(request.stream_id, busy, head, false);
+      return;
+    }
+    Reply reply = answer_for(request.path, true);
+    if (reply.status < 200) {
+      // An informational status is no final response in HTTP/2: the stream would never end.
+      reply = Reply{400, std::chrono::nanoseconds{0}, 0, false, {}, "status must be 200..999"};
+    }
+    const bool slot = try_acquire_slot();
+    const auto ready_at = std::chrono::steady_clock::now() + reply.delay;
+    if (slot && due(ready_at)) {
+      if (!connection.respond(request.stream_id, reply, head, true)) release_slot();
+      return;
+    }
+    net::co_spawn(ioc,
+                  http2_delayed_response(connection.shared_from_this(), request.stream_id,
+                                         std::move(reply), head, slot, ready_at),
+                  net::detached);
+  }
+
+  // Answers one stream after its slot (unless `slot_taken`) and its delay, like the HTTP/1.1 path:
+  // the delay counts from when the slot was taken.
+  net::awaitable<void> http2_delayed_response(std::shared_ptr<Http2Connection> connection,
+                                              std::int32_t stream_id, Reply reply, bool head,
+                                              bool slot_taken,
+                                              std::chrono::steady_clock::time_point ready_at) {
+    const net::any_io_executor executor = connection->wake.get_executor();
+    if (!slot_taken) {
+      co_await acquire_slot(executor);
+      ready_at = std::chrono::steady_clock::now() + reply.delay;
+    }
+    co_await wait_until_due(executor, ready_at);
+    if (!connection->respond(stream_id, reply, head, true)) release_slot();
+  }
+
+  // Serves HTTP/2 on `stream` until both sides are done; `buffer` holds the bytes read so far (the
+  // client preface, over h2c).
+  template <class Stream>
+  net::awaitable<void> serve_http2(Stream& stream, SocketStream& tcp, beast::flat_buffer& buffer) {
+    using namespace net::experimental::awaitable_operators;
+    auto connection = std::make_shared<Http2Connection>(*this, stream.get_executor());
+    if (buffer.size() > 0 && !connection->session.receive(bytes_of(buffer))) {
+      connection->reading_done = true;
+    }
+    buffer.consume(buffer.size());
+    co_await (http2_reader(stream, tcp, connection, buffer) &&
+              http2_writer(stream, tcp, connection));
+    // Streams still open end here: their slots are released.
+    connection->session.finish();
+  }
+
+  // Feeds what the client sends to the session until either side is done.
+  template <class Stream>
+  net::awaitable<void> http2_reader(Stream& stream, SocketStream& tcp,
+                                    std::shared_ptr<Http2Connection> connection,
+                                    beast::flat_buffer& buffer) {
+    Http2Connection& c = *connection;
+    while (!c.reading_done && !c.writing_done && c.session.alive()) {
+      // No read deadline (a client may idle), whatever the writer set for its writes.
+      tcp.expires_never();
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kHttp2ReadSize), use_tuple);
+      if (ec) break;
+      buffer.commit(n);
+      const bool ok = c.session.receive(bytes_of(buffer));
+      buffer.consume(buffer.size());
+      c.wake.cancel();
+      if (!ok) break;
+    }
+    c.reading_done = true;
+    c.wake.cancel();
+  }
+
+  // Writes what the session has to send, waiting for more, until the session is done or the
+  // client has gone; then stops the reader.
+  template <class Stream>
+  net::awaitable<void> http2_writer(Stream& stream, SocketStream& tcp,
+                                    std::shared_ptr<Http2Connection> connection) {
+    Http2Connection& c = *connection;
+    for (;;) {
+      const std::string_view out = c.session.pending_output();
+      if (!out.empty()) {
+        // A client that stops reading is dropped, as on the HTTP/1.1 path.
+        tcp.expires_after(std::chrono::seconds(60));
+        auto [ec, n] = co_await net::async_write(stream, net::buffer(out), use_tuple);
+        tcp.expires_never();
+        if (ec) break;
+        continue;
+      }
+      if (c.reading_done || !c.session.alive()) break;
+      c.wake.expires_at(std::chrono::steady_clock::time_point::max());
+      co_await c.wake.async_wait(use_tuple);
+    }
+    c.writing_done = true;
+    error_code ignored;
+    tcp.socket().cancel(ignored);
   }
 
   net::awaitable<void> accept_loop() {
@@ -370,8 +594,10 @@ Server::Server(const ServeOptions& options) : state_(std::make_unique<State>(opt
           fmt::format("cannot listen on {}:{}: {}", options.address, options.port, ec.message()));
     }
   }
-  if (options.tls_cert)
+  if (options.tls_cert) {
     s.tls_context = make_server_tls_context(*options.tls_cert, *options.tls_key);
+    select_h2_or_http11(*s.tls_context);
+  }
   net::co_spawn(s.ioc, s.accept_loop(), net::detached);
 }
 

@@ -1,14 +1,18 @@
 // Layer serve/: the built-in target server (used by demos, tests and benchmarks). It may use
 // connection, codec and stats.
 //
-// The built-in test target: an HTTP/1.1 server with configurable latency and body size.
+// The built-in test target: an HTTP/1.1 and HTTP/2 server with configurable latency and body size.
+// HTTP/1.1 and h2c share a port (told apart by the client's connection preface); with TLS, ALPN
+// selects h2 or http/1.1.
 //
 // Every request is answered after `delay` plus a uniform random share of `jitter`, with a body of
 // `body_size` bytes. The query string overrides per request: ?delay=50ms&status=503&size=1024
-// (and close=1 to close the connection after the response; redirect=URL answers with that
-// Location and status 302, or the one given). With `max_concurrent`, at most that
-// many requests are handled at once and the rest queue, like a server with a fixed worker pool,
-// or (with `shed`) get an immediate 503, like a server that sheds load.
+// (and close=1 to close the connection after the response, over HTTP/2 a GOAWAY; redirect=URL
+// answers with that Location and status 302, or the one given). HTTP/2 answers every stream on
+// its own schedule: a delayed stream holds back no other stream of its connection. With
+// `max_concurrent`, at most that many requests are handled at once and the rest queue, like a
+// server with a fixed worker pool, or (with `shed`) get an immediate 503, like a server that sheds
+// load.
 #pragma once
 
 #include <chrono>
@@ -36,6 +40,11 @@ struct ServeOptions {
   // Serve https with this certificate chain and key (PEM files).
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
+  // HTTP/2: SETTINGS_MAX_CONCURRENT_STREAMS advertised to each client (nginx's default).
+  std::uint32_t max_streams = 128;
+  // HTTP/2: streams served on a connection before a GOAWAY ends it, like nginx's
+  // keepalive_requests; 0: no limit.
+  std::uint64_t h2_max_requests = 0;
   // Listen on this Unix domain socket instead of TCP (`address` and `port` unused). A stale socket
   // file at the path is replaced; the file is removed when the server is destroyed.
   std::optional<std::string> unix_socket;
