@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <fstream>
 #include <thread>
 
 #include "hostile_h2_server.hpp"
@@ -171,7 +172,13 @@ TEST_P(Http2Hostile, GoawayAfterFiftyStreamsLosesNothing) {
   EXPECT_EQ(r.get("requests"), n);
   EXPECT_EQ(r.get("succeeded"), n);
   EXPECT_EQ(r.get("failed"), 0);
-  EXPECT_GT(r.get("reconnects"), 0);
+  // Only async has streams above the last id to retry; sync and threads, one stream at a time,
+  // see the GOAWAY after their stream and open the next connection without any.
+  if (async()) {
+    EXPECT_GT(r.get("reconnects"), 0);
+  } else {
+    EXPECT_EQ(r.get("reconnects"), 0);
+  }
   EXPECT_GE(server.connections(), static_cast<std::uint64_t>(n / 50));
   EXPECT_EQ(r.get("connections"), static_cast<std::int64_t>(server.connections()));
   EXPECT_EQ(server.completed(), static_cast<std::uint64_t>(n));
@@ -184,10 +191,13 @@ TEST_P(Http2Hostile, GoawayAfterFiftyStreamsLosesNothing) {
 TEST_P(Http2Hostile, WindowThatNeverOpensTimesOutEveryPost) {
   HostileH2Server server(H2Behaviour::window_never_opens());
   const std::int64_t n = sync() ? 3 : 8;
-  auto r = run(server,
-               {"-n", std::to_string(n), "-c", "8", "--timeout", "1s", "-X", "POST", "--body",
-                std::string(128 * 1024, 'p')},
-               20s);
+  // From a file: 128 KiB is over the kernel's limit for one command-line argument.
+  const std::string body = private_temp_path("h2-window-body");
+  std::ofstream(body) << std::string(128 * 1024, 'p');
+  auto r = run(
+      server,
+      {"-n", std::to_string(n), "-c", "8", "--timeout", "1s", "-X", "POST", "--body-file", body},
+      20s);
   ASSERT_EQ(r.code, kExitFailures) << r.err << r.out;
   EXPECT_EQ(r.get("failed"), n);
   EXPECT_EQ(r.errors("timeout"), n) << r.out;

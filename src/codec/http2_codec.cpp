@@ -297,9 +297,9 @@ error_code Http2Codec::on_read(const std::uint8_t* data, std::size_t size) {
   batch_now_read_ = false;
   const error_code broken = settings_received_ ? Http2Error::protocol_error : Http2Error::not_http2;
   if (n < 0) return broken;
-  // The session stopped reading without the server's GOAWAY: it found a connection error (a bad
-  // frame, a compression error) and queued its own GOAWAY, which output() still hands out.
-  if (nghttp2_session_want_read(session_) == 0 && !goaway_received_) return broken;
+  // No new stream allowed without the server's GOAWAY: the session found a connection error (a
+  // bad frame, a compression error) and queued its own GOAWAY, which output() still hands out.
+  if (!goaway_received_ && nghttp2_session_check_request_allowed(session_) == 0) return broken;
   return {};
 }
 

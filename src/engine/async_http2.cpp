@@ -124,13 +124,11 @@ Task<void> write_loop(std::shared_ptr<Http2Connection> c, Http2Group& group) {
   }
 }
 
-// Sends a lane's request. With one stream to a connection it is written at once over plain TCP
-// when the writer is idle (its frames fit the socket's buffer almost always), so it costs no
-// switch to the writer. With several, the writer is woken instead: the lanes that one read woke
-// all submit before it runs, and their requests go out in one write rather than one each.
-void send_request(Http2Connection& c, std::uint32_t streams) {
+// Writes what the codec has at once over plain TCP when the writer is idle (a few frames fit the
+// socket's buffer almost always); wakes the writer for the rest, and over TLS.
+void write_now(Http2Connection& c) {
   if (!c.writer_idle) return;
-  if (streams == 1 && !c.transport.tls) {
+  if (!c.transport.tls) {
     const std::string_view out = c.codec.output();
     if (out.empty()) return;
     error_code ec;
@@ -143,6 +141,17 @@ void send_request(Http2Connection& c, std::uint32_t streams) {
     if (!c.codec.wants_write()) return;
   }
   c.kick();
+}
+
+// Sends a lane's request. With one stream to a connection it is written at once (no switch to
+// the writer). With several, the writer is woken instead: the lanes that one read woke all
+// submit before it runs, and their requests go out in one write rather than one each.
+void send_request(Http2Connection& c, std::uint32_t streams) {
+  if (streams == 1) {
+    write_now(c);
+  } else {
+    c.kick();
+  }
 }
 
 }  // namespace
@@ -160,7 +169,10 @@ void Http2Group::notify() {
 void Http2Group::close() {
   for (const std::weak_ptr<Http2Connection>& weak : opened) {
     const std::shared_ptr<Http2Connection> c = weak.lock();
-    if (c && c->state != Http2Connection::State::closed) c->shut(Http2Error::connection_closed);
+    if (!c || c->state == Http2Connection::State::closed) continue;
+    // What is still queued (the RST_STREAM of a stream that just timed out) goes first.
+    write_now(*c);
+    c->shut(Http2Error::connection_closed);
   }
   opened.clear();
   current.reset();
@@ -253,9 +265,9 @@ Task<ExchangeEnd> Http2Lane::exchange(Recorder& recorder, Clock::time_point inte
     send_request(*c, group.streams);
     while (stream.open) {
       if (!co_await wait_until(x.deadline()) && stream.open) {
-        // Only this stream is late: it is reset (CANCEL) and the connection carries on.
+        // Only this stream is late: it is reset (CANCEL) at once, and the connection carries on.
         c->codec.cancel(stream);
-        c->kick();
+        write_now(*c);
         x.fail(beast::error::timeout, Phase::read, true);
         co_return ExchangeEnd{false, Clock::now()};
       }
