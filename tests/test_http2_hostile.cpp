@@ -175,7 +175,10 @@ TEST_P(Http2Hostile, GoawayAfterFiftyStreamsLosesNothing) {
   // Only async has streams above the last id to retry; sync and threads, one stream at a time,
   // see the GOAWAY after their stream and open the next connection without any.
   if (async()) {
-    EXPECT_GT(r.get("reconnects"), 0);
+    // Each stream the peer saw above a GOAWAY's last id was retried (how many were in flight
+    // then is timing; streams the GOAWAY stopped before they went out are retried too).
+    EXPECT_GE(r.get("reconnects"),
+              static_cast<std::int64_t>(server.streams() - server.completed()));
   } else {
     EXPECT_EQ(r.get("reconnects"), 0);
   }

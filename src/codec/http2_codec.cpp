@@ -276,7 +276,8 @@ std::string_view Http2Codec::output() {
     out_.clear();
     out_pos_ = 0;
   }
-  while (session_ && !dead_ && out_.size() < kOutputBatch) {
+  // A dead session still hands out what it queued: the GOAWAY that says why.
+  while (session_ && out_.size() < kOutputBatch) {
     const std::uint8_t* data = nullptr;
     const ssize_t n = nghttp2_session_mem_send(session_, &data);
     if (n <= 0) break;
@@ -286,8 +287,7 @@ std::string_view Http2Codec::output() {
 }
 
 bool Http2Codec::wants_write() const {
-  return out_pos_ < out_.size() ||
-         (session_ && !dead_ && nghttp2_session_want_write(session_) != 0);
+  return out_pos_ < out_.size() || (session_ && nghttp2_session_want_write(session_) != 0);
 }
 
 error_code Http2Codec::on_read(const std::uint8_t* data, std::size_t size) {

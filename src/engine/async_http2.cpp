@@ -48,9 +48,13 @@ struct Http2Connection {
   bool writer_idle = false;
   // A stream went out on it already: the next one reuses it.
   bool used = false;
+  // The session failed while the writer was writing: it writes the GOAWAY, then closes.
+  bool close_after_write = false;
 };
 
 namespace {
+
+void write_now(Http2Connection& c);
 
 // Reads until the connection ends, feeding the codec; the streams it ends wake their lanes.
 Task<void> read_loop(std::shared_ptr<Http2Connection> c, Http2Group& group) {
@@ -71,13 +75,15 @@ Task<void> read_loop(std::shared_ptr<Http2Connection> c, Http2Group& group) {
       break;
     }
     if (const error_code bad = c->codec.on_read(c->in.data(), n)) {
-      // The GOAWAY that tells the server why, when it can go at once (best effort).
-      if (c->writer_idle && !c->transport.tls) {
-        const std::string_view out = c->codec.output();
-        error_code ignored;
-        send_now(c->transport.socket, out, ignored);
+      // Its streams end now; the GOAWAY that tells the server why goes out before the socket
+      // closes: at once when the writer is idle, else by the writer after its write.
+      c->codec.fail_all(bad);
+      if (c->writer_idle) {
+        write_now(*c);
+        c->shut(bad);
+      } else {
+        c->close_after_write = true;
       }
-      c->shut(bad);
       break;
     }
     c->kick();
@@ -119,6 +125,17 @@ Task<void> write_loop(std::shared_ptr<Http2Connection> c, Http2Group& group) {
       break;
     }
     c->codec.consumed(written);
+    if (c->close_after_write) {
+      const std::string_view last = c->codec.output();
+      if (c->transport.tls) {
+        co_await net::async_write(*c->transport.tls, net::buffer(last), use_tuple);
+      } else {
+        co_await net::async_write(c->transport.socket, net::buffer(last), use_tuple);
+      }
+      c->shut(Http2Error::connection_closed);
+      group.notify();
+      break;
+    }
     // A cancelled stream's RST_STREAM, just written, freed its place.
     if (!group.waiting.empty()) group.notify();
   }
