@@ -146,6 +146,21 @@ TEST(Insight, SameWorkGivesNoWarning) {
   EXPECT_FALSE(has_note(json::parse(o.out).as_object(), "same work")) << o.out;
 }
 
+// HTTP/1.1 against HTTP/2 on the built-in server (h2c on the same port): the same responses, in
+// fewer bytes over HTTP/2 (compressed headers); no note says they differ, and both succeed.
+TEST(Insight, Http2AgainstHttp1IsTheSameWork) {
+  auto server = start_server(5ms);
+  Outcome o = run_inprocess(
+      {"--compare", "async,async:h2", "-n", "40", "-c", "8", "--json", server->url()});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const auto doc = json::parse(o.out).as_object();
+  EXPECT_EQ(doc.at("runs").at(1).at("protocol").as_string(), "h2");
+  EXPECT_EQ(doc.at("runs").at(1).at("succeeded").as_int64(), 40);
+  EXPECT_FALSE(has_note(doc, "same responses")) << o.out;
+  EXPECT_FALSE(has_note(doc, "same work")) << o.out;
+  EXPECT_GT(number(doc.at("comparison").at("speedup").at("async:h2")), 0);
+}
+
 // The client process pinned to one CPU at the lowest priority, beside a busy loop at normal
 // priority on the same CPU: its event loop runs late, and the report says the figures measure
 // httpbench rather than the server.

@@ -99,6 +99,9 @@ void note_different_work(const RunResult& base, const RunResult& r,
         what.empty() ? "" : what.substr(1), label(worse)));
     return;
   }
+  // HTTP/2 frames and compresses headers: its bytes per response say nothing about the content
+  // next to HTTP/1.1's.
+  if (base.protocol != r.protocol) return;
   const double base_bytes = bytes_per_response(base);
   const double bytes = bytes_per_response(r);
   if (base_bytes > 0 && bytes > 0 && std::abs(bytes / base_bytes - 1) > 0.10) {
